@@ -1,0 +1,71 @@
+from rest_framework import serializers
+
+from ..models import Agency, LocalArea, Membership, Stage, User
+
+
+class StageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Stage
+        fields = ["position", "name", "description", "checklist"]
+
+
+class LocalAreaSerializer(serializers.ModelSerializer):
+    stages = StageSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = LocalArea
+        fields = ["id", "name", "slug", "description", "reference_prefix", "stages"]
+
+
+class AgencySerializer(serializers.ModelSerializer):
+    local_area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Agency
+        fields = ["id", "local_area", "name", "short_name", "kind", "code", "is_host",
+                  "website", "active"]
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    agency = serializers.PrimaryKeyRelatedField(read_only=True)
+    agency_name = serializers.CharField(source="agency.name", read_only=True)
+    local_area = serializers.CharField(source="agency.local_area.slug", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "agency", "agency_name", "local_area", "role", "delegated_limit",
+                  "starts", "ends"]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    memberships = MembershipSerializer(many=True, source="visible_memberships")
+    name = serializers.CharField(source="get_full_name")
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "name", "email", "job_title", "memberships"]
+
+
+class MeSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="get_full_name")
+    memberships = serializers.SerializerMethodField()
+    roles = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "name", "email", "memberships", "roles"]
+
+    def get_memberships(self, user):
+        return MembershipSerializer(self.context["memberships"], many=True).data
+
+    def get_roles(self, user):
+        return sorted({m.role for m in self.context["memberships"]})
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(help_text="Username or e-mail address")
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()

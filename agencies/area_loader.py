@@ -1,0 +1,143 @@
+"""Sections `area`, `agencies`, `people` and `demo_roles` of an area file."""
+import re
+from decimal import Decimal, InvalidOperation
+
+from . import services
+from .models import Agency, AgencyKind, LocalArea, Membership, User
+from .roles import Role
+
+ORDER = 10
+KEYS = ("area", "agencies", "people", "demo_roles")
+SLUG = re.compile(r"^[a-z0-9-]+$")
+ROLES = {r.value for r in Role}
+
+
+def validate(data, check):
+    area = data.get("area")
+    if not isinstance(area, dict):
+        check.error("area", "is required (name, slug, reference_prefix, stages)")
+        area = {}
+    check.require(area, "name", "area")
+    slug = check.require(area, "slug", "area")
+    if slug and not SLUG.match(slug):
+        check.error("area.slug", "use lower-case letters, digits and hyphens")
+    prefix = check.require(area, "reference_prefix", "area")
+    if prefix and not re.match(r"^[A-Z]{2,6}$", prefix):
+        check.error("area.reference_prefix", "use 2 to 6 capital letters")
+    stages = check.items(area, "stages", "area")
+    if len(stages) < 2:
+        check.error("area.stages", "list at least two stages")
+    for path, stage in stages:
+        check.require(stage, "name", path)
+    check.unique([s.get("name") for _, s in stages if isinstance(s, dict)], "area.stages",
+                 "stage name")
+
+    agencies = check.items(data, "agencies")
+    if not agencies:
+        check.error("agencies", "list at least one agency")
+    keys = []
+    for path, agency in agencies:
+        keys.append(check.require(agency, "key", path))
+        check.require(agency, "name", path)
+        check.one_of(check.require(agency, "kind", path), {k.value for k in AgencyKind},
+                     f"{path}.kind")
+    check.unique(keys, "agencies", "agency key")
+    check.unique([a.get("name") for _, a in agencies if isinstance(a, dict)], "agencies",
+                 "agency name")
+    known = set(keys)
+
+    for path, person in check.items(data, "people"):
+        check.require(person, "username", path)
+        check.require(person, "email", path)
+        for mpath, membership in check.items(person, "memberships", path):
+            _validate_membership(check, membership, mpath, known)
+    check.unique([p.get("username") for _, p in check.items(data, "people")
+                  if isinstance(p, dict)], "people", "username")
+
+    demo = data.get("demo_roles", {})
+    if not isinstance(demo, dict):
+        check.error("demo_roles", "must map role slugs to agency keys")
+        return
+    for role, spec in demo.items():
+        check.one_of(role, ROLES, f"demo_roles.{role}")
+        for i, item in enumerate(spec if isinstance(spec, list) else [spec]):
+            item = item if isinstance(item, dict) else {"agency": item}
+            _validate_membership(check, {**item, "role": role}, f"demo_roles.{role}[{i}]", known)
+
+
+def _validate_membership(check, membership, path, known):
+    agency = check.require(membership, "agency", path)
+    if agency is not None and agency not in known:
+        check.error(f"{path}.agency", f"unknown agency {agency!r}")
+    check.one_of(check.require(membership, "role", path), ROLES, f"{path}.role")
+    limit = membership.get("limit", 0) if isinstance(membership, dict) else 0
+    try:
+        if Decimal(str(limit)) < 0:
+            check.error(f"{path}.limit", "must not be negative")
+    except InvalidOperation:
+        check.error(f"{path}.limit", f"{limit!r} is not an amount of money")
+
+
+def load(data, ctx):
+    spec = data["area"]
+    area = LocalArea.objects.filter(slug=spec["slug"]).first()
+    if area is None:
+        area = services.local_area_create(
+            actor=None, name=spec["name"], slug=spec["slug"],
+            reference_prefix=spec["reference_prefix"], description=spec.get("description", ""),
+            stage_names=[s["name"] for s in spec["stages"]])
+    else:
+        area.name, area.description = spec["name"], spec.get("description", "")
+        area.reference_prefix = spec["reference_prefix"]
+        area.save()
+    services.stages_set(actor=None, local_area=area, stages=spec["stages"])
+    ctx["area"] = area
+    ctx["agencies"] = {a["key"]: _agency(area, a) for a in data["agencies"]}
+    ctx["people"] = {}
+    for person in data.get("people", []):
+        user = _person(person, ctx)
+        ctx["people"][person["username"]] = user
+        for membership in person.get("memberships", []):
+            _membership(user, membership, ctx)
+    for role, spec in data.get("demo_roles", {}).items():
+        username = f"{area.slug}.{role}"
+        user = _person({"username": username, "email": f"{username}@demo.invalid",
+                        "first_name": "Demo", "last_name": Role(role).label}, ctx)
+        ctx["people"][username] = user
+        for item in spec if isinstance(spec, list) else [spec]:
+            item = item if isinstance(item, dict) else {"agency": item}
+            _membership(user, {**item, "role": role}, ctx)
+
+
+def _agency(area, spec):
+    fields = {"name": spec["name"], "short_name": spec.get("short_name", ""),
+              "kind": spec["kind"], "code": spec.get("code", ""),
+              "is_host": bool(spec.get("host", False)), "website": spec.get("website", "")}
+    agency = Agency.objects.filter(local_area=area, name=spec["name"]).first()
+    if agency is None:
+        return services.agency_create(actor=None, local_area=area, **fields)
+    return services.agency_update(actor=None, agency=agency, **fields)
+
+
+def _person(spec, ctx):
+    user = User.objects.filter(username=spec["username"]).first()
+    if user is None:
+        user = services.person_create(
+            actor=None, username=spec["username"], email=spec["email"],
+            first_name=spec.get("first_name", ""), last_name=spec.get("last_name", ""),
+            job_title=spec.get("job_title", ""), password=ctx.get("password"))
+    elif ctx.get("password") and not user.check_password(ctx["password"]):
+        user.set_password(ctx["password"])
+        user.save(update_fields=["password"])
+    return user
+
+
+def _membership(user, spec, ctx):
+    agency = ctx["agencies"][spec["agency"]]
+    limit = Decimal(str(spec.get("limit", 0)))
+    existing = Membership.objects.filter(user=user, agency=agency, role=spec["role"]).first()
+    if existing is None:
+        services.membership_create(actor=None, user=user, agency=agency, role=spec["role"],
+                                   delegated_limit=limit)
+    elif existing.delegated_limit != limit:
+        services.membership_update(actor=None, membership=existing, delegated_limit=limit)

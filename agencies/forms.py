@@ -1,0 +1,88 @@
+from decimal import Decimal
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from .models import AgencyKind
+from .roles import Role
+
+
+class SignInForm(AuthenticationForm):
+    username = forms.CharField(label="Username or e-mail address", max_length=254,
+                               error_messages={"required": "Enter your username or e-mail address"})
+    password = forms.CharField(label="Password", strip=False, widget=forms.PasswordInput,
+                               error_messages={"required": "Enter your password"})
+    error_messages = {
+        "invalid_login": "Enter a correct username or e-mail address and password.",
+        "inactive": "This account is inactive.",
+    }
+
+
+class AgencyForm(forms.Form):
+    name = forms.CharField(max_length=200, error_messages={"required": "Enter the agency's name"})
+    short_name = forms.CharField(max_length=40, required=False)
+    kind = forms.ChoiceField(label="Kind of agency", choices=AgencyKind.choices,
+                             widget=forms.RadioSelect,
+                             error_messages={"required": "Choose the kind of agency"})
+    code = forms.CharField(max_length=12, required=False, label="Official code",
+                           help_text="ONS GSS code for a council (E10000034), "
+                                     "ODS code for an NHS body (QGH).")
+    is_host = forms.BooleanField(required=False, label="Hosts the area's pooled funds")
+    website = forms.URLField(required=False)
+
+
+class PersonForm(forms.Form):
+    first_name = forms.CharField(max_length=150, error_messages={"required": "Enter a first name"})
+    last_name = forms.CharField(max_length=150, error_messages={"required": "Enter a last name"})
+    username = forms.SlugField(max_length=150, help_text="Letters, digits, dots or hyphens.",
+                               error_messages={"required": "Enter a username"})
+    email = forms.EmailField(label="E-mail address",
+                             error_messages={"required": "Enter an e-mail address",
+                                             "invalid": "Enter an e-mail address like name@example.org"})
+    job_title = forms.CharField(max_length=120, required=False)
+
+
+class MembershipForm(forms.Form):
+    agency = forms.ModelChoiceField(queryset=None, empty_label="Choose an agency",
+                                    error_messages={"required": "Choose an agency"})
+    role = forms.ChoiceField(choices=Role.choices, widget=forms.RadioSelect,
+                             error_messages={"required": "Choose a role"})
+    delegated_limit = forms.DecimalField(
+        label="Delegated financial limit (£)", required=False, min_value=Decimal("0"),
+        max_digits=14, decimal_places=2, help_text="Approvers only: the largest annual value they may approve.",
+        error_messages={"invalid": "Enter the limit as an amount, like 250000 or 250000.00",
+                        "min_value": "The limit cannot be negative"})
+    starts = forms.DateField(required=False, help_text="For example, 2026-04-01",
+                             error_messages={"invalid": "Enter a real date, like 2026-04-01"})
+    ends = forms.DateField(required=False, help_text="Leave blank if open-ended",
+                           error_messages={"invalid": "Enter a real date, like 2027-03-31"})
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts") and data.get("ends") and data["ends"] < data["starts"]:
+            self.add_error("ends", "The end date must be on or after the start date")
+        if data.get("role") != Role.APPROVER and data.get("delegated_limit"):
+            self.add_error("delegated_limit", "Only approvers carry a delegated limit")
+        return data
+
+
+class StagesForm(forms.Form):
+    stages = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}), label="Stage names, one per line, in order",
+        help_text="For example: Evaluate, Design, Source, Review.",
+        error_messages={"required": "Enter the stage names"})
+
+    def stage_list(self):
+        return [line.strip() for line in self.cleaned_data["stages"].splitlines() if line.strip()]
+
+
+class TokenForm(forms.Form):
+    otp_token = forms.CharField(label="Code from your authenticator app", max_length=8,
+                                error_messages={"required": "Enter the 6-digit code"},
+                                widget=forms.TextInput(attrs={"autocomplete": "one-time-code",
+                                                              "inputmode": "numeric",
+                                                              "class": "govuk-input--width-5"}))

@@ -1,0 +1,184 @@
+"""Who may see, change and approve what — the one place every page, API and report asks.
+
+Grants live in guardian's direct foreign-key tables (one group per agency x role, see
+roles.py). A person's grants are read in one query per permission and cached on the user
+object for the request, so list pages filter by id sets and cost a constant number of
+queries whatever the data size. Nothing of a local area is visible without a grant there.
+"""
+from decimal import Decimal
+
+from django.db.models import Q
+
+from portal.decisions import Decision
+
+from .models import (
+    Agency,
+    AgencyGroupObjectPermission,
+    AgencyUserObjectPermission,
+    LocalArea,
+    LocalAreaGroupObjectPermission,
+    LocalAreaUserObjectPermission,
+    Membership,
+)
+from .roles import AgencyPerm, AreaPerm, Role
+
+_CACHE_ATTR = "_jcp_permission_cache"
+
+
+def _cache(user):
+    cache = getattr(user, _CACHE_ATTR, None)
+    if cache is None:
+        cache = {}
+        setattr(user, _CACHE_ATTR, cache)
+    return cache
+
+
+def clear_cache(user):
+    """Forget cached grants (after a role is granted or ended in the same request)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def _granted_ids(user, perm, group_model, user_model):
+    groups = group_model.objects.filter(group__user=user, permission__codename=perm)
+    direct = user_model.objects.filter(user=user, permission__codename=perm)
+    return set(groups.values_list("content_object_id", flat=True).union(
+        direct.values_list("content_object_id", flat=True)))
+
+
+def area_ids_for(user, perm=AreaPerm.VIEW) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    key = ("area", str(perm))
+    cache = _cache(user)
+    if key not in cache:
+        if user.is_superuser:
+            cache[key] = set(LocalArea.objects.values_list("id", flat=True))
+        else:
+            cache[key] = _granted_ids(user, perm, LocalAreaGroupObjectPermission,
+                                      LocalAreaUserObjectPermission)
+    return cache[key]
+
+
+def agency_ids_for(user, perm=AgencyPerm.VIEW) -> set[int]:
+    """Agencies on which the person holds `perm` through one of their roles."""
+    if not user.is_authenticated:
+        return set()
+    key = ("agency", str(perm))
+    cache = _cache(user)
+    if key not in cache:
+        if user.is_superuser:
+            cache[key] = set(Agency.objects.values_list("id", flat=True))
+        else:
+            cache[key] = _granted_ids(user, perm, AgencyGroupObjectPermission,
+                                      AgencyUserObjectPermission)
+    return cache[key]
+
+
+def roles_by_area(user) -> dict[int, set[str]]:
+    """The roles a person holds in each area, from their active memberships (one query)."""
+    if not user.is_authenticated:
+        return {}
+    cache = _cache(user)
+    if "roles" not in cache:
+        roles: dict[int, set[str]] = {}
+        for area_id, role in Membership.objects.active().filter(user=user).values_list(
+                "agency__local_area_id", "role"):
+            roles.setdefault(area_id, set()).add(role)
+        cache["roles"] = roles
+    return cache["roles"]
+
+
+def roles_in_area(user, area) -> set[str]:
+    return roles_by_area(user).get(_id(area), set())
+
+
+def has_role(user, area, *roles) -> bool:
+    return bool(roles_in_area(user, area) & set(roles))
+
+
+def _id(obj_or_id):
+    return getattr(obj_or_id, "pk", obj_or_id)
+
+
+# --- querysets: what a person may see -------------------------------------------------
+def visible_areas(user):
+    return LocalArea.objects.filter(id__in=area_ids_for(user))
+
+
+def visible_agencies(user):
+    return Agency.objects.filter(local_area_id__in=area_ids_for(user))
+
+
+def visible_people_filter(user) -> Q:
+    """People are visible to those who share an area with them."""
+    return Q(memberships__agency__local_area_id__in=area_ids_for(user))
+
+
+# --- decisions -------------------------------------------------------------------------
+NOT_IN_AREA = "You have no role in this local area."
+
+
+def can_view_area(user, area) -> Decision:
+    if _id(area) in area_ids_for(user):
+        return Decision.allow()
+    return Decision.deny(NOT_IN_AREA)
+
+
+def can_view_internal(user, area) -> Decision:
+    """Internal work (drafts, values, budgets) — not the co-production roles' view."""
+    if _id(area) in area_ids_for(user, AreaPerm.VIEW_INTERNAL):
+        return Decision.allow()
+    if _id(area) in area_ids_for(user):
+        return Decision.deny("Your role sees only what is published for consultation.")
+    return Decision.deny(NOT_IN_AREA)
+
+
+def can_administer_area(user, area) -> Decision:
+    if _id(area) in area_ids_for(user, AreaPerm.ADMINISTER):
+        return Decision.allow()
+    return Decision.deny("Only the local area's administrators may do this.")
+
+
+def can_view_agency(user, agency) -> Decision:
+    return can_view_area(user, agency.local_area_id)
+
+
+def can_change_agency(user, agency) -> Decision:
+    if agency.pk in agency_ids_for(user, AgencyPerm.CHANGE):
+        return Decision.allow()
+    return can_administer_area(user, agency.local_area_id)
+
+
+def can_commission_for(user, agency) -> Decision:
+    if _id(agency) in agency_ids_for(user, AgencyPerm.COMMISSION):
+        return Decision.allow()
+    return Decision.deny("You are not a commissioner for this agency.")
+
+
+def can_manage_finance_for(user, agency) -> Decision:
+    if _id(agency) in agency_ids_for(user, AgencyPerm.MANAGE_FINANCE):
+        return Decision.allow()
+    return Decision.deny("You are not a finance officer or pooled fund manager for this agency.")
+
+
+def approver_limit(user, agency) -> Decimal | None:
+    """The largest delegated limit the person holds as an approver for the agency."""
+    if _id(agency) not in agency_ids_for(user, AgencyPerm.APPROVE):
+        return None
+    limits = Membership.objects.active().filter(
+        user=user, agency_id=_id(agency), role=Role.APPROVER
+    ).values_list("delegated_limit", flat=True)
+    return max(limits, default=None)
+
+
+def can_approve_for(user, agency, amount=Decimal("0")) -> Decision:
+    limit = approver_limit(user, agency)
+    if limit is None:
+        return Decision.deny("You are not an approver for this agency.")
+    if amount is not None and amount > limit:
+        return Decision.deny(
+            f"The value £{amount:,.2f} exceeds your delegated limit of £{limit:,.2f}; "
+            "the decision needs a board referral."
+        )
+    return Decision.allow()

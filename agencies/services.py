@@ -1,0 +1,217 @@
+"""Writes for local areas, agencies, people and memberships.
+
+Each function is one transaction, records who did it (simple-history's `_history_user`)
+and keeps guardian's role groups in step with memberships.
+"""
+from decimal import Decimal
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+from guardian.shortcuts import assign_perm
+
+from portal.errors import ApplicationError, ErrorCode
+
+from . import permissions
+from .models import Agency, LocalArea, Membership, Stage, User
+from .roles import ROLE_AGENCY_PERMS, ROLE_AREA_PERMS, Role, group_name
+
+
+def _save(instance, actor, **kwargs):
+    instance._history_user = actor
+    instance.full_clean(**kwargs)
+    instance.save()
+    return instance
+
+
+def _require_admin(actor, area):
+    if actor is None or actor.is_superuser:
+        return
+    decision = permissions.can_administer_area(actor, area)
+    if not decision:
+        raise ApplicationError(decision.reason, code=ErrorCode.FORBIDDEN)
+
+
+# --- local areas and stages ------------------------------------------------------------
+@transaction.atomic
+def local_area_create(*, actor, name, slug, reference_prefix, description="",
+                      stage_names=("Analyse", "Plan", "Do", "Review")) -> LocalArea:
+    if actor is not None and not actor.is_superuser:
+        raise ApplicationError("Only platform administrators create local areas.",
+                               code=ErrorCode.FORBIDDEN)
+    area = _save(LocalArea(name=name, slug=slug, reference_prefix=reference_prefix,
+                           description=description), actor)
+    stages_set(actor=actor, local_area=area, stages=[{"name": n} for n in stage_names])
+    return area
+
+
+@transaction.atomic
+def stages_set(*, actor, local_area, stages) -> list[Stage]:
+    """Set the cycle's stages in order: each a dict with name, optional description/checklist.
+
+    Stages are renamed in place by position, so work already at a stage keeps its place.
+    """
+    _require_admin(actor, local_area)
+    names = [s["name"].strip() for s in stages]
+    if len(names) < 2:
+        raise ApplicationError("A commissioning cycle needs at least two stages.",
+                               errors={"stages": ["Enter at least two stage names."]})
+    if any(not n for n in names):
+        raise ApplicationError("Every stage needs a name.",
+                               errors={"stages": ["Every stage needs a name."]})
+    if len({n.lower() for n in names}) != len(names):
+        raise ApplicationError("Stage names must differ.",
+                               errors={"stages": ["Each stage needs a different name."]})
+    existing = {s.position: s for s in Stage.objects.select_for_update().filter(
+        local_area=local_area)}
+    # Move existing rows out of the way first: (area, name) and (area, position) are unique.
+    for stage in existing.values():
+        stage.name = f"__renaming_{stage.position}"
+        stage.save(update_fields=["name"])
+    result = []
+    for position, spec in enumerate(stages, start=1):
+        stage = existing.pop(position, None) or Stage(local_area=local_area, position=position)
+        stage.name = names[position - 1]
+        stage.description = spec.get("description", stage.description or "")
+        stage.checklist = list(spec.get("checklist", stage.checklist or []))
+        result.append(_save(stage, actor))
+    for leftover in existing.values():
+        leftover._history_user = actor
+        leftover.delete()
+    return result
+
+
+# --- agencies --------------------------------------------------------------------------
+AGENCY_FIELDS = ("name", "short_name", "kind", "code", "is_host", "website", "active")
+
+
+@transaction.atomic
+def agency_create(*, actor, local_area, **fields) -> Agency:
+    _require_admin(actor, local_area)
+    agency = Agency(local_area=local_area, **{k: v for k, v in fields.items()
+                                               if k in AGENCY_FIELDS})
+    _validate_agency_code(agency)
+    return _save(agency, actor)
+
+
+@transaction.atomic
+def agency_update(*, actor, agency, **fields) -> Agency:
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    if actor is not None:
+        decision = permissions.can_change_agency(actor, agency)
+        if not decision:
+            raise ApplicationError(decision.reason, code=ErrorCode.FORBIDDEN)
+    for key, value in fields.items():
+        if key in AGENCY_FIELDS:
+            setattr(agency, key, value)
+    _validate_agency_code(agency)
+    return _save(agency, actor)
+
+
+def _validate_agency_code(agency):
+    from django.core.exceptions import ValidationError
+
+    from .models import GSS_CODE, NHS_KINDS, ODS_CODE, AgencyKind
+
+    if not agency.code:
+        return
+    validator = GSS_CODE if agency.kind == AgencyKind.COUNCIL else (
+        ODS_CODE if agency.kind in NHS_KINDS else None)
+    if validator is None:
+        return
+    try:
+        validator(agency.code)
+    except ValidationError as exc:
+        raise ApplicationError(exc.messages[0], errors={"code": exc.messages}) from exc
+
+
+# --- people and memberships ------------------------------------------------------------
+@transaction.atomic
+def person_create(*, actor, username, email, first_name="", last_name="", job_title="",
+                  password=None) -> User:
+    if User.objects.filter(username__iexact=username).exists():
+        raise ApplicationError("That username is taken.",
+                               errors={"username": ["That username is taken."]})
+    if User.objects.filter(email__iexact=email).exists():
+        raise ApplicationError("Someone already uses that e-mail address.",
+                               errors={"email": ["Someone already uses that e-mail address."]})
+    user = User(username=username, email=email, first_name=first_name, last_name=last_name,
+                job_title=job_title)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()  # they set one through the password-reset e-mail
+    return _save(user, actor, exclude=["password"])
+
+
+def role_group(agency, role) -> Group:
+    """The guardian group for agency x role, holding the role's permissions (idempotent)."""
+    group, created = Group.objects.get_or_create(name=group_name(agency.pk, role))
+    if created:
+        for perm in ROLE_AREA_PERMS[role]:
+            assign_perm(f"agencies.{perm}", group, agency.local_area)
+        for perm in ROLE_AGENCY_PERMS[role]:
+            assign_perm(f"agencies.{perm}", group, agency)
+    return group
+
+
+@transaction.atomic
+def membership_create(*, actor, user, agency, role, delegated_limit=Decimal("0"),
+                      starts=None, ends=None) -> Membership:
+    if actor is not None:
+        _require_admin(actor, agency.local_area)
+    role = Role(role)
+    if role != Role.APPROVER and delegated_limit:
+        raise ApplicationError("Only approvers carry a delegated limit.",
+                               errors={"delegated_limit": ["Only approvers carry a limit."]})
+    if Membership.objects.filter(user=user, agency=agency, role=role).exists():
+        raise ApplicationError(f"{user} already holds that role in {agency}.",
+                               errors={"role": ["This person already holds that role here."]})
+    membership = _save(Membership(user=user, agency=agency, role=role,
+                                  delegated_limit=delegated_limit, starts=starts, ends=ends),
+                       actor)
+    _sync_group(user, agency, role)
+    return membership
+
+
+@transaction.atomic
+def membership_update(*, actor, membership, delegated_limit=None, starts=None, ends=None):
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if actor is not None:
+        _require_admin(actor, membership.agency.local_area)
+    if delegated_limit is not None:
+        membership.delegated_limit = delegated_limit
+    membership.starts = starts if starts is not None else membership.starts
+    membership.ends = ends if ends is not None else membership.ends
+    _save(membership, actor)
+    _sync_group(membership.user, membership.agency, membership.role)
+    return membership
+
+
+@transaction.atomic
+def membership_end(*, actor, membership, on=None) -> Membership:
+    on = on or timezone.localdate()
+    return membership_update(actor=actor, membership=membership, ends=on)
+
+
+def _sync_group(user, agency, role):
+    """Put the person in the agency x role group while any such membership is active."""
+    group = role_group(agency, role)
+    active = Membership.objects.active().filter(user=user, agency=agency, role=role).exists()
+    if active:
+        user.groups.add(group)
+    else:
+        user.groups.remove(group)
+    permissions.clear_cache(user)
+
+
+def memberships_sync(*, on=None) -> int:
+    """Bring every role group in step with membership dates (run daily by beat)."""
+    changed = 0
+    for membership in Membership.objects.select_related("user", "agency__local_area"):
+        in_group = membership.user.groups.filter(
+            name=group_name(membership.agency_id, membership.role)).exists()
+        if in_group != membership.is_active:
+            _sync_group(membership.user, membership.agency, membership.role)
+            changed += 1
+    return changed

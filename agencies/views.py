@@ -1,0 +1,284 @@
+"""Pages for areas, agencies, people and the account; thin — rules live in services."""
+from base64 import b32encode
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from portal.errors import ApplicationError
+
+from . import permissions, selectors, services
+from .forms import AgencyForm, MembershipForm, PersonForm, StagesForm, TokenForm
+from .middleware import SESSION_KEY
+from .models import AgencyKind
+from .roles import Role
+
+PAGE_SIZE = 25
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _form_errors(form, exc: ApplicationError):
+    for field, errors in exc.errors.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+    if not exc.errors:
+        form.add_error(None, exc.message)
+
+
+def _require_area(request):
+    if request.area is None:
+        raise Http404("You have no role in any local area.")
+    return request.area
+
+
+def _require_admin(request):
+    area = _require_area(request)
+    if not permissions.can_administer_area(request.user, area):
+        raise Http404
+    return area
+
+
+# --- account ---------------------------------------------------------------------------
+@login_required
+def account(request):
+    return render(request, "agencies/account.html", {
+        "page_title": "Your account",
+        "memberships": selectors.memberships_of(user=request.user),
+        "has_device": TOTPDevice.objects.devices_for_user(request.user, confirmed=True).exists(),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor(request):
+    """Verify with a confirmed device, or set one up (scan, then confirm with a code)."""
+    user = request.user
+    device = TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
+    setting_up = device is None
+    if setting_up:
+        device = TOTPDevice.objects.devices_for_user(user, confirmed=False).first() or \
+            TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["otp_token"].strip()):
+            if setting_up:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            next_url = request.GET.get("next", "")
+            if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+                next_url = "/"
+            return redirect(next_url or "/")
+        form.add_error("otp_token", "The code is not right or has expired; enter the newest code")
+    context = {"page_title": "Two-factor sign-in", "form": form, "setting_up": setting_up}
+    if setting_up:
+        secret = b32encode(device.bin_key).decode()
+        context["secret"] = " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+        context["qr_svg"] = segno.make(device.config_url).svg_inline(
+            scale=4, title="QR code to add this portal to your authenticator app")
+    return render(request, "agencies/two_factor.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def area_switch(request):
+    areas = selectors.local_area_list(actor=request.user)
+    if request.method == "POST":
+        chosen = areas.filter(slug=request.POST.get("area")).first()
+        if chosen is not None:
+            request.session[SESSION_KEY] = chosen.pk
+            messages.success(request, f"You are now working in {chosen.name}.")
+            return redirect("home")
+        return render(request, "agencies/area_switch.html", {
+            "areas": areas, "page_title": "Change local area",
+            "error": "Choose a local area"}, status=400)
+    return render(request, "agencies/area_switch.html",
+                  {"areas": areas, "page_title": "Change local area"})
+
+
+# --- agencies --------------------------------------------------------------------------
+@login_required
+def agency_list(request):
+    area = _require_area(request)
+    sort = request.GET.get("sort", "name")
+    agencies = selectors.agency_list(actor=request.user, local_area=area,
+                                     search=request.GET.get("q", "").strip(),
+                                     kind=request.GET.get("kind", ""), sort=sort)
+    return render(request, "agencies/agency_list.html", {
+        "page_title": "Agencies", "page_obj": _page(request, agencies), "sort": sort,
+        "kinds": AgencyKind.choices, "q": request.GET.get("q", ""),
+        "kind": request.GET.get("kind", ""),
+        "can_add": permissions.can_administer_area(request.user, area).allowed,
+    })
+
+
+@login_required
+def agency_detail(request, pk):
+    agency = selectors.agency_get(actor=request.user, pk=pk)
+    show_people = permissions.can_view_internal(request.user, agency.local_area_id).allowed
+    return render(request, "agencies/agency_detail.html", {
+        "page_title": agency.name, "agency": agency, "show_people": show_people,
+        "can_change": permissions.can_change_agency(request.user, agency).allowed,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agency_create(request):
+    area = _require_admin(request)
+    form = AgencyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            agency = services.agency_create(actor=request.user, local_area=area,
+                                            **form.cleaned_data)
+        except ApplicationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"{agency.name} was added.")
+            return redirect("agencies:agency-detail", pk=agency.pk)
+    return render(request, "agencies/form.html", {
+        "page_title": "Add an agency", "form": form, "submit": "Add agency",
+        "back": "agencies:agency-list"}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agency_edit(request, pk):
+    agency = selectors.agency_get(actor=request.user, pk=pk)
+    if not permissions.can_change_agency(request.user, agency):
+        raise Http404
+    initial = {f: getattr(agency, f) for f in AgencyForm.base_fields}
+    form = AgencyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agency_update(actor=request.user, agency=agency, **form.cleaned_data)
+        except ApplicationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "The agency was updated.")
+            return redirect("agencies:agency-detail", pk=agency.pk)
+    return render(request, "agencies/form.html", {
+        "page_title": f"Change {agency.name}", "form": form, "submit": "Save changes",
+        "back": "agencies:agency-list"}, status=400 if form.errors else 200)
+
+
+# --- people ----------------------------------------------------------------------------
+@login_required
+def person_list(request):
+    area = _require_area(request)
+    if not permissions.can_view_internal(request.user, area):
+        raise Http404
+    people = selectors.person_list(actor=request.user, local_area=area,
+                                   search=request.GET.get("q", "").strip(),
+                                   role=request.GET.get("role", ""))
+    return render(request, "agencies/person_list.html", {
+        "page_title": "People", "page_obj": _page(request, people), "roles": Role.choices,
+        "q": request.GET.get("q", ""), "role": request.GET.get("role", ""),
+        "can_add": permissions.can_administer_area(request.user, area).allowed,
+    })
+
+
+@login_required
+def person_detail(request, pk):
+    area = _require_area(request)
+    if not permissions.can_view_internal(request.user, area):
+        raise Http404
+    person = selectors.person_get(actor=request.user, pk=pk)
+    return render(request, "agencies/person_detail.html", {
+        "page_title": str(person), "person": person,
+        "can_manage": permissions.can_administer_area(request.user, area).allowed,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_create(request):
+    area = _require_admin(request)
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_create(actor=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"{person} was added. Now give them a role in {area.name}.")
+            return redirect("agencies:membership-create", pk=person.pk)
+    return render(request, "agencies/form.html", {
+        "page_title": "Add a person", "form": form, "submit": "Add person",
+        "back": "agencies:person-list"}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def membership_create(request, pk):
+    """Give a person (new, or already in this area) a role in one of the area's agencies."""
+    from .models import User
+
+    area = _require_admin(request)
+    person = User.objects.filter(pk=pk, is_active=True).first()
+    if person is None:
+        raise Http404
+    agencies = area.agencies.filter(active=True).order_by("name")
+    form = MembershipForm(request.POST or None, agencies=agencies)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.membership_create(
+                actor=request.user, user=person, agency=data["agency"], role=data["role"],
+                delegated_limit=data["delegated_limit"] or 0, starts=data["starts"],
+                ends=data["ends"])
+        except ApplicationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"{person} is now {Role(data['role']).label.lower()} "
+                                      f"for {data['agency']}.")
+            return redirect("agencies:person-detail", pk=person.pk)
+    return render(request, "agencies/form.html", {
+        "page_title": f"Give {person} a role", "form": form, "submit": "Add role",
+        "back": "agencies:person-list"}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["POST"])
+def membership_end(request, pk):
+    from .models import Membership
+
+    area = _require_admin(request)
+    membership = Membership.objects.filter(pk=pk, agency__local_area=area).first()
+    if membership is None:
+        raise Http404
+    services.membership_end(actor=request.user, membership=membership)
+    messages.success(request, f"{membership.user}'s role as {membership.get_role_display()} "
+                              "has ended.")
+    return redirect("agencies:person-detail", pk=membership.user_id)
+
+
+# --- area settings ---------------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def area_settings(request):
+    area = _require_admin(request)
+    names = "\n".join(s.name for s in area.stages.all())
+    form = StagesForm(request.POST or None, initial={"stages": names})
+    if request.method == "POST" and form.is_valid():
+        stages = [{"name": n} for n in form.stage_list()]
+        try:
+            services.stages_set(actor=request.user, local_area=area, stages=stages)
+        except ApplicationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "The stages of the commissioning cycle were saved.")
+            return redirect("agencies:area-settings")
+    return render(request, "agencies/area_settings.html", {
+        "page_title": f"{area.name}: settings", "form": form, "area": area,
+    }, status=400 if form.errors else 200)

@@ -1,0 +1,2 @@
+"""API of this app, mounted under /api/v1/."""
+urlpatterns = []

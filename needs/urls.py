@@ -1,0 +1,3 @@
+"""Pages of this app."""
+app_name = "needs"
+urlpatterns = []

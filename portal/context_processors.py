@@ -1,0 +1,24 @@
+from django.conf import settings
+
+from agencies import permissions
+from agencies.roles import Role
+
+from .navigation import nav_items
+
+
+def portal(request):
+    user = getattr(request, "user", None)
+    context = {"portal_name": settings.PORTAL_NAME}
+    if user is not None and user.is_authenticated:
+        area = getattr(request, "area", None)
+        roles = permissions.roles_in_area(user, area) if area else set()
+        context.update({
+            "current_area": area,
+            "my_areas": permissions.visible_areas(user).order_by("name"),
+            "my_roles": roles,
+            "is_internal": bool(area) and bool(permissions.can_view_internal(user, area)),
+            "is_area_admin": bool(area) and bool(permissions.can_administer_area(user, area)),
+            "Role": Role,
+        })
+        context["nav_items"] = nav_items(request, context["is_internal"] or user.is_superuser)
+    return context

@@ -1,0 +1,68 @@
+"""Template helpers: GOV.UK widgets for Django form fields, and money."""
+from django import forms, template
+from django.utils.html import format_html
+
+from portal.money import format_gbp
+
+register = template.Library()
+
+
+@register.filter
+def widget_kind(field):
+    widget = field.field.widget
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.FileInput):
+        return "file"
+    return "input"
+
+
+_CLASSES = {
+    "textarea": "govuk-textarea",
+    "select": "govuk-select",
+    "file": "govuk-file-upload",
+    "input": "govuk-input",
+}
+
+
+@register.simple_tag
+def govuk_widget(field, kind):
+    css = _CLASSES[kind] + (f" {_CLASSES[kind]}--error" if field.errors else "")
+    extra = field.field.widget.attrs.get("class")
+    attrs = {"class": f"{css} {extra}" if extra else css}
+    described = []
+    if field.help_text:
+        described.append(f"{field.id_for_label}-hint")
+    if field.errors:
+        described.append(f"{field.id_for_label}-error")
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def gbp(value):
+    """£1,234.56 — from a Decimal or a decimal string; blank stays blank."""
+    if value in (None, ""):
+        return ""
+    return format_gbp(value)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def tag(text, colour=""):
+    """A GOV.UK tag; colour is one of GOV.UK's tag modifiers (green, red, yellow, grey…)."""
+    modifier = f" govuk-tag--{colour}" if colour else ""
+    return format_html('<strong class="govuk-tag{}">{}</strong>', modifier, text)
