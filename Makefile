@@ -38,7 +38,7 @@ node_modules/.installed: package.json package-lock.json
 # GOV.UK Frontend's CSS and JS go to static/vendor/govuk; its fonts and images are
 # served at /assets/ (where its compiled CSS expects them).
 assets: npm
-	mkdir -p static/vendor/govuk build/root
+	mkdir -p static/vendor/govuk build/root build/staticfiles
 	cp $(GOVUK)/govuk-frontend.min.css $(GOVUK)/govuk-frontend.min.js static/vendor/govuk/
 	rm -rf build/root/assets && cp -r $(GOVUK)/assets build/root/assets
 	cp node_modules/axe-core/axe.min.js static/vendor/ 2>/dev/null || true

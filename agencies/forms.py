@@ -28,7 +28,7 @@ class AgencyForm(forms.Form):
                            help_text="ONS GSS code for a council (E10000034), "
                                      "ODS code for an NHS body (QGH).")
     is_host = forms.BooleanField(required=False, label="Hosts the area's pooled funds")
-    website = forms.URLField(required=False)
+    website = forms.URLField(required=False, assume_scheme="https")
 
 
 class PersonForm(forms.Form):

@@ -50,5 +50,5 @@ class TwoFactorRequiredMiddleware:
         user = request.user
         if (user.is_authenticated and not request.path.startswith(self.allowed_prefixes)
                 and needs_two_factor(user) and not user.is_verified()):
-            return redirect(f"{reverse('two-factor')}?next={request.path}")
+            return redirect(f"{reverse('agencies:two-factor')}?next={request.path}")
         return self.get_response(request)

@@ -15,3 +15,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tasks run in-process unless a test starts a real worker (tests/governance does).
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_EAGER", default=True)
