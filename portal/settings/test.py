@@ -6,7 +6,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["*"]
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "build" / "test-db.sqlite3")}
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(BASE_DIR / env("TEST_DB_NAME", default="build/test-db.sqlite3"))}
 # Tests share one Redis with other projects: keep to a key prefix of our own.
 if REDIS_URL:
     CACHES["default"]["KEY_PREFIX"] = "jcp-test"
