@@ -1,7 +1,5 @@
-"""The commissioning cycle: strategies, priorities and intentions.
-
-(Stage gates, sign-offs, referrals, action plans and disagreements are added by the cycle work.)
-"""
+"""The commissioning cycle: strategies, priorities, intentions, stage gates and sign-offs,
+board referrals, action plans and disagreements."""
 from decimal import Decimal
 
 from django.conf import settings
@@ -127,3 +125,245 @@ class Intention(models.Model):
 
     def __str__(self):
         return f"{self.reference} {self.title}"
+
+
+# --- stage gates and joint sign-off -----------------------------------------------------
+class GateStatus(models.TextChoices):
+    OPEN = "open", "Waiting for sign-off"
+    APPROVED = "approved", "Approved by every partner"
+    REJECTED = "rejected", "Rejected"
+    ADVANCED = "advanced", "Advanced"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class StageGate(models.Model):
+    """One attempt to move an intention from one stage to the next.
+
+    A rejected gate stays as the record; resubmitting opens a new gate (the next round)
+    for the same transition. At most one gate per intention is open or approved at a time.
+    """
+
+    intention = models.ForeignKey(Intention, on_delete=models.CASCADE, related_name="gates")
+    from_stage = models.ForeignKey("agencies.Stage", on_delete=models.PROTECT,
+                                   related_name="gates_from")
+    to_stage = models.ForeignKey("agencies.Stage", on_delete=models.PROTECT,
+                                 related_name="gates_to")
+    round = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(max_length=20, choices=GateStatus.choices, default=GateStatus.OPEN)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+")
+    opened_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["intention", "-opened_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["intention", "from_stage", "round"],
+                                    name="gate_unique_round"),
+            models.UniqueConstraint(fields=["intention"], name="gate_one_live_per_intention",
+                                    condition=models.Q(status__in=["open", "approved"])),
+        ]
+        indexes = [models.Index(fields=["status", "intention"])]
+
+    def __str__(self):
+        return f"{self.intention.reference}: {self.from_stage} to {self.to_stage}"
+
+
+class SignOffDecision(models.TextChoices):
+    APPROVE = "approve", "Approve"
+    REJECT = "reject", "Reject"
+
+
+class SignOff(models.Model):
+    """A partner agency's decision on a gate, by an approver within limit or by a board."""
+
+    gate = models.ForeignKey(StageGate, on_delete=models.CASCADE, related_name="sign_offs")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT,
+                               related_name="sign_offs")
+    decision = models.CharField(max_length=10, choices=SignOffDecision.choices)
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="sign_offs")
+    reason = models.TextField(blank=True)
+    decided_at = models.DateTimeField()
+    referral = models.OneToOneField("BoardReferral", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="sign_off",
+                                    help_text="Set when a board decided for the agency.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["gate", "decided_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["gate", "agency"], name="sign_off_one_per_agency"),
+        ]
+
+    def __str__(self):
+        return f"{self.agency}: {self.get_decision_display()}"
+
+
+class ReferralStatus(models.TextChoices):
+    AWAITING = "awaiting", "Awaiting the board"
+    APPROVED = "approved", "Approved by the board"
+    REJECTED = "rejected", "Rejected by the board"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class BoardReferral(models.Model):
+    """An agency's sign-off sent to a board because the value is above every approver's limit."""
+
+    board = models.ForeignKey("governance.Board", on_delete=models.PROTECT,
+                              related_name="referrals")
+    gate = models.ForeignKey(StageGate, on_delete=models.CASCADE, related_name="referrals")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT,
+                               related_name="board_referrals")
+    status = models.CharField(max_length=20, choices=ReferralStatus.choices,
+                              default=ReferralStatus.AWAITING)
+    referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    referred_at = models.DateTimeField()
+    reason = models.TextField(blank=True, help_text="Why the board is asked to decide.")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    # The governance app's decision record, when it passes one (kept as its id so this app
+    # does not depend on governance models that land later).
+    board_decision_id = models.PositiveBigIntegerField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-referred_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["gate", "agency"], name="referral_one_per_agency",
+                                    condition=models.Q(status__in=["awaiting", "approved"])),
+        ]
+        indexes = [models.Index(fields=["board", "status"])]
+
+    def __str__(self):
+        return f"{self.gate} — {self.agency} to {self.board}"
+
+
+class ChecklistTick(models.Model):
+    """One checklist item of a stage marked done for an intention."""
+
+    intention = models.ForeignKey(Intention, on_delete=models.CASCADE, related_name="ticks")
+    stage = models.ForeignKey("agencies.Stage", on_delete=models.CASCADE, related_name="+")
+    item = models.CharField(max_length=200)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                related_name="+")
+    done_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["intention", "stage", "item"]
+        constraints = [
+            models.UniqueConstraint(fields=["intention", "stage", "item"], name="tick_unique"),
+        ]
+
+    def __str__(self):
+        return self.item
+
+
+class IntentionNote(models.Model):
+    """A comment on an intention by someone working on it (shown on the timeline)."""
+
+    intention = models.ForeignKey(Intention, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+")
+    text = models.TextField()
+    created_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["intention", "created_at"]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+# --- action plans and disagreements ------------------------------------------------------
+class ActionPlan(models.Model):
+    local_area = models.ForeignKey("agencies.LocalArea", on_delete=models.PROTECT,
+                                   related_name="action_plans")
+    strategy = models.ForeignKey(Strategy, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="action_plans")
+    title = models.CharField(max_length=250)
+    period = models.CharField(max_length=20, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["local_area", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["local_area", "title"], name="action_plan_unique"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Rag(models.TextChoices):
+    RED = "red", "Red"
+    AMBER = "amber", "Amber"
+    GREEN = "green", "Green"
+    COMPLETE = "complete", "Complete"
+
+
+class Action(models.Model):
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="actions")
+    number = models.CharField(max_length=10, help_text="e.g. 1.3")
+    title = models.CharField(max_length=300)
+    priority = models.ForeignKey(Priority, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="actions")
+    owner_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT,
+                                     related_name="actions")
+    due = models.DateField(null=True, blank=True)
+    rag = models.CharField(max_length=10, choices=Rag.choices, default=Rag.GREEN)
+    progress_note = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="action_unique_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+
+class DisagreementStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ESCALATED = "escalated", "Escalated"
+    RESOLVED = "resolved", "Resolved"
+
+
+class Disagreement(models.Model):
+    """A dispute between partners, escalated up the board hierarchy until resolved."""
+
+    local_area = models.ForeignKey("agencies.LocalArea", on_delete=models.PROTECT,
+                                   related_name="disagreements")
+    subject = models.CharField(max_length=250)
+    details = models.TextField(blank=True)
+    parties = models.ManyToManyField("agencies.Agency", related_name="disagreements")
+    intention = models.ForeignKey(Intention, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="disagreements")
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+")
+    raised_on = models.DateField()
+    status = models.CharField(max_length=20, choices=DisagreementStatus.choices,
+                              default=DisagreementStatus.OPEN)
+    escalation_level = models.PositiveSmallIntegerField(
+        default=0, help_text="0 = between officers; 1 = first board; 2 = its parent, and so on.")
+    escalated_to = models.ForeignKey("governance.Board", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="disagreements")
+    resolution = models.TextField(blank=True)
+    resolved_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords(m2m_fields=[parties])
+
+    class Meta:
+        ordering = ["local_area", "-raised_on", "subject"]
+
+    def __str__(self):
+        return self.subject
