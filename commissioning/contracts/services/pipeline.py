@@ -1,0 +1,76 @@
+"""The expiry pipeline: a contract nearing its end gets a review-stage intention."""
+from django.db import transaction
+from django.utils import timezone
+
+from agencies.models import LocalArea
+from portal.errors import ApplicationError, ErrorCode
+
+from .. import permissions
+from ..models import Contract
+from ._common import require
+
+
+def next_intention_reference(area, year) -> str:
+    """`<PREFIX>-<year>-<nnn>`, one more than the highest used for that year in the area.
+    Call inside a transaction holding the area's row lock."""
+    from commissioning.models import Intention
+
+    prefix = f"{area.reference_prefix}-{year}-"
+    numbers = [int(ref.rsplit("-", 1)[1]) for ref in Intention.objects.filter(
+        local_area=area, reference__startswith=prefix).values_list("reference", flat=True)
+        if ref.rsplit("-", 1)[1].isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1:03d}"
+
+
+def _intention_fields(contract, actor, stage):
+    partners = [a for a in contract.commissioning_agencies.all() if a.pk != contract.lead_agency_id]
+    return {
+        "title": f"Review of {contract.title}"[:250],
+        "summary": (f"Review of contract {contract.reference} with {contract.provider.name}, "
+                    f"which ends on {contract.ends:%-d %B %Y}. Decide whether to extend, "
+                    "re-commission or decommission, using its KPI returns and assessments."),
+        "thematic_area": (contract.intention.thematic_area if contract.intention_id else ""),
+        "level": "operational",
+        "lead_agency": contract.lead_agency,
+        "estimated_annual_value": contract.annual_value,
+        "value_is_sensitive": contract.value_is_sensitive,
+        "current_stage": stage,
+        "status": "active",
+        "starts": timezone.localdate(),
+        "ends": contract.ends,
+        "owner": actor,
+    }, partners
+
+
+def _create_intention(*, actor, area, fields, partners):
+    from commissioning.models import Intention
+
+    intention = Intention(local_area=area, **fields)
+    intention.reference = next_intention_reference(area, timezone.localdate().year)
+    intention._history_user = actor
+    intention.full_clean()
+    intention.save()
+    intention.partner_agencies.set(partners)
+    return intention
+
+
+@transaction.atomic
+def contract_review_intention_create(*, actor, contract):
+    """Open a review-stage intention for the contract and link it back (one action)."""
+    area = LocalArea.objects.select_for_update().get(pk=contract.local_area_id)
+    contract = Contract.objects.select_for_update().select_related(
+        "provider", "lead_agency", "intention").get(pk=contract.pk)
+    require(permissions.can_change_contract(actor, contract))
+    if contract.review_intention_id:
+        raise ApplicationError(
+            f"{contract.reference} already has a review intention "
+            f"({contract.review_intention.reference})", code=ErrorCode.CONFLICT)
+    stage = area.stages.order_by("-position").first()
+    if stage is None:
+        raise ApplicationError("The local area has no stages of its commissioning cycle")
+    fields, partners = _intention_fields(contract, actor, stage)
+    intention = _create_intention(actor=actor, area=area, fields=fields, partners=partners)
+    contract.review_intention = intention
+    contract._history_user = actor
+    contract.save(update_fields=["review_intention", "updated_at"])
+    return intention
