@@ -53,7 +53,7 @@ def person_list(*, actor, local_area=None, search="", role=""):
     return qs.prefetch_related(Prefetch(
         "memberships", to_attr="visible_memberships",
         queryset=Membership.objects.active().filter(agency__local_area_id__in=area_ids)
-        .select_related("agency").order_by("agency__name", "role"),
+        .select_related("agency__local_area").order_by("agency__name", "role"),
     )).order_by("last_name", "first_name", "username")
 
 

@@ -79,7 +79,9 @@ def two_factor(request):
             if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
                 next_url = "/"
             return redirect(next_url or "/")
-        form.add_error("otp_token", "The code is not right or has expired; enter the newest code")
+        allowed, _ = device.verify_is_allowed()
+        form.add_error("otp_token", "The code is not right or has expired; enter the newest code"
+                       if allowed else "Too many wrong codes: wait a minute, then try again")
     context = {"page_title": "Two-factor sign-in", "form": form, "setting_up": setting_up}
     if setting_up:
         secret = b32encode(device.bin_key).decode()

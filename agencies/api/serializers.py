@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import Agency, LocalArea, Membership, Stage, User
@@ -55,9 +56,11 @@ class MeSerializer(serializers.ModelSerializer):
         model = User
         fields = ["id", "username", "name", "email", "memberships", "roles"]
 
+    @extend_schema_field(MembershipSerializer(many=True))
     def get_memberships(self, user):
         return MembershipSerializer(self.context["memberships"], many=True).data
 
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_roles(self, user):
         return sorted({m.role for m in self.context["memberships"]})
 

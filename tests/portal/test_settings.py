@@ -1,0 +1,34 @@
+"""Production settings: `check --deploy` is clean, and insecure defaults are refused."""
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+STRONG = "k" * 20 + "Zq8-" * 10 + "x" * 20
+
+
+def manage(*args, **env):
+    base = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    base.update({"DJANGO_SETTINGS_MODULE": "portal.settings.production",
+                 "ALLOWED_HOSTS": "portal.example.org"}, **env)
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=settings.BASE_DIR,
+                          env=base, capture_output=True, text=True, timeout=120)
+
+
+def test_check_deploy_is_clean():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", SECRET_KEY=STRONG)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_the_development_secret_key():
+    result = manage("check")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_local_settings_switch_to_production(tmp_path):
+    result = manage("check", DJANGO_SETTINGS_MODULE="portal.settings.local",
+                    DJANGO_ENV="production")
+    assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
