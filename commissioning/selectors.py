@@ -1,0 +1,284 @@
+"""Reads for the commissioning cycle, already filtered to what the actor may see.
+
+Every list costs a constant number of queries: visibility is a filter on id sets read once
+per request (agencies.permissions), related rows come by select_related/prefetch_related.
+"""
+from django.db.models import Prefetch, Q
+from django.http import Http404
+
+from agencies import permissions as ap
+from agencies.models import Agency, Membership, Stage
+from agencies.roles import AgencyPerm, AreaPerm, Role
+
+from .models import (
+    Action,
+    ActionPlan,
+    BoardReferral,
+    Disagreement,
+    GateStatus,
+    Intention,
+    IntentionStatus,
+    Priority,
+    ReferralStatus,
+    SignOff,
+    StageGate,
+    Strategy,
+)
+from .permissions import public_area_ids
+
+SORTS = {
+    "reference": ("reference",), "-reference": ("-reference",),
+    "title": ("title",), "-title": ("-title",),
+    "stage": ("current_stage__position", "reference"),
+    "-stage": ("-current_stage__position", "reference"),
+    "status": ("status", "reference"), "-status": ("-status", "reference"),
+    "value": ("estimated_annual_value", "reference"),
+    "-value": ("-estimated_annual_value", "reference"),
+    "updated": ("updated_at", "reference"), "-updated": ("-updated_at", "reference"),
+}
+
+
+def visible_intentions(actor):
+    internal = ap.area_ids_for(actor, AreaPerm.VIEW_INTERNAL)
+    public = public_area_ids(actor)
+    return Intention.objects.filter(
+        Q(local_area_id__in=internal)
+        | Q(local_area_id__in=public, published_for_consultation=True))
+
+
+def intention_list(*, actor, local_area=None, stage=None, status=None, level=None, agency=None,
+                   priority=None, thematic_area=None, search="", sort="reference"):
+    """Intentions the actor may see, filtered; `stage` is a Stage, its id or its name."""
+    qs = visible_intentions(actor)
+    if local_area is not None:
+        qs = qs.filter(local_area_id=getattr(local_area, "pk", local_area))
+    if stage:
+        if isinstance(stage, str) and not stage.isdigit():
+            qs = qs.filter(current_stage__name__iexact=stage)
+        else:
+            qs = qs.filter(current_stage_id=getattr(stage, "pk", stage))
+    if status:
+        qs = qs.filter(status=status)
+    if level:
+        qs = qs.filter(level=level)
+    if agency:
+        agency_id = getattr(agency, "pk", agency)
+        qs = qs.filter(Q(lead_agency_id=agency_id) | Q(id__in=Intention.partner_agencies.through
+                                                      .objects.filter(agency_id=agency_id)
+                                                      .values("intention_id")))
+    if priority:
+        qs = qs.filter(id__in=Intention.priorities.through.objects.filter(
+            priority_id=getattr(priority, "pk", priority)).values("intention_id"))
+    if thematic_area:
+        qs = qs.filter(thematic_area__iexact=thematic_area)
+    if search:
+        qs = qs.filter(Q(title__icontains=search) | Q(reference__icontains=search)
+                       | Q(summary__icontains=search) | Q(thematic_area__icontains=search))
+    return (qs.select_related("local_area", "lead_agency", "current_stage", "owner")
+            .prefetch_related(
+                Prefetch("partner_agencies", queryset=Agency.objects.order_by("name")),
+                Prefetch("priorities", queryset=Priority.objects.order_by("number")))
+            .order_by(*SORTS.get(sort, SORTS["reference"])))
+
+
+def intention_get(*, actor, pk):
+    """One intention with what its page needs; missing and forbidden are the same 404."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404("No such intention.") from None
+    qs = intention_list(actor=actor).prefetch_related(
+        Prefetch("gates", queryset=StageGate.objects.select_related(
+            "from_stage", "to_stage", "opened_by").order_by("-opened_at", "-id")),
+        Prefetch("priorities", queryset=Priority.objects.select_related("strategy")
+                 .order_by("number")),
+        "ticks",
+    )
+    intention = qs.filter(pk=pk).first()
+    if intention is None:
+        raise Http404("No such intention.")
+    return intention
+
+
+def live_gate(intention):
+    """The open or approved gate, from the prefetched gates when there are any."""
+    for gate in intention.gates.all():
+        if gate.status in (GateStatus.OPEN, GateStatus.APPROVED):
+            return gate
+    return None
+
+
+def gate_sign_offs(gate):
+    return list(SignOff.objects.filter(gate=gate).select_related("agency", "person", "referral"))
+
+
+def gate_referrals(gate):
+    return list(BoardReferral.objects.filter(gate=gate).select_related("board", "agency"))
+
+
+def approvers_by_agency(agency_ids, amount=None) -> dict[int, list]:
+    """Active approvers of each agency (with their limits), highest limit first."""
+    rows = (Membership.objects.active().filter(agency_id__in=agency_ids, role=Role.APPROVER,
+                                               user__is_active=True)
+            .select_related("user").order_by("-delegated_limit", "user__last_name"))
+    result: dict[int, list] = {}
+    for membership in rows:
+        if amount is None or membership.delegated_limit >= amount:
+            result.setdefault(membership.agency_id, []).append(membership)
+    return result
+
+
+def sign_off_status(intention, gate) -> list[dict]:
+    """Per participating agency: decided (who, when, why), with a board, or still waiting
+    (since when, and who may sign). Three queries whatever the number of agencies."""
+    agencies = [intention.lead_agency, *intention.partner_agencies.all()]
+    sign_offs = {s.agency_id: s for s in gate_sign_offs(gate)} if gate else {}
+    referrals = {}
+    if gate:
+        for referral in gate_referrals(gate):
+            if referral.status != ReferralStatus.WITHDRAWN:
+                referrals[referral.agency_id] = referral
+    eligible = approvers_by_agency([a.pk for a in agencies], intention.estimated_annual_value)
+    rows = []
+    for agency in agencies:
+        rows.append({
+            "agency": agency,
+            "is_lead": agency.pk == intention.lead_agency_id,
+            "sign_off": sign_offs.get(agency.pk),
+            "referral": referrals.get(agency.pk),
+            "waiting_since": gate.opened_at if gate and agency.pk not in sign_offs else None,
+            "approvers": [m.user for m in eligible.get(agency.pk, [])],
+        })
+    return rows
+
+
+def timeline(intention) -> list[dict]:
+    """What happened to the intention, newest first, from the simple-history audit."""
+    from .timeline import build
+
+    return build(intention)
+
+
+def approvals_inbox(*, actor, local_area=None):
+    """Open gates waiting for a decision from an agency the actor approves for.
+
+    Returns (gate, agency, within_limit) tuples; two queries plus the grants.
+    """
+    my_agencies = ap.agency_ids_for(actor, AgencyPerm.APPROVE)
+    if not my_agencies:
+        return []
+    limits: dict[int, object] = {}
+    for agency_id, limit in Membership.objects.active().filter(
+            user=actor, role=Role.APPROVER, agency_id__in=my_agencies).values_list(
+            "agency_id", "delegated_limit"):
+        limits[agency_id] = max(limit, limits.get(agency_id, limit))
+    partner_of = Intention.partner_agencies.through.objects.filter(
+        agency_id__in=my_agencies).values("intention_id")
+    gates = (StageGate.objects.filter(status=GateStatus.OPEN,
+                                      intention__status=IntentionStatus.ACTIVE)
+             .filter(Q(intention__lead_agency_id__in=my_agencies) | Q(intention_id__in=partner_of))
+             .filter(intention__in=visible_intentions(actor))
+             .select_related("intention__lead_agency", "intention__current_stage",
+                             "intention__owner", "from_stage", "to_stage")
+             .prefetch_related("intention__partner_agencies", "sign_offs",
+                               Prefetch("referrals", queryset=BoardReferral.objects.filter(
+                                   status=ReferralStatus.AWAITING)))
+             .order_by("opened_at", "id"))
+    if local_area is not None:
+        gates = gates.filter(intention__local_area_id=getattr(local_area, "pk", local_area))
+    items = []
+    for gate in gates:
+        intention = gate.intention
+        decided = {s.agency_id for s in gate.sign_offs.all()}
+        referred = {r.agency_id for r in gate.referrals.all()}
+        agencies = [intention.lead_agency, *intention.partner_agencies.all()]
+        for agency in agencies:
+            if agency.pk in my_agencies and agency.pk not in decided | referred:
+                items.append({"gate": gate, "intention": intention, "agency": agency,
+                              "within_limit": intention.estimated_annual_value
+                              <= limits.get(agency.pk, 0)})
+    return items
+
+
+def referrals_awaiting(*, actor, board_ids=None):
+    qs = BoardReferral.objects.filter(status=ReferralStatus.AWAITING,
+                                      gate__intention__in=visible_intentions(actor))
+    if board_ids is not None:
+        qs = qs.filter(board_id__in=board_ids)
+    return qs.select_related("board", "agency", "gate__intention", "gate__to_stage")
+
+
+def stages_of(area):
+    return list(Stage.objects.filter(local_area_id=getattr(area, "pk", area)).order_by("position"))
+
+
+# --- strategies, action plans, disagreements -------------------------------------------
+def strategy_list(*, actor, local_area=None):
+    qs = Strategy.objects.filter(local_area_id__in=ap.area_ids_for(actor))
+    if local_area is not None:
+        qs = qs.filter(local_area_id=getattr(local_area, "pk", local_area))
+    return qs.select_related("local_area").prefetch_related(
+        Prefetch("priorities", queryset=Priority.objects.order_by("number")),
+        "principles").order_by("local_area__name", "-period", "title")
+
+
+def strategy_get(*, actor, pk):
+    strategy = strategy_list(actor=actor).filter(pk=pk).first()
+    if strategy is None:
+        raise Http404("No such strategy.")
+    return strategy
+
+
+def priority_intentions(*, actor, strategy):
+    """Each priority of the strategy with the visible intentions answering it (3 queries)."""
+    visible = visible_intentions(actor).select_related("current_stage", "lead_agency")
+    return strategy.priorities.prefetch_related(
+        Prefetch("intentions", queryset=visible.order_by("reference"), to_attr="answering"),
+    ).order_by("number")
+
+
+def action_plan_list(*, actor, local_area=None):
+    qs = ActionPlan.objects.filter(local_area_id__in=ap.area_ids_for(actor, AreaPerm.VIEW_INTERNAL))
+    if local_area is not None:
+        qs = qs.filter(local_area_id=getattr(local_area, "pk", local_area))
+    return qs.select_related("strategy", "local_area").order_by("title")
+
+
+def action_list(*, actor, local_area=None, plan=None, rag=None, agency=None):
+    qs = Action.objects.filter(
+        plan__local_area_id__in=ap.area_ids_for(actor, AreaPerm.VIEW_INTERNAL))
+    if local_area is not None:
+        qs = qs.filter(plan__local_area_id=getattr(local_area, "pk", local_area))
+    if plan is not None:
+        qs = qs.filter(plan_id=getattr(plan, "pk", plan))
+    if rag:
+        qs = qs.filter(rag=rag)
+    if agency:
+        qs = qs.filter(owner_agency_id=getattr(agency, "pk", agency))
+    return qs.select_related("plan", "owner_agency", "priority").order_by("plan__title", "id")
+
+
+def action_get(*, actor, pk):
+    action = action_list(actor=actor).filter(pk=pk).first()
+    if action is None:
+        raise Http404("No such action.")
+    return action
+
+
+def disagreement_list(*, actor, local_area=None, status=None):
+    qs = Disagreement.objects.filter(
+        local_area_id__in=ap.area_ids_for(actor, AreaPerm.VIEW_INTERNAL))
+    if local_area is not None:
+        qs = qs.filter(local_area_id=getattr(local_area, "pk", local_area))
+    if status:
+        qs = qs.filter(status=status)
+    return (qs.select_related("raised_by", "escalated_to", "intention")
+            .prefetch_related(Prefetch("parties", queryset=Agency.objects.order_by("name")))
+            .order_by("-raised_on", "-id"))
+
+
+def disagreement_get(*, actor, pk):
+    item = disagreement_list(actor=actor).filter(pk=pk).first()
+    if item is None:
+        raise Http404("No such disagreement.")
+    return item

@@ -1,0 +1,262 @@
+"""Stage gates: submit, sign off per agency, refer to a board, record the board's decision,
+advance. Each takes the intention's row lock first (services.intentions.lock), so sign-offs,
+board decisions and advance requests on one intention are serialised and an intention
+advances exactly once however many requests race."""
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from agencies.models import Agency, Membership
+from agencies.roles import Role
+from portal.errors import ApplicationError, ErrorCode
+
+from .. import permissions, tasks
+from ..models import (
+    BoardReferral,
+    ChecklistTick,
+    GateStatus,
+    ReferralStatus,
+    SignOff,
+    SignOffDecision,
+    StageGate,
+)
+from ..workflow import LIVE_GATE_STATUSES, gate_next
+from ._common import require, save
+from .intentions import lock
+
+
+def _participants(intention) -> list[Agency]:
+    return [intention.lead_agency, *intention.partner_agencies.order_by("name")]
+
+
+def _live_gate(intention, *, for_update=True):
+    qs = StageGate.objects.filter(intention=intention, status__in=LIVE_GATE_STATUSES)
+    if for_update:
+        qs = qs.select_for_update()
+    return qs.select_related("from_stage", "to_stage").first()
+
+
+def _move(gate, event, actor):
+    target = gate_next(gate.status, event)
+    if target is None:
+        raise ApplicationError(f"The stage gate is {gate.get_status_display().lower()}.",
+                               code=ErrorCode.CONFLICT)
+    gate.status = target
+    if target != GateStatus.APPROVED:
+        gate.closed_at = timezone.now()
+    save(gate, actor)
+
+
+def _settle(gate, intention, actor):
+    """After a decision: any rejection stops the gate; every approval approves it."""
+    decisions = dict(SignOff.objects.filter(gate=gate).values_list("agency_id", "decision"))
+    if SignOffDecision.REJECT in decisions.values():
+        _move(gate, "rejected", actor)
+        for referral in BoardReferral.objects.select_for_update().filter(
+                gate=gate, status=ReferralStatus.AWAITING):
+            referral.status = ReferralStatus.WITHDRAWN
+            save(referral, actor)
+    elif all(decisions.get(a.pk) == SignOffDecision.APPROVE for a in _participants(intention)):
+        _move(gate, "all_approved", actor)
+
+
+def _unticked(intention) -> list[str]:
+    done = set(ChecklistTick.objects.filter(intention=intention, stage=intention.current_stage)
+               .values_list("item", flat=True))
+    return [item for item in intention.current_stage.checklist or [] if item not in done]
+
+
+def board_for(area, amount):
+    """The board that decides above officers' limits: the lowest limit that covers the
+    amount, else the board with the highest limit (it refers on through its parent)."""
+    from governance.models import Board
+
+    boards = list(Board.objects.filter(local_area=area).order_by("delegated_limit", "name"))
+    covering = [b for b in boards if b.delegated_limit >= amount]
+    if covering:
+        return covering[0]
+    return boards[-1] if boards else None
+
+
+@transaction.atomic
+def gate_submit(*, actor, intention, note="") -> StageGate:
+    """Ask every participating agency to sign off the move to the next stage.
+
+    Agencies whose approvers all have limits below the value are referred to a board at
+    once. Resubmitting after a rejection opens the next round of the same transition.
+    """
+    intention = lock(intention)
+    if actor is not None:
+        require(permissions.can_submit_gate(actor, intention))
+    if _live_gate(intention) is not None:
+        raise ApplicationError("A stage gate is already waiting for sign-off.",
+                               code=ErrorCode.CONFLICT)
+    stage = intention.current_stage
+    next_stage = intention.local_area.stages.filter(position__gt=stage.position).order_by(
+        "position").first()
+    if next_stage is None:
+        raise ApplicationError(f"{stage.name} is the last stage: there is no gate after it.",
+                               code=ErrorCode.CONFLICT)
+    missing = _unticked(intention)
+    if missing:
+        raise ApplicationError(
+            f"Complete the {stage.name} checklist first: {', '.join(missing)}.",
+            code=ErrorCode.CONFLICT, errors={"checklist": missing})
+    last_round = StageGate.objects.filter(intention=intention, from_stage=stage).aggregate(
+        n=Max("round"))["n"] or 0
+    gate = save(StageGate(intention=intention, from_stage=stage, to_stage=next_stage,
+                          round=last_round + 1, opened_by=actor or intention.owner,
+                          opened_at=timezone.now(), note=note), actor)
+    _refer_over_limit(gate, intention, actor)
+    transaction.on_commit(lambda: tasks.gate_ready.delay(gate.pk))
+    return gate
+
+
+def _refer_over_limit(gate, intention, actor):
+    value = intention.estimated_annual_value
+    participants = _participants(intention)
+    limits = dict(Membership.objects.active().filter(
+        agency__in=participants, role=Role.APPROVER, user__is_active=True)
+        .values("agency_id").annotate(top=Max("delegated_limit")).values_list("agency_id", "top"))
+    board = None
+    for agency in participants:
+        if limits.get(agency.pk) is not None and limits[agency.pk] >= value:
+            continue
+        board = board or board_for(intention.local_area, value)
+        if board is None:
+            continue  # no board set up yet: the gate page says a referral is needed
+        save(BoardReferral(board=board, gate=gate, agency=agency, referred_by=actor or
+                           intention.owner, referred_at=timezone.now(),
+                           reason=f"£{value:,.2f} is above the delegated limit of every "
+                                  f"approver for {agency}."), actor)
+
+
+@transaction.atomic
+def intention_sign_off(*, actor, intention, agency, decision, reason="") -> SignOff:
+    """One agency's approval or rejection of the waiting gate."""
+    intention = lock(intention)
+    if decision not in SignOffDecision.values:
+        raise ApplicationError("Choose approve or reject.",
+                               errors={"decision": ["Choose approve or reject."]})
+    require(permissions.can_sign_off(actor, intention, agency))
+    gate = _live_gate(intention)
+    if gate is None or gate.status != GateStatus.OPEN:
+        raise ApplicationError("No stage gate is waiting for sign-off.", code=ErrorCode.CONFLICT)
+    if SignOff.objects.filter(gate=gate, agency=agency).exists():
+        raise ApplicationError(f"{agency} has already decided on this gate.",
+                               code=ErrorCode.CONFLICT)
+    referral = BoardReferral.objects.filter(gate=gate, agency=agency,
+                                            status=ReferralStatus.AWAITING).first()
+    if referral is not None:
+        raise ApplicationError(f"{agency}'s decision is with the {referral.board}.",
+                               code=ErrorCode.CONFLICT)
+    if decision == SignOffDecision.REJECT and not reason.strip():
+        raise ApplicationError("Say why you reject it.",
+                               errors={"reason": ["Say why you reject it."]})
+    sign_off = save(SignOff(gate=gate, agency=agency, decision=decision, person=actor,
+                            reason=reason.strip(), decided_at=timezone.now()), actor)
+    _settle(gate, intention, actor)
+    transaction.on_commit(lambda: tasks.decision_made.delay(sign_off.pk))
+    return sign_off
+
+
+@transaction.atomic
+def board_referral_create(*, actor, intention, agency, board, reason="") -> BoardReferral:
+    """Send an agency's decision on the waiting gate to a board."""
+    intention = lock(intention)
+    if actor is not None:
+        require(permissions.can_refer_to_board(actor, intention, agency))
+    gate = _live_gate(intention)
+    if gate is None or gate.status != GateStatus.OPEN:
+        raise ApplicationError("No stage gate is waiting for sign-off.", code=ErrorCode.CONFLICT)
+    if board.local_area_id != intention.local_area_id:
+        raise ApplicationError("Choose a board of this local area.",
+                               errors={"board": ["Choose a board of this local area."]})
+    if SignOff.objects.filter(gate=gate, agency=agency).exists() or BoardReferral.objects.filter(
+            gate=gate, agency=agency, status=ReferralStatus.AWAITING).exists():
+        raise ApplicationError(f"{agency}'s decision is already made or with a board.",
+                               code=ErrorCode.CONFLICT)
+    return save(BoardReferral(board=board, gate=gate, agency=agency, referred_by=actor,
+                              referred_at=timezone.now(), reason=reason.strip()), actor)
+
+
+@transaction.atomic
+def board_referral_decide(*, actor, referral, approved: bool, reason: str,
+                          decision=None) -> BoardReferral:
+    """Record a board's decision on a referral (called by governance when a board decides).
+
+    An approval is the agency's sign-off for the gate (signed by `actor` on the board's
+    behalf); a rejection stops the gate. `decision` is governance's decision record, if any.
+    """
+    referral = BoardReferral.objects.select_related("board", "gate__intention").get(pk=referral.pk)
+    intention = lock(referral.gate.intention)
+    referral = BoardReferral.objects.select_for_update().select_related("board", "agency").get(
+        pk=referral.pk)
+    if actor is not None:
+        require(permissions.can_decide_referral(actor, referral))
+    if referral.status != ReferralStatus.AWAITING:
+        raise ApplicationError(f"This referral is already {referral.get_status_display().lower()}.",
+                               code=ErrorCode.CONFLICT)
+    if not approved and not (reason or "").strip():
+        raise ApplicationError("Say why the board rejects it.",
+                               errors={"reason": ["Say why the board rejects it."]})
+    now = timezone.now()
+    referral.status = ReferralStatus.APPROVED if approved else ReferralStatus.REJECTED
+    referral.decided_by, referral.decided_at = actor, now
+    referral.decision_reason = (reason or "").strip()
+    referral.board_decision_id = getattr(decision, "pk", decision)
+    save(referral, actor)
+    gate = StageGate.objects.select_for_update().get(pk=referral.gate_id)
+    if gate.status == GateStatus.OPEN:
+        sign_off = save(SignOff(
+            gate=gate, agency=referral.agency, referral=referral, person=actor or intention.owner,
+            decision=SignOffDecision.APPROVE if approved else SignOffDecision.REJECT,
+            reason=f"Decided by the {referral.board}. {referral.decision_reason}".strip(),
+            decided_at=now), actor)
+        _settle(gate, intention, actor)
+        transaction.on_commit(lambda: tasks.decision_made.delay(sign_off.pk))
+    return referral
+
+
+def missing_approvals(intention, gate) -> tuple[list[Agency], list[Agency]]:
+    """(agencies still to approve, agencies that rejected) for the gate."""
+    decisions = dict(SignOff.objects.filter(gate=gate).values_list("agency_id", "decision")) \
+        if gate else {}
+    participants = _participants(intention)
+    rejected = [a for a in participants if decisions.get(a.pk) == SignOffDecision.REJECT]
+    missing = [a for a in participants if a.pk not in decisions]
+    return missing, rejected
+
+
+@transaction.atomic
+def intention_advance(*, actor, intention):
+    """Move the intention to the next stage once every partner has approved the gate.
+
+    Raises CONFLICT (409) naming the agencies still to approve or that rejected.
+    """
+    intention = lock(intention)
+    if actor is not None:
+        require(permissions.can_advance_intention(actor, intention))
+    gate = _live_gate(intention)
+    if gate is None or gate.status != GateStatus.APPROVED:
+        last = gate or StageGate.objects.filter(intention=intention).order_by("-opened_at",
+                                                                              "-id").first()
+        if last is not None and last.status in (GateStatus.ADVANCED, GateStatus.WITHDRAWN):
+            last = None
+        missing, rejected = missing_approvals(intention, last)
+        parts = []
+        if last is None:
+            parts.append("No stage gate has been submitted")
+        if missing:
+            parts.append("waiting for " + ", ".join(a.name for a in missing))
+        if rejected:
+            parts.append("rejected by " + ", ".join(a.name for a in rejected))
+        raise ApplicationError(
+            "The intention cannot advance: " + "; ".join(parts) + ".", code=ErrorCode.CONFLICT,
+            extra={"missing": [{"id": a.pk, "name": a.name} for a in missing],
+                   "rejected": [{"id": a.pk, "name": a.name} for a in rejected]})
+    _move(gate, "advance", actor)
+    intention.current_stage = gate.to_stage
+    save(intention, actor)
+    transaction.on_commit(lambda: tasks.stage_advanced.delay(gate.pk))
+    return intention

@@ -1,0 +1,243 @@
+"""Intentions: create, edit, status transitions (workflow.py), checklist ticks, notes."""
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from agencies.models import Agency, LocalArea, Stage
+from portal.errors import ApplicationError, ErrorCode
+from portal.money import to_money
+
+from .. import permissions
+from ..models import (
+    BoardReferral,
+    ChecklistTick,
+    GateStatus,
+    Intention,
+    IntentionNote,
+    IntentionStatus,
+    Level,
+    Priority,
+    ReferralStatus,
+)
+from ..workflow import INTENTION_TRANSITIONS, LIVE_GATE_STATUSES, guard_reason
+from ._common import require, save
+
+EDITABLE = ("title", "summary", "thematic_area", "level", "lead_agency", "partner_agencies",
+            "priorities", "estimated_annual_value", "value_is_sensitive", "starts", "ends",
+            "owner", "published_for_consultation")
+
+
+def lock(intention) -> Intention:
+    """The intention's row, locked for this transaction: every gate write takes it first,
+    so concurrent sign-offs and advances on one intention happen one after another."""
+    return Intention.objects.select_for_update().select_related(
+        "local_area", "lead_agency", "current_stage", "owner").get(pk=intention.pk)
+
+
+def _clean(area, fields) -> dict:
+    """Check cross-field rules; returns the cleaned values or raises with every error."""
+    errors: dict[str, list[str]] = {}
+    cleaned = dict(fields)
+    if "title" in fields and not (fields["title"] or "").strip():
+        errors["title"] = ["Enter a title."]
+    if "level" in fields and fields["level"] not in Level.values:
+        errors["level"] = ["Choose strategic, operational or individual."]
+    if "estimated_annual_value" in fields:
+        try:
+            value = to_money(fields["estimated_annual_value"] if fields["estimated_annual_value"]
+                             not in (None, "") else "0")
+            if value < 0:
+                errors["estimated_annual_value"] = ["The value must not be negative."]
+            elif value >= Decimal("1e12"):
+                errors["estimated_annual_value"] = ["The value is too large."]
+            cleaned["estimated_annual_value"] = value
+        except (ValueError, TypeError):
+            errors["estimated_annual_value"] = ["Enter an amount in pounds, like 125000.00."]
+    lead = fields.get("lead_agency")
+    if lead is not None and lead.local_area_id != area.pk:
+        errors["lead_agency"] = ["Choose an agency of this local area."]
+    partners = list(fields.get("partner_agencies") or [])
+    if any(a.local_area_id != area.pk for a in partners):
+        errors["partner_agencies"] = ["Choose agencies of this local area."]
+    if lead is not None and any(a.pk == lead.pk for a in partners):
+        errors["partner_agencies"] = ["The lead agency is not also a partner."]
+    cleaned["partner_agencies"] = partners
+    priorities = list(fields.get("priorities") or [])
+    if any(p.strategy.local_area_id != area.pk for p in priorities):
+        errors["priorities"] = ["Choose priorities of this local area's strategies."]
+    cleaned["priorities"] = priorities
+    starts, ends = fields.get("starts"), fields.get("ends")
+    if isinstance(starts, datetime.date) and isinstance(ends, datetime.date) and ends < starts:
+        errors["ends"] = ["The end date must be on or after the start date."]
+    if errors:
+        raise ApplicationError(next(iter(errors.values()))[0], errors=errors)
+    return cleaned
+
+
+def next_reference(area: LocalArea, year: int) -> str:
+    """`WOR-2025-014`: the next number for the area and year (the area row is locked)."""
+    LocalArea.objects.select_for_update().filter(pk=area.pk).first()
+    prefix = f"{area.reference_prefix}-{year}-"
+    numbers = [int(ref.rsplit("-", 1)[1]) for ref in Intention.objects.filter(
+        local_area=area, reference__startswith=prefix).values_list("reference", flat=True)
+        if ref.rsplit("-", 1)[1].isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1:03d}"
+
+
+@transaction.atomic
+def intention_create(*, actor, local_area, title, lead_agency, owner=None, summary="",
+                     thematic_area="", level=Level.STRATEGIC, partner_agencies=(),
+                     priorities=(), estimated_annual_value=Decimal("0"),
+                     value_is_sensitive=False, starts=None, ends=None,
+                     published_for_consultation=False, status=IntentionStatus.DRAFT,
+                     current_stage=None, reference=None) -> Intention:
+    """A new intention at the area's first stage (or `current_stage` when importing work
+    already under way); the reference is generated unless given."""
+    if actor is not None:
+        require(permissions.can_create_intention(actor, lead_agency))
+    fields = _clean(local_area, {
+        "title": title, "lead_agency": lead_agency, "partner_agencies": partner_agencies,
+        "priorities": priorities, "estimated_annual_value": estimated_annual_value,
+        "level": level, "starts": starts, "ends": ends})
+    owner = owner or actor
+    if owner is None:
+        raise ApplicationError("Name the intention's owner.",
+                               errors={"owner": ["Choose an owner."]})
+    stage = current_stage or Stage.objects.filter(local_area=local_area).order_by(
+        "position").first()
+    if stage is None or stage.local_area_id != local_area.pk:
+        raise ApplicationError("The local area has no commissioning stages set up.",
+                               errors={"current_stage": ["Choose a stage of this area."]})
+    today = timezone.localdate()
+    intention = Intention(
+        local_area=local_area, reference=reference or next_reference(local_area, today.year),
+        title=title.strip(), summary=summary, thematic_area=thematic_area, level=level,
+        lead_agency=lead_agency, estimated_annual_value=fields["estimated_annual_value"],
+        value_is_sensitive=value_is_sensitive, current_stage=stage, status=status,
+        starts=starts, ends=ends, owner=owner,
+        published_for_consultation=published_for_consultation)
+    if Intention.objects.filter(local_area=local_area, reference=intention.reference).exists():
+        raise ApplicationError("That reference is already used in this area.",
+                               errors={"reference": ["Choose a reference not yet used."]})
+    save(intention, actor)
+    intention.partner_agencies.set(fields["partner_agencies"])
+    intention.priorities.set(fields["priorities"])
+    return intention
+
+
+@transaction.atomic
+def intention_update(*, actor, intention, **changes) -> Intention:
+    intention = lock(intention)
+    if actor is not None:
+        require(permissions.can_edit_intention(actor, intention))
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ApplicationError("These fields cannot be changed here: "
+                               f"{', '.join(sorted(unknown))}.",
+                               errors={k: ["This field cannot be changed."] for k in unknown})
+    current = {"title": intention.title, "lead_agency": intention.lead_agency,
+               "partner_agencies": list(intention.partner_agencies.all()),
+               "priorities": list(intention.priorities.select_related("strategy")),
+               "estimated_annual_value": intention.estimated_annual_value,
+               "level": intention.level, "starts": intention.starts, "ends": intention.ends}
+    fields = _clean(intention.local_area, {**current, **changes})
+    for key in EDITABLE:
+        if key in changes and key not in ("partner_agencies", "priorities"):
+            setattr(intention, key, fields.get(key, changes[key]))
+    if "partner_agencies" in changes:
+        _require_no_live_gate_for_partner_change(intention, fields["partner_agencies"])
+    save(intention, actor)
+    if "partner_agencies" in changes:
+        intention.partner_agencies.set(fields["partner_agencies"])
+    if "priorities" in changes:
+        intention.priorities.set(fields["priorities"])
+    return intention
+
+
+def _require_no_live_gate_for_partner_change(intention, partners):
+    before = set(intention.partner_agencies.values_list("pk", flat=True))
+    if before != {a.pk for a in partners} and intention.gates.filter(
+            status__in=LIVE_GATE_STATUSES).exists():
+        raise ApplicationError(
+            "The partner agencies cannot change while a stage gate is waiting for sign-off.",
+            code=ErrorCode.CONFLICT,
+            errors={"partner_agencies": ["Wait until the stage gate is decided."]})
+
+
+@transaction.atomic
+def intention_transition(*, actor, intention, name, reason="") -> Intention:
+    """Apply one of workflow.INTENTION_TRANSITIONS (the only way a status changes)."""
+    transition = INTENTION_TRANSITIONS.get(name)
+    if transition is None:
+        raise ApplicationError(f"Unknown action {name!r}.", errors={"action": ["Unknown action."]})
+    intention = lock(intention)
+    if actor is not None:
+        require(getattr(permissions, transition.permission)(actor, intention))
+    if intention.status not in transition.sources:
+        raise ApplicationError(
+            f"A {intention.get_status_display().lower()} intention cannot be "
+            f"{transition.label.lower()}.", code=ErrorCode.CONFLICT)
+    blocked = guard_reason(transition, intention)
+    if blocked:
+        raise ApplicationError(blocked, code=ErrorCode.CONFLICT)
+    if transition.needs_reason and not reason.strip():
+        raise ApplicationError("Give a reason.", errors={"reason": ["Give a reason."]})
+    now = timezone.now()
+    if transition.closes_live_gate:
+        for gate in intention.gates.select_for_update().filter(status__in=LIVE_GATE_STATUSES):
+            gate.status, gate.closed_at = GateStatus.WITHDRAWN, now
+            save(gate, actor)
+        for referral in BoardReferral.objects.select_for_update().filter(
+                gate__intention=intention, status=ReferralStatus.AWAITING):
+            referral.status = ReferralStatus.WITHDRAWN
+            save(referral, actor)
+    intention.status = transition.target
+    save(intention, actor)
+    if reason.strip():
+        _note(intention, actor, f"{transition.label}: {reason.strip()}", now)
+    return intention
+
+
+@transaction.atomic
+def checklist_tick(*, actor, intention, item, done=True) -> Intention:
+    """Mark an item of the current stage's checklist done (or not done)."""
+    intention = lock(intention)
+    if actor is not None:
+        require(permissions.can_edit_intention(actor, intention))
+    stage = intention.current_stage
+    if item not in (stage.checklist or []):
+        raise ApplicationError(f"“{item}” is not on the {stage.name} checklist.",
+                               errors={"item": ["Choose an item of the checklist."]})
+    existing = ChecklistTick.objects.filter(intention=intention, stage=stage, item=item).first()
+    if done and existing is None:
+        save(ChecklistTick(intention=intention, stage=stage, item=item,
+                           done_by=actor or intention.owner, done_at=timezone.now()), actor)
+    elif not done and existing is not None:
+        existing._history_user = actor
+        existing.delete()
+    return intention
+
+
+@transaction.atomic
+def intention_note_add(*, actor, intention, text) -> IntentionNote:
+    if actor is not None:
+        require(permissions.can_change_intention(actor, intention))
+    if not text.strip():
+        raise ApplicationError("Enter a comment.", errors={"text": ["Enter a comment."]})
+    return _note(intention, actor, text.strip(), timezone.now())
+
+
+def _note(intention, actor, text, when):
+    return save(IntentionNote(intention=intention, author=actor or intention.owner, text=text,
+                              created_at=when), actor)
+
+
+def agencies_of(area, ids) -> list[Agency]:
+    return list(Agency.objects.filter(local_area=area, pk__in=ids))
+
+
+def priorities_of(area, ids) -> list[Priority]:
+    return list(Priority.objects.filter(strategy__local_area=area, pk__in=ids)
+                .select_related("strategy"))
