@@ -1,0 +1,362 @@
+"""Import observations from CSV: the documented long format or an OHID Fingertips export.
+
+All or nothing. The file is read line by line (bounded memory: one batch of rows at a
+time), each row is checked in Python (columns, numbers, known indicator and area), and
+good rows go into a temporary staging table: PostgreSQL `COPY`, elsewhere `executemany`
+in batches. Duplicate keys, and the new/changed/unchanged counts, are then found in SQL
+against the staging table, and one `INSERT ... ON CONFLICT DO UPDATE` writes only the rows
+that are new or changed. Everything happens inside one transaction; any error, or a dry
+run, rolls it back, so nothing is saved. Formats are documented in docs/needs.md.
+"""
+import codecs
+import csv
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import connection, transaction
+
+from .models import Geography, Indicator, Observation
+
+BATCH = 5000
+MAX_ERRORS_LISTED = 100
+STAGING = "needs_import_staging"
+MAX_ABS = Decimal("1e14")  # observations are DecimalField(max_digits=20, decimal_places=6)
+
+LONG_COLUMNS = ("indicator_code", "area_code", "period", "value", "numerator", "denominator",
+                "lower_ci", "upper_ci")
+LONG_OPTIONAL = ("note",)
+FINGERTIPS_REQUIRED = ("Indicator ID", "Area Code", "Time period", "Value")
+FINGERTIPS_MAP = {  # our field -> Fingertips export column
+    "numerator": "Count", "denominator": "Denominator",
+    "lower_ci": "Lower CI 95.0 limit", "upper_ci": "Upper CI 95.0 limit",
+    "note": "Value note",
+}
+NUMBER_FIELDS = ("value", "numerator", "denominator", "lower_ci", "upper_ci")
+MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"], start=1)}
+THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+@dataclass
+class ImportResult:
+    layout: str = ""
+    rows: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    errors: list = field(default_factory=list)
+    error_count: int = 0
+    dry_run: bool = False
+
+    @property
+    def ok(self):
+        return self.error_count == 0
+
+    def add_error(self, line, message):
+        self.error_count += 1
+        if len(self.errors) < MAX_ERRORS_LISTED:
+            self.errors.append({"line": line, "message": message})
+
+    def as_dict(self):
+        return {"layout": self.layout, "rows": self.rows, "new": self.new,
+                "changed": self.changed, "unchanged": self.unchanged, "skipped": self.skipped,
+                "dry_run": self.dry_run, "error_count": self.error_count,
+                "errors": sorted(self.errors, key=lambda e: e["line"])}
+
+
+class _Abort(Exception):
+    """Raised inside the transaction to roll it back (errors found, or a dry run)."""
+
+
+def period_sort_key(period: str, sortable: str = "") -> int | None:
+    """YYYYMM of the period's start: "2024/25" -> 202404 (a financial or academic year),
+    "January 2021" -> 202101, "2021" -> 202101; Fingertips' "Time period Sortable"
+    (YYYYMMxx) wins when given."""
+    if sortable and sortable.isdigit() and len(sortable) >= 6:
+        return int(sortable[:6]) if int(sortable[4:6]) else int(sortable[:4]) * 100 + 1
+    text = period.strip().lower()
+    years = re.findall(r"(?<!\d)(\d{4})(?!\d)", text)
+    if not years:
+        return None
+    year = int(years[0])
+    month = next((number for name, number in MONTHS.items() if name in text
+                  or re.search(rf"\b{name[:3]}\b", text)), None)
+    if month is not None:
+        return year * 100 + month
+    if re.search(rf"{year}\s*[/-]\s*\d{{2,4}}", text):
+        return year * 100 + 4
+    return year * 100 + 1
+
+
+def _lines(binary, result) -> Iterable[str]:
+    """Decode the file line by line, so a bad byte is reported on its own line."""
+    head = binary.read(4)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        result.add_error(1, "The file is UTF-16 text. Save it as 'CSV UTF-8' and upload again.")
+        return
+    if head.startswith(codecs.BOM_UTF8):
+        head = head[3:]
+    first = True
+    number = 0
+    for raw in binary:
+        if first:
+            raw, first = head + raw, False
+        number += 1
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError:
+            result.add_error(number, "This line is not UTF-8 text: save the file as "
+                                     "'CSV UTF-8' (not Excel's default encoding) and upload again.")
+            return
+    if first and head:
+        yield head.decode("utf-8", errors="replace")
+
+
+def _number(text, name, line, result):
+    text = text.strip()
+    if text == "":
+        return None
+    candidate = text.replace(",", "") if THOUSANDS.match(text) else text
+    try:
+        number = Decimal(candidate)
+    except InvalidOperation:
+        hint = " (leave out the % sign)" if text.endswith("%") else ""
+        result.add_error(line, f"{name} {text!r} is not a number{hint}.")
+        return None
+    if not number.is_finite() or abs(number) >= MAX_ABS:
+        result.add_error(line, f"{name} {text!r} is not a usable number.")
+        return None
+    return candidate
+
+
+class _Layout:
+    """Reads one row of a layout into our fields (or None to skip it)."""
+
+    def __init__(self, header, result):
+        self.index = {name.strip(): i for i, name in enumerate(header)}
+        self.lower = {name.strip().lower(): i for i, name in enumerate(header)}
+        self.result = result
+        if all(c in self.index for c in FINGERTIPS_REQUIRED):
+            self.name = "fingertips"
+            self.indicators = dict(Indicator.objects.filter(fingertips_id__isnull=False)
+                                   .values_list("fingertips_id", "id"))
+            self.indicators = {str(k): v for k, v in self.indicators.items()}
+        else:
+            self.name = "long"
+            missing = [c for c in LONG_COLUMNS if c not in self.lower]
+            if missing:
+                result.add_error(1, "The header row is missing the column(s) "
+                                    f"{', '.join(missing)}. Use the long format "
+                                    f"({','.join(LONG_COLUMNS)},note) or a Fingertips export.")
+            self.indicators = dict(Indicator.objects.values_list("code", "id"))
+        self.areas = dict(Geography.objects.values_list("code", "id"))
+
+    def _get(self, row, column, lower=False):
+        i = (self.lower if lower else self.index).get(column)
+        return row[i].strip() if i is not None and i < len(row) else ""
+
+    def read(self, row, line):
+        if self.name == "fingertips":
+            if self._get(row, "Category Type"):
+                return "skip"  # a breakdown (deprivation decile, ethnicity...), not the total
+            code = self._get(row, "Indicator ID")
+            area = self._get(row, "Area Code")
+            fields = {"period": self._get(row, "Time period"), "value": self._get(row, "Value")}
+            fields.update({ours: self._get(row, theirs) for ours, theirs in FINGERTIPS_MAP.items()})
+            sortable = self._get(row, "Time period Sortable")
+            what = f"Indicator ID {code!r}"
+        else:
+            if len(row) < len(LONG_COLUMNS):
+                self.result.add_error(line, f"Expected at least {len(LONG_COLUMNS)} columns, "
+                                            f"found {len(row)}.")
+                return None
+            code = self._get(row, "indicator_code", True)
+            area = self._get(row, "area_code", True)
+            fields = {name: self._get(row, name, True)
+                      for name in ("period", *NUMBER_FIELDS, "note")}
+            sortable = ""
+            what = f"Indicator code {code!r}"
+        return self._check(line, code, area, fields, sortable, what)
+
+    def _check(self, line, code, area, fields, sortable, what):
+        errors_before = self.result.error_count
+        indicator_id = self.indicators.get(code)
+        if indicator_id is None:
+            self.result.add_error(line, f"{what} is not a known indicator.")
+        geography_id = self.areas.get(area.upper())
+        if geography_id is None:
+            self.result.add_error(line, f"Area code {area!r} is not a known geography.")
+        period = fields["period"]
+        sort_key = period_sort_key(period, sortable) if period else None
+        if not period:
+            self.result.add_error(line, "The period is blank.")
+        elif len(period) > 40:
+            self.result.add_error(line, "The period is longer than 40 characters.")
+        elif sort_key is None:
+            self.result.add_error(line, f"Period {period!r} has no year in it.")
+        numbers = {name: _number(fields[name], name.replace("_", " ").capitalize(), line,
+                                 self.result) for name in NUMBER_FIELDS}
+        if self.result.error_count == errors_before:
+            self._check_values(line, numbers)
+        if self.result.error_count != errors_before:
+            return None
+        return (line, indicator_id, geography_id, period, sort_key, *[
+            numbers[name] for name in NUMBER_FIELDS], fields["note"][:250])
+
+    def _check_values(self, line, numbers):
+        lower, upper = numbers["lower_ci"], numbers["upper_ci"]
+        if (lower is None) != (upper is None):
+            self.result.add_error(line, "Give both confidence limits or neither.")
+        elif lower is not None and Decimal(lower) > Decimal(upper):
+            self.result.add_error(line, "The lower confidence limit is above the upper one.")
+        denominator = numbers["denominator"]
+        if denominator is not None and Decimal(denominator) <= 0:
+            self.result.add_error(line, "The denominator must be more than zero.")
+
+
+# --- the staging table and SQL ------------------------------------------------------------
+_STAGING_COLUMNS = ("line", "indicator_id", "geography_id", "period", "period_sort", "value",
+                    "numerator", "denominator", "lower_ci", "upper_ci", "note")
+_VALUE_COLUMNS = ("period_sort", "value", "numerator", "denominator", "lower_ci", "upper_ci",
+                  "note")
+
+
+def _is_postgres():
+    return connection.vendor == "postgresql"
+
+
+def _create_staging(cursor):
+    number = "numeric(20,6)" if _is_postgres() else "decimal"
+    cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {STAGING} (line integer NOT NULL, indicator_id bigint NOT NULL,"
+        f" geography_id bigint NOT NULL, period varchar(40) NOT NULL, period_sort integer NOT NULL,"
+        f" value {number}, numerator {number}, denominator {number}, lower_ci {number},"
+        f" upper_ci {number}, note varchar(250) NOT NULL)")
+
+
+def _stage(cursor, rows):
+    if not rows:
+        return
+    if _is_postgres():
+        with cursor.cursor.copy(
+                f"COPY {STAGING} ({', '.join(_STAGING_COLUMNS)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        marks = ", ".join(["%s"] * len(_STAGING_COLUMNS))
+        cursor.executemany(f"INSERT INTO {STAGING} VALUES ({marks})", rows)
+
+
+def _differs(left, right):
+    op = "IS DISTINCT FROM" if _is_postgres() else "IS NOT"
+    return " OR ".join(f"{left}.{c} {op} {right}.{c}" for c in _VALUE_COLUMNS)
+
+
+def _key_join(left, right):
+    return " AND ".join(f"{left}.{c} = {right}.{c}" for c in
+                        ("indicator_id", "geography_id", "period"))
+
+
+def _find_duplicates(cursor, result):
+    cursor.execute(f"CREATE INDEX {STAGING}_key ON {STAGING} (indicator_id, geography_id, period)")
+    if _is_postgres():
+        cursor.execute(f"ANALYZE {STAGING}")
+    cursor.execute(
+        f"SELECT s.line, f.first_line FROM {STAGING} s JOIN ("
+        f" SELECT indicator_id, geography_id, period, MIN(line) AS first_line FROM {STAGING}"
+        f" GROUP BY indicator_id, geography_id, period HAVING COUNT(*) > 1) f"
+        f" ON {_key_join('s', 'f')} WHERE s.line <> f.first_line ORDER BY s.line")
+    for line, first_line in cursor.fetchall():
+        result.add_error(line, f"Duplicate key: the same indicator, area and period as "
+                               f"line {first_line}.")
+
+
+def _count_changes(cursor, result):
+    table = Observation._meta.db_table
+    cursor.execute(
+        f"SELECT COUNT(*), SUM(CASE WHEN o.id IS NULL THEN 1 ELSE 0 END),"
+        f" SUM(CASE WHEN o.id IS NOT NULL AND ({_differs('o', 's')}) THEN 1 ELSE 0 END)"
+        f" FROM {STAGING} s LEFT JOIN {table} o ON {_key_join('o', 's')}")
+    total, new, changed = cursor.fetchone()
+    result.new, result.changed = int(new or 0), int(changed or 0)
+    result.unchanged = int(total or 0) - result.new - result.changed
+
+
+def _upsert(cursor):
+    table = Observation._meta.db_table
+    columns = ("indicator_id", "geography_id", "period", *_VALUE_COLUMNS)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in _VALUE_COLUMNS)
+    cursor.execute(
+        f"INSERT INTO {table} ({', '.join(columns)})"
+        f" SELECT {', '.join(columns)} FROM {STAGING} WHERE 1 = 1"
+        f" ON CONFLICT (indicator_id, geography_id, period) DO UPDATE SET {updates}"
+        f" WHERE {_differs(table, 'excluded')}")
+
+
+# --- the entry point ------------------------------------------------------------------------
+def import_observations(binary, *, dry_run=False,
+                        on_progress: Callable[[int, str], None] | None = None) -> ImportResult:
+    """Check and (unless dry_run or in error) save the observations in a binary CSV file."""
+    result = ImportResult(dry_run=dry_run)
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            _create_staging(cursor)
+            _read_and_stage(binary, cursor, result, on_progress)
+            if result.rows and result.ok:
+                _find_duplicates(cursor, result)
+            if not result.ok:
+                raise _Abort
+            _count_changes(cursor, result)
+            if on_progress:
+                on_progress(result.rows, "counted")
+            if dry_run:
+                raise _Abort
+            _upsert(cursor)
+            cursor.execute(f"DROP TABLE {STAGING}")
+            if on_progress:
+                on_progress(result.rows, "saved")
+    except _Abort:
+        pass
+    if result.ok and result.rows == 0 and not result.skipped:
+        result.add_error(1, "The file has no rows of data.")
+    return result
+
+
+def _read_and_stage(binary, cursor, result, on_progress):
+    reader = csv.reader(_lines(binary, result))
+    try:
+        header = next(reader, None)
+        if header is None:
+            if result.ok:
+                result.add_error(1, "The file is empty.")
+            return
+        layout = _Layout(header, result)
+        result.layout = layout.name
+        if not result.ok:
+            return
+        batch = []
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue
+            staged = layout.read(row, reader.line_num)
+            if staged == "skip":
+                result.skipped += 1
+                continue
+            result.rows += 1
+            if staged is None or not result.ok:
+                continue  # keep checking (to list errors) but stop staging
+            batch.append(staged)
+            if len(batch) >= BATCH:
+                _stage(cursor, batch)
+                batch = []
+                if on_progress:
+                    on_progress(result.rows, "checking")
+        if result.ok:
+            _stage(cursor, batch)
+    except csv.Error as exc:
+        result.add_error(reader.line_num + 1, f"The CSV cannot be read here: {exc}.")

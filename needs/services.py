@@ -1,0 +1,246 @@
+"""Writes for needs evidence: reference data, comparator sets, imports and findings.
+
+Each is one transaction that records who did it; imports run the engine in `imports.py`.
+"""
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from commissioning.models import Priority
+from portal.errors import ApplicationError, ErrorCode
+
+from . import permissions
+from .imports import ImportResult, import_observations
+from .models import (
+    ComparatorSet,
+    Finding,
+    Geography,
+    ImportRun,
+    ImportStatus,
+    Indicator,
+    Observation,
+)
+
+INDICATOR_FIELDS = ("name", "definition", "unit", "polarity", "source", "fingertips_id",
+                    "topic", "headline", "position")
+
+
+def _save(instance, actor):
+    instance._history_user = actor
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        errors = exc.message_dict
+        first = next(iter(errors.values()))[0]
+        raise ApplicationError(first, errors=errors) from exc
+    instance.save()
+    return instance
+
+
+def _deny(decision):
+    if not decision:
+        raise ApplicationError(decision.reason, code=ErrorCode.FORBIDDEN)
+
+
+def _require_platform_or_loader(actor):
+    """Indicators and geographies are national reference data shared by every area."""
+    if actor is not None and not actor.is_superuser:
+        raise ApplicationError("Only platform administrators change indicators and geographies.",
+                               code=ErrorCode.FORBIDDEN)
+
+
+# --- reference data ---------------------------------------------------------------------
+@transaction.atomic
+def indicator_save(*, actor, code, **fields) -> Indicator:
+    """Create or update the indicator with this code."""
+    _require_platform_or_loader(actor)
+    indicator = Indicator.objects.select_for_update().filter(code=code).first() or \
+        Indicator(code=code)
+    for key, value in fields.items():
+        if key in INDICATOR_FIELDS:
+            setattr(indicator, key, value)
+    return _save(indicator, actor)
+
+
+@transaction.atomic
+def geography_save(*, actor, code, name, kind) -> Geography:
+    _require_platform_or_loader(actor)
+    geography = Geography.objects.select_for_update().filter(code=code).first() or \
+        Geography(code=code)
+    if geography.pk and (geography.name, geography.kind) == (name, kind):
+        return geography
+    geography.name, geography.kind = name, kind
+    return _save(geography, actor)
+
+
+@transaction.atomic
+def comparator_set_save(*, actor, local_area, geography, england, region=None,
+                        neighbours=()) -> ComparatorSet:
+    if actor is not None:
+        from agencies.permissions import can_administer_area
+
+        _deny(can_administer_area(actor, local_area))
+    if geography.pk in {n.pk for n in neighbours}:
+        raise ApplicationError("An area cannot be its own statistical neighbour.",
+                               errors={"neighbours": ["Leave the area's own geography out."]})
+    comparators = ComparatorSet.objects.select_for_update().filter(
+        local_area=local_area).first() or ComparatorSet(local_area=local_area)
+    comparators.geography, comparators.england, comparators.region = geography, england, region
+    _save(comparators, actor)
+    if {n.pk for n in comparators.neighbours.all()} != {n.pk for n in neighbours}:
+        comparators.neighbours.set(neighbours)
+    return comparators
+
+
+# --- imports ----------------------------------------------------------------------------
+def progress_key(run_id):
+    return f"needs-import-progress:{run_id}"
+
+
+def import_progress(run_id) -> dict:
+    """Rows read so far by a running import (kept in the cache: the import's own
+    transaction is not visible until it ends)."""
+    return cache.get(progress_key(run_id)) or {}
+
+
+@transaction.atomic
+def import_run_create(*, actor, local_area, upload) -> ImportRun:
+    """Store an uploaded file and queue its check (a dry run that counts the changes)."""
+    _deny(permissions.can_import_observations(actor, local_area))
+    if upload is None:
+        raise ApplicationError("Choose a CSV file to upload.",
+                               errors={"file": ["Choose a CSV file to upload"]})
+    run = ImportRun(local_area=local_area, created_by=actor, filename=upload.name[:250],
+                    dry_run=True)
+    run.file.save(upload.name, upload, save=False)
+    _save(run, actor)
+    _queue(run.pk, dry_run=True)
+    return run
+
+
+@transaction.atomic
+def import_run_confirm(*, actor, run) -> ImportRun:
+    """Import a checked file for real (queued; the page shows its progress)."""
+    run = ImportRun.objects.select_for_update().get(pk=run.pk)
+    _deny(permissions.can_import_observations(actor, run.local_area_id))
+    if run.status != ImportStatus.PREVIEWED or run.error_count:
+        raise ApplicationError("Only a file that was checked without errors can be imported.",
+                               code=ErrorCode.CONFLICT)
+    run.status, run.dry_run = ImportStatus.QUEUED, False
+    _save(run, actor)
+    _queue(run.pk, dry_run=False)
+    return run
+
+
+def _queue(run_id, *, dry_run):
+    from .tasks import import_run_task
+
+    transaction.on_commit(lambda: import_run_task.delay(run_id, dry_run))
+
+
+def import_run_execute(*, run_id, dry_run) -> ImportRun:
+    """Run a queued import (the Celery task calls this). Safe to run twice: a finished
+    run is left alone, and a re-run of the same file changes nothing."""
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().get(pk=run_id)
+        if run.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING):
+            return run
+        run.status = ImportStatus.RUNNING
+        run.save(update_fields=["status"])
+
+    def progress(rows, phase):
+        cache.set(progress_key(run_id), {"rows": rows, "phase": phase}, timeout=3600)
+
+    with run.file.open("rb") as handle:
+        result = import_observations(handle, dry_run=dry_run, on_progress=progress)
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().get(pk=run_id)
+        _record(run, result)
+        run.status = ImportStatus.FAILED if not result.ok else (
+            ImportStatus.PREVIEWED if dry_run else ImportStatus.IMPORTED)
+        run.finished_at = timezone.now()
+        _save(run, run.created_by)
+    cache.delete(progress_key(run_id))
+    return run
+
+
+def _record(run, result: ImportResult):
+    run.layout, run.rows, run.skipped = result.layout, result.rows, result.skipped
+    run.new, run.changed, run.unchanged = result.new, result.changed, result.unchanged
+    run.errors, run.error_count = result.as_dict()["errors"], result.error_count
+
+
+def observations_import(*, actor, local_area, upload, dry_run=False, on_progress=None,
+                        filename="") -> ImportResult:
+    """Import a file now (API and command line). Records an ImportRun for the audit trail
+    unless it is a dry run or failed (in which case nothing at all is saved)."""
+    if actor is not None:
+        _deny(permissions.can_import_observations(actor, local_area))
+    result = import_observations(upload, dry_run=dry_run, on_progress=on_progress)
+    if result.ok and not dry_run:
+        run = ImportRun(local_area=local_area, created_by=actor, dry_run=False,
+                        filename=(filename or getattr(upload, "name", "") or "upload.csv")[:250],
+                        status=ImportStatus.IMPORTED, finished_at=timezone.now())
+        _record(run, result)
+        _save(run, actor)
+    return result
+
+
+# --- findings ---------------------------------------------------------------------------
+def _check_links(local_area, observations, priorities):
+    priorities = list(priorities)
+    foreign = [p for p in priorities if p.strategy.local_area_id != local_area.pk]
+    if foreign:
+        raise ApplicationError("A finding can support only its own area's priorities.",
+                               errors={"priorities": ["Choose priorities of this area."]})
+    return list(observations), priorities
+
+
+@transaction.atomic
+def finding_create(*, actor, local_area, statement, found_on, observations=(),
+                   priorities=(), author=None) -> Finding:
+    """Record a finding; `author` defaults to the actor (the area loader names one)."""
+    if actor is not None:
+        _deny(permissions.can_add_finding(actor, local_area))
+    observations, priorities = _check_links(local_area, observations, priorities)
+    finding = _save(Finding(local_area=local_area, statement=statement.strip(),
+                            found_on=found_on, author=author or actor), actor)
+    finding.observations.set(observations)
+    finding.priorities.set(priorities)
+    return finding
+
+
+@transaction.atomic
+def finding_update(*, actor, finding, statement=None, found_on=None, observations=None,
+                   priorities=None) -> Finding:
+    finding = Finding.objects.select_for_update().select_related("local_area").get(pk=finding.pk)
+    if actor is not None:
+        _deny(permissions.can_add_finding(actor, finding.local_area))
+    if statement is not None:
+        finding.statement = statement.strip()
+    if found_on is not None:
+        finding.found_on = found_on
+    _save(finding, actor)
+    if observations is not None or priorities is not None:
+        obs, pri = _check_links(finding.local_area, observations or (), priorities or ())
+        if observations is not None:
+            finding.observations.set(obs)
+        if priorities is not None:
+            finding.priorities.set(pri)
+    return finding
+
+
+def priorities_for(local_area):
+    return Priority.objects.filter(strategy__local_area=local_area).select_related("strategy")
+
+
+def observation_lookup(keys):
+    """Observations by (indicator code, geography code, period) in one query."""
+    from django.db.models import Q
+
+    query = Q(pk__in=[])
+    for code, area, period in keys:
+        query |= Q(indicator__code=code, geography__code=area, period=period)
+    found = Observation.objects.filter(query).select_related("indicator", "geography")
+    return {(o.indicator.code, o.geography.code, o.period): o for o in found}
