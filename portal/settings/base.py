@@ -195,3 +195,21 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
+
+# --- Governance: quarterly board reports (see docs/governance.md) ---------------------
+from celery.schedules import crontab  # noqa: E402
+
+# Reports start this many working days (Mon-Fri, less GOVERNANCE_HOLIDAYS) after a quarter ends.
+GOVERNANCE_REPORT_WORKING_DAYS = env.int("GOVERNANCE_REPORT_WORKING_DAYS", default=5)
+GOVERNANCE_HOLIDAYS = env.list("GOVERNANCE_HOLIDAYS", default=[])  # ISO dates
+# A report queued or running this long (seconds) with no live worker is queued again.
+GOVERNANCE_REPORT_STUCK_AFTER = env.int("GOVERNANCE_REPORT_STUCK_AFTER", default=1800)
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://localhost:8000")
+CELERY_BEAT_SCHEDULE.update({
+    "governance-request-due-reports": {
+        "task": "governance.request_due_reports", "schedule": crontab(hour=6, minute=15)},
+    "governance-recover-stuck-reports": {
+        "task": "governance.recover_stuck_reports", "schedule": crontab(minute="*/10")},
+    "governance-sync-board-access": {
+        "task": "governance.sync_board_access", "schedule": crontab(hour=2, minute=30)},
+})

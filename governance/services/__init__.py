@@ -1,0 +1,33 @@
+"""Writes for governance, one module per noun; import them from here."""
+from .boards import (
+    board_create,
+    board_member_add,
+    board_member_end,
+    board_update,
+    board_access_sync,
+)
+from .meetings import (
+    agenda_item_add,
+    attendance_set,
+    decision_record,
+    meeting_create,
+    meeting_update,
+    quorum_check,
+)
+from .reports import (
+    report_comment_add,
+    report_mark_read,
+    report_produce,
+    report_publish,
+    report_request,
+    reports_recover_stuck,
+    reports_request_due,
+)
+
+__all__ = [
+    "agenda_item_add", "attendance_set", "board_access_sync", "board_create",
+    "board_member_add", "board_member_end", "board_update", "decision_record",
+    "meeting_create", "meeting_update", "quorum_check", "report_comment_add",
+    "report_mark_read", "report_produce", "report_publish", "report_request",
+    "reports_recover_stuck", "reports_request_due",
+]

@@ -1,0 +1,272 @@
+"""Quarterly board reports: request (idempotent), produce (exactly once), publish, read,
+comment, and the beat's jobs (due reports, stuck reports).
+
+Exactly once: `report_produce` takes a PostgreSQL advisory lock keyed to the report for the
+whole production, so two workers (or a re-delivered message) never produce the same
+version at once; the row itself is claimed and finished under `select_for_update`, and a
+report already ready or published is never produced again. A worker killed mid-report
+drops its database connection, which releases the advisory lock: the re-delivered task
+(or `reports_recover_stuck`) then produces it again from the start.
+"""
+import logging
+from contextlib import contextmanager
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from portal import pdf
+from portal.errors import ApplicationError, ErrorCode
+
+from .. import permissions, quarters
+from ..models import Board, BoardReport, ReportComment, ReportRead, ReportStatus
+from .common import require, save
+
+log = logging.getLogger(__name__)
+LOCK_SPACE = 0x6A6370 << 32  # "jcp": advisory-lock keys for board reports
+IN_PROGRESS = (ReportStatus.QUEUED, ReportStatus.RUNNING)
+FINISHED = (ReportStatus.READY, ReportStatus.PUBLISHED)
+COMMENT_MAX = 5000
+
+
+def _enqueue(report_id):
+    from ..reports import tasks
+
+    transaction.on_commit(lambda: tasks.produce_board_report.delay(report_id))
+
+
+# --- request ---------------------------------------------------------------------------
+def report_request(*, actor, board, year, quarter, new_version=False):
+    """Ask for the board's report for a quarter; returns (report, created).
+
+    Asking again returns the existing latest version (a failed one is queued again).
+    `new_version` adds a version after a ready, published or failed one; while a version is
+    queued or running, that version is returned instead.
+    """
+    try:
+        quarters.quarter_bounds(year, int(quarter))
+    except (TypeError, ValueError) as exc:
+        field = "year" if "year" in str(exc) else "quarter"
+        raise ApplicationError(str(exc), errors={field: [str(exc)]}) from exc
+    quarter = int(quarter)
+    if actor is not None:
+        require(permissions.can_run_board(actor, board))
+    if quarters.quarter_bounds(year, quarter)[0] > timezone.localdate():
+        message = "A report can be produced once its quarter has begun."
+        raise ApplicationError(message, errors={"quarter": [message]})
+    try:
+        return _request(actor, board, year, quarter, new_version)
+    except IntegrityError:
+        # Another request created the same version between our check and insert
+        # (SQLite has no row locks): that report is the answer.
+        latest = _latest(board, year, quarter)
+        return latest, False
+
+
+@transaction.atomic
+def _request(actor, board, year, quarter, new_version):
+    Board.objects.select_for_update().filter(pk=board.pk).first()  # serialise requests
+    latest = _latest(board, year, quarter)
+    if latest is not None and (not new_version or latest.status in IN_PROGRESS):
+        if latest.status == ReportStatus.FAILED and not new_version:
+            latest.status, latest.error = ReportStatus.QUEUED, ""
+            save(latest, actor)
+            _enqueue(latest.pk)
+        return latest, False
+    report = BoardReport(board=board, year=year, quarter=quarter,
+                         version=(latest.version + 1) if latest else 1, requested_by=actor)
+    save(report, actor)
+    _enqueue(report.pk)
+    return report, True
+
+
+def _latest(board, year, quarter):
+    return (BoardReport.objects.filter(board=board, year=year, quarter=quarter)
+            .order_by("-version").first())
+
+
+# --- produce ---------------------------------------------------------------------------
+@contextmanager
+def production_lock(report_id):
+    """Yield True when this process may produce the report (PostgreSQL advisory lock)."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    key = LOCK_SPACE + int(report_id)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+        owned = cursor.fetchone()[0]
+    try:
+        yield owned
+    finally:
+        if owned:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+
+
+@transaction.atomic
+def _claim(report_id):
+    report = BoardReport.objects.select_for_update().filter(pk=report_id).first()
+    if report is None or report.status in FINISHED:
+        return None
+    report.status = ReportStatus.RUNNING
+    report.started_at, report.finished_at = timezone.now(), None
+    report.attempts += 1
+    report.error = ""
+    report.save(update_fields=["status", "started_at", "finished_at", "attempts", "error"])
+    return BoardReport.objects.select_related("board__local_area").get(pk=report_id)
+
+
+@transaction.atomic
+def _finish(claimed, assembled, rendered):
+    report = BoardReport.objects.select_for_update().get(pk=claimed.pk)
+    if report.status != ReportStatus.RUNNING or report.started_at != claimed.started_at:
+        log.warning("Report %s was taken over while rendering; result discarded", report.pk)
+        return report
+    name = f"{report.year}-Q{report.quarter}-v{report.version}.pdf"
+    stale = report.pdf.name or None
+    if stale and report.pdf.storage.exists(stale):
+        report.pdf.storage.delete(stale)
+    report.pdf.save(name, ContentFile(rendered.content), save=False)
+    report.sha256, report.page_count = rendered.sha256, rendered.page_count
+    report.data, report.html = assembled.snapshot, assembled.body
+    report.status, report.finished_at = ReportStatus.READY, timezone.now()
+    report._history_user = None
+    report.save()
+    return report
+
+
+def report_fail(*, report_id, reason: str):
+    with transaction.atomic():
+        report = BoardReport.objects.select_for_update().filter(pk=report_id).first()
+        if report is None or report.status in FINISHED:
+            return report
+        report.status, report.error = ReportStatus.FAILED, reason[:2000]
+        report.finished_at = timezone.now()
+        report.save(update_fields=["status", "error", "finished_at"])
+        return report
+
+
+def render_report_pdf(report, body):
+    title = f"{report.board.name}: quarterly report, {report.period_label}"
+    html = pdf.document_html(title=title, body=body,
+                             running_header=f"{report.board.name} · {report.period_label}")
+    return pdf.render_pdf(html)
+
+
+def report_produce(*, report_id):
+    """Produce the report once. Transient database errors propagate (the task retries);
+    anything else marks the report failed with the reason."""
+    from ..reports.assembly import assemble
+
+    with production_lock(report_id) as owned:
+        if not owned:
+            log.info("Report %s is being produced by another worker", report_id)
+            return None
+        claimed = _claim(report_id)
+        if claimed is None:
+            return BoardReport.objects.filter(pk=report_id).first()
+        try:
+            assembled = assemble(claimed)
+            rendered = render_report_pdf(claimed, assembled.body)
+        except TRANSIENT_ERRORS:
+            raise
+        except Exception as exc:
+            log.exception("Report %s failed", report_id)
+            return report_fail(report_id=report_id, reason=f"{exc.__class__.__name__}: {exc}")
+        return _finish(claimed, assembled, rendered)
+
+
+def _transient_errors():
+    from django.db import InterfaceError, OperationalError
+
+    return (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+
+
+TRANSIENT_ERRORS = _transient_errors()
+
+
+# --- beat jobs -------------------------------------------------------------------------
+def reports_recover_stuck(*, now=None) -> list[int]:
+    """Queue again reports left running (their worker died) or queued (their message was
+    lost) for longer than GOVERNANCE_REPORT_STUCK_AFTER seconds."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.GOVERNANCE_REPORT_STUCK_AFTER)
+    recovered = []
+    candidates = BoardReport.objects.filter(status__in=IN_PROGRESS).filter(
+        requested_at__lt=cutoff).values_list("pk", "status", "started_at")
+    for pk, status, started_at in candidates:
+        if status == ReportStatus.RUNNING and started_at and started_at >= cutoff:
+            continue
+        with production_lock(pk) as owned:
+            if not owned:
+                continue  # a live worker holds it
+            with transaction.atomic():
+                report = BoardReport.objects.select_for_update().get(pk=pk)
+                if report.status not in IN_PROGRESS:
+                    continue
+                report.status = ReportStatus.QUEUED
+                report.save(update_fields=["status"])
+                _enqueue(pk)
+        recovered.append(pk)
+    return recovered
+
+
+def reports_request_due(*, today=None) -> list[BoardReport]:
+    """From the Nth working day after a quarter ends, every board has that quarter's report
+    requested (idempotent: a board that has one keeps it)."""
+    today = today or timezone.localdate()
+    year, quarter = quarters.last_ended_quarter(today)
+    due = quarters.working_days_after(quarters.quarter_bounds(year, quarter)[1],
+                                      settings.GOVERNANCE_REPORT_WORKING_DAYS)
+    if today < due:
+        return []
+    created = []
+    for board in Board.objects.order_by("pk"):
+        report, is_new = report_request(actor=None, board=board, year=year, quarter=quarter)
+        if is_new:
+            created.append(report)
+    return created
+
+
+# --- publish, read, comment ------------------------------------------------------------
+@transaction.atomic
+def report_publish(*, actor, report) -> BoardReport:
+    report = BoardReport.objects.select_for_update().select_related("board").get(pk=report.pk)
+    if actor is not None:
+        require(permissions.can_publish_report(actor, report))
+    elif report.status != ReportStatus.READY:
+        raise ApplicationError("Only a ready report can be published.", code=ErrorCode.CONFLICT)
+    if not report.pdf or pdf.sha256_of(report.pdf) != report.sha256:
+        raise ApplicationError("The stored PDF does not match its checksum; produce a new "
+                               "version.", code=ErrorCode.CONFLICT)
+    report.status = ReportStatus.PUBLISHED
+    report.published_at, report.published_by = timezone.now(), actor
+    save(report, actor)
+    from ..reports import tasks
+
+    transaction.on_commit(lambda: tasks.notify_report_published.delay(report.pk))
+    return report
+
+
+def report_mark_read(*, actor, report) -> ReportRead:
+    require(permissions.can_view_reports(actor, report.board), not_found=True)
+    read, _ = ReportRead.objects.get_or_create(report=report, user=actor)
+    return read
+
+
+@transaction.atomic
+def report_comment_add(*, actor, report, body, parent=None) -> ReportComment:
+    require(permissions.can_comment_on_report(actor, report))
+    body = (body or "").strip()
+    if not body:
+        raise ApplicationError("Write a comment.", errors={"body": ["Enter your comment."]})
+    if len(body) > COMMENT_MAX:
+        message = f"Keep the comment under {COMMENT_MAX} characters."
+        raise ApplicationError(message, errors={"body": [message]})
+    if parent is not None and parent.report_id != report.pk:
+        raise ApplicationError("Reply to a comment on this report.",
+                               errors={"parent": ["Reply to a comment on this report."]})
+    return save(ReportComment(report=report, parent=parent, author=actor, body=body), actor)
