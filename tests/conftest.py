@@ -102,3 +102,21 @@ def chromium_path():
     if not Path(path).exists():
         missing("Chromium (/usr/bin/chromium)")
     return path
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (rate limits, sessions). On Redis only our own
+    prefixed keys are deleted: the broker's queues share the database."""
+    from django.core.cache import cache
+
+    if settings.REDIS_URL:
+        import redis
+
+        client = redis.Redis.from_url(settings.REDIS_URL)
+        prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+        for key in client.scan_iter(match=f"{prefix}:*", count=500):
+            client.delete(key)
+    else:
+        cache.clear()
+    yield
