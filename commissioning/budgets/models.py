@@ -1,1 +1,368 @@
-"""Models of this app."""
+"""Section 75 pooled and aligned budgets: agreements, schedules, contributions, spend,
+commitments, forecasts, risk-share rules, frozen quarter snapshots and joint packages.
+
+Money is `DecimalField(max_digits=14, decimal_places=2)` everywhere; a financial year is
+stored as its written form (`2025-26`, see `portal.periods`).
+"""
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+YEAR = RegexValidator(r"^\d{4}-\d{2}$", "Write the financial year like 2025-26.")
+QUARTER = [MinValueValidator(1), MaxValueValidator(4)]
+
+
+class AgreementStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    ACTIVE = "active", "Active"
+    ENDED = "ended", "Ended"
+
+
+class RiskBasis(models.TextChoices):
+    PROPORTIONAL = "proportional", "In proportion to contributions"
+    FIXED = "fixed", "Fixed percentages"
+    LEAD_BEARS = "lead-bears", "Lead partner bears its own schemes"
+
+
+class Direction(models.TextChoices):
+    BOTH = "both", "Over- and underspends"
+    OVERSPEND = "overspend", "Overspends"
+    UNDERSPEND = "underspend", "Underspends"
+
+
+class Section75Agreement(models.Model):
+    """A section 75 (NHS Act 2006) agreement: parties pool or align money for schedules."""
+
+    local_area = models.ForeignKey("agencies.LocalArea", on_delete=models.PROTECT,
+                                   related_name="section75_agreements")
+    title = models.CharField(max_length=250)
+    reference = models.CharField(max_length=60, blank=True,
+                                 help_text="The signed agreement's document reference.")
+    parties = models.ManyToManyField("agencies.Agency", related_name="section75_agreements")
+    host = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT,
+                             related_name="hosted_agreements")
+    pooled_fund_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="managed_pools", help_text="An officer of the host partner.")
+    starts = models.DateField()
+    ends = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=AgreementStatus.choices,
+                              default=AgreementStatus.ACTIVE)
+    share_separately = models.BooleanField(
+        default=False, help_text="Share overspends and underspends separately, each by its "
+                                 "own rule, instead of netting them first.")
+    history = HistoricalRecords(m2m_fields=[parties])
+
+    class Meta:
+        ordering = ["local_area", "title"]
+        constraints = [models.UniqueConstraint(fields=["local_area", "title"],
+                                               name="s75_unique_title")]
+
+    def __str__(self):
+        return self.title
+
+
+class BudgetType(models.TextChoices):
+    POOLED = "pooled", "Pooled"
+    ALIGNED = "aligned", "Aligned"
+
+
+class Schedule(models.Model):
+    """A service or scheme funded under an agreement."""
+
+    agreement = models.ForeignKey(Section75Agreement, on_delete=models.CASCADE,
+                                  related_name="schedules")
+    code = models.CharField(max_length=20, help_text="Short code used in spend files, e.g. S1.")
+    name = models.CharField(max_length=200)
+    budget_type = models.CharField(max_length=10, choices=BudgetType.choices,
+                                   default=BudgetType.POOLED)
+    lead_partner = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT,
+                                     related_name="led_schedules")
+    description = models.TextField(blank=True)
+    intentions = models.ManyToManyField("commissioning.Intention", blank=True,
+                                        related_name="budget_schedules")
+    contract_references = models.CharField(
+        max_length=250, blank=True, help_text="References of contracts funded from it.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agreement", "code"]
+        constraints = [models.UniqueConstraint(fields=["agreement", "code"],
+                                               name="schedule_unique_code")]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class Contribution(models.Model):
+    """What one partner puts into one schedule for one financial year."""
+
+    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE,
+                                 related_name="contributions")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT,
+                               related_name="s75_contributions")
+    year = models.CharField(max_length=7, validators=[YEAR])
+    amount = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["schedule", "year", "agency"]
+        constraints = [
+            models.UniqueConstraint(fields=["schedule", "agency", "year"],
+                                    name="contribution_unique"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0),
+                                   name="contribution_not_negative"),
+        ]
+        indexes = [models.Index(fields=["year", "schedule"])]
+
+    def __str__(self):
+        return f"{self.agency_id} to {self.schedule_id}, {self.year}: {self.amount}"
+
+
+class ContributionVariation(models.Model):
+    """An in-year change to a contribution (positive or negative), dated and explained."""
+
+    contribution = models.ForeignKey(Contribution, on_delete=models.CASCADE,
+                                     related_name="variations")
+    amount = models.DecimalField(**MONEY)
+    date = models.DateField()
+    reason = models.CharField(max_length=300)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["contribution", "date", "id"]
+
+    def __str__(self):
+        return f"{self.amount} on {self.date}: {self.reason}"
+
+
+class ImportBatch(models.Model):
+    """One spend CSV import: all of its lines were saved together."""
+
+    agreement = models.ForeignKey(Section75Agreement, on_delete=models.CASCADE,
+                                  related_name="imports")
+    filename = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    lines = models.PositiveIntegerField()
+    total = models.DecimalField(**MONEY)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, related_name="+")
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-imported_at"]
+
+    def __str__(self):
+        return f"{self.filename} ({self.lines} lines)"
+
+
+class Spend(models.Model):
+    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="spend")
+    date = models.DateField()
+    amount = models.DecimalField(**MONEY)
+    description = models.CharField(max_length=250)
+    source_agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="Whose money paid for it (required for aligned budgets).")
+    contract_reference = models.CharField(max_length=60, blank=True)
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="spend")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name_plural = "spend"
+        indexes = [models.Index(fields=["schedule", "date"])]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0),
+                                              name="spend_positive")]
+
+    def __str__(self):
+        return f"{self.date} {self.amount} {self.description}"
+
+
+class Commitment(models.Model):
+    """Money committed (ordered, not yet paid) on a schedule at a quarter's end."""
+
+    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="commitments")
+    year = models.CharField(max_length=7, validators=[YEAR])
+    quarter = models.PositiveSmallIntegerField(validators=QUARTER)
+    amount = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
+    note = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["schedule", "year", "quarter"]
+        constraints = [models.UniqueConstraint(fields=["schedule", "year", "quarter"],
+                                               name="commitment_unique")]
+
+    def __str__(self):
+        return f"Committed Q{self.quarter} {self.year}: {self.amount}"
+
+
+class Forecast(models.Model):
+    """The forecast outturn for the whole year, made at a quarter."""
+
+    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="forecasts")
+    year = models.CharField(max_length=7, validators=[YEAR])
+    quarter = models.PositiveSmallIntegerField(validators=QUARTER)
+    outturn = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
+    note = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["schedule", "year", "quarter"]
+        constraints = [models.UniqueConstraint(fields=["schedule", "year", "quarter"],
+                                               name="forecast_unique")]
+
+    def __str__(self):
+        return f"Forecast Q{self.quarter} {self.year}: {self.outturn}"
+
+
+class RiskShareRule(models.Model):
+    """How a variance is shared: for the agreement, or overriding it for one schedule."""
+
+    agreement = models.ForeignKey(Section75Agreement, on_delete=models.CASCADE,
+                                  related_name="risk_rules")
+    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, null=True, blank=True,
+                                 related_name="risk_rules")
+    direction = models.CharField(max_length=12, choices=Direction.choices,
+                                 default=Direction.BOTH)
+    basis = models.CharField(max_length=20, choices=RiskBasis.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agreement", "schedule", "direction"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "schedule", "direction"],
+                                    name="risk_rule_unique"),
+            models.UniqueConstraint(fields=["agreement", "direction"],
+                                    condition=models.Q(schedule__isnull=True),
+                                    name="risk_rule_unique_default"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_basis_display()} ({self.get_direction_display()})"
+
+
+class RiskShareTerm(models.Model):
+    """A partner's fixed percentage (for fixed rules) and optional cap under a rule."""
+
+    rule = models.ForeignKey(RiskShareRule, on_delete=models.CASCADE, related_name="terms")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    percentage = models.DecimalField(max_digits=7, decimal_places=4, null=True, blank=True)
+    cap = models.DecimalField(**MONEY, null=True, blank=True,
+                              help_text="Largest share this partner bears; the rest falls "
+                                        "to the host.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["rule", "agency"]
+        constraints = [models.UniqueConstraint(fields=["rule", "agency"],
+                                               name="risk_term_unique")]
+
+    def __str__(self):
+        return f"{self.agency_id}: {self.percentage}% cap {self.cap}"
+
+
+class SnapshotStatus(models.TextChoices):
+    CLOSED = "closed", "Closed"
+    REOPENED = "reopened", "Reopened"
+
+
+class QuarterSnapshot(models.Model):
+    """A closed quarter: its position frozen as stored values with their sha256."""
+
+    agreement = models.ForeignKey(Section75Agreement, on_delete=models.CASCADE,
+                                  related_name="snapshots")
+    year = models.CharField(max_length=7, validators=[YEAR])
+    quarter = models.PositiveSmallIntegerField(validators=QUARTER)
+    status = models.CharField(max_length=10, choices=SnapshotStatus.choices,
+                              default=SnapshotStatus.CLOSED)
+    position = models.JSONField()
+    sha256 = models.CharField(max_length=64)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  null=True, blank=True, related_name="+")
+    closed_at = models.DateTimeField()
+    reopened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+")
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopen_reason = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agreement", "year", "quarter"]
+        constraints = [models.UniqueConstraint(fields=["agreement", "year", "quarter"],
+                                               name="snapshot_unique")]
+
+    def __str__(self):
+        return f"Q{self.quarter} {self.year} {self.status}"
+
+    @property
+    def is_closed(self):
+        return self.status == SnapshotStatus.CLOSED
+
+
+class NeedsCategory(models.TextChoices):
+    """The four broad areas of need of the SEND Code of Practice (6.28-6.35)."""
+
+    COMMUNICATION = "communication", "Communication and interaction"
+    COGNITION = "cognition", "Cognition and learning"
+    SEMH = "semh", "Social, emotional and mental health"
+    SENSORY_PHYSICAL = "sensory-physical", "Sensory and/or physical"
+
+
+class JointPackage(models.Model):
+    """An individual child's package funded jointly by social care, health and education.
+
+    Holds a pseudonymous reference only: never a name, date of birth or NHS number.
+    """
+
+    local_area = models.ForeignKey("agencies.LocalArea", on_delete=models.PROTECT,
+                                   related_name="joint_packages")
+    reference = models.CharField(max_length=24)
+    needs_category = models.CharField(max_length=20, choices=NeedsCategory.choices)
+    annual_cost = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
+    social_care_amount = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
+    health_amount = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
+    education_amount = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
+    request_date = models.DateField()
+    agreement_date = models.DateField(null=True, blank=True)
+    review_date = models.DateField(null=True, blank=True)
+    agreement = models.ForeignKey(Section75Agreement, on_delete=models.SET_NULL, null=True,
+                                  blank=True, related_name="joint_packages",
+                                  help_text="The pooled fund paying for it, if any.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["local_area", "reference"]
+        constraints = [
+            models.UniqueConstraint(fields=["local_area", "reference"],
+                                    name="joint_package_unique_reference"),
+            models.CheckConstraint(
+                condition=models.Q(annual_cost=models.F("social_care_amount")
+                                   + models.F("health_amount") + models.F("education_amount")),
+                name="joint_package_split_adds_up"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def days_taken(self):
+        if self.agreement_date is None:
+            return None
+        return (self.agreement_date - self.request_date).days
+
+
+class JointPackageUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(JointPackage, on_delete=models.CASCADE)
+
+
+class JointPackageGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(JointPackage, on_delete=models.CASCADE)

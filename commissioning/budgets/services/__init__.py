@@ -1,0 +1,30 @@
+"""Writes for pooled budgets, split by noun. Every function is keyword-only, one
+transaction, checks permission when an actor is given (actor None = the system, e.g. the
+area-file loader) and records the actor for the audit history."""
+from .agreements import (
+    agreement_create,
+    agreement_update,
+    contribution_set,
+    contribution_vary,
+    risk_rule_set,
+    schedule_create,
+    schedule_update,
+)
+from .forecasts import commitment_set, forecast_set, forecasts_set
+from .packages import (
+    joint_package_create,
+    joint_package_grant,
+    joint_package_revoke,
+    joint_package_split_set,
+    joint_package_update,
+)
+from .quarters import quarter_close, quarter_reopen
+from .spend import spend_create, spend_import
+
+__all__ = [
+    "agreement_create", "agreement_update", "commitment_set", "contribution_set",
+    "contribution_vary", "forecast_set", "forecasts_set", "joint_package_create",
+    "joint_package_grant", "joint_package_revoke", "joint_package_split_set",
+    "joint_package_update", "quarter_close", "quarter_reopen", "risk_rule_set",
+    "schedule_create", "schedule_update", "spend_create", "spend_import",
+]

@@ -1,0 +1,306 @@
+"""Spend: entered one line at a time, or imported from a CSV file all or nothing.
+
+The CSV has a header row and the columns `schedule` (the schedule's code), `date`
+(YYYY-MM-DD or DD/MM/YYYY), `amount` (pounds, more than zero, at most two decimal places;
+a £ sign and thousands commas are accepted), `description`, and optionally `source` (the
+paying partner's short name, name or code: required for aligned schedules) and `contract`
+(a contract reference). Every problem is reported with its line number (the header is
+line 1); if there is any, nothing is saved. Lines already recorded, or repeated in the
+file, are refused as duplicates.
+"""
+import csv
+import hashlib
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history
+
+from portal import periods
+from portal.errors import ApplicationError, ErrorCode
+from portal.money import to_money
+
+from ..models import BudgetType, ImportBatch, Spend
+from .common import (
+    closed_message,
+    closed_quarters,
+    ensure_open,
+    invalid,
+    lock_agreement,
+    save,
+)
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ERRORS = 200
+PREVIEW_LINES = 50
+REQUIRED = ("schedule", "date", "amount", "description")
+OPTIONAL = ("source", "contract")
+
+
+class SpendImportError(ApplicationError):
+    """Errors is a list of `{"line", "field", "message"}` (line None = the whole file)."""
+
+    def __init__(self, errors, total_errors=None):
+        count = total_errors or len(errors)
+        message = (f"The file has {count} problem{'s' if count != 1 else ''}; nothing was "
+                   "imported. Correct the file and try again.")
+        super().__init__(message, code=ErrorCode.INVALID)
+        self.errors = errors
+        self.extra = {"error_count": count}
+
+
+@dataclass
+class ImportResult:
+    dry_run: bool
+    lines: int
+    total: Decimal
+    by_schedule: dict = field(default_factory=dict)
+    preview: list = field(default_factory=list)
+    batch: ImportBatch | None = None
+
+    def as_dict(self):
+        return {"dry_run": self.dry_run, "lines": self.lines, "total": f"{self.total:.2f}",
+                "by_schedule": {k: f"{v:.2f}" for k, v in self.by_schedule.items()},
+                "batch": self.batch.pk if self.batch else None}
+
+
+def _dedupe_key(schedule_id, day, amount, description, source_id):
+    return (schedule_id, day, amount, description.strip().lower(), source_id)
+
+
+def _check_source(schedule, source, party_ids):
+    if source is not None and source.pk not in party_ids:
+        return "The paying partner must be a party to the agreement."
+    if source is None and schedule.budget_type == BudgetType.ALIGNED:
+        return "Say which partner paid: this schedule is an aligned budget."
+    return None
+
+
+@transaction.atomic
+def spend_create(*, actor, schedule, date, amount, description, source_agency=None,
+                 contract_reference="") -> Spend:
+    agreement = lock_agreement(schedule.agreement, actor)
+    try:
+        amount = to_money(amount)
+    except ValueError as exc:
+        raise invalid("amount", "Enter the amount in pounds, like 1250.00.") from exc
+    if amount <= 0:
+        raise invalid("amount", "The amount must be more than zero.")
+    if not description or not description.strip():
+        raise invalid("description", "Describe what the money was spent on.")
+    problem = _check_source(schedule, source_agency,
+                            set(agreement.parties.values_list("id", flat=True)))
+    if problem:
+        raise invalid("source_agency", problem)
+    ensure_open(agreement, year=periods.year_of(date), quarter=periods.quarter_of(date))
+    key = _dedupe_key(schedule.pk, date, amount, description, getattr(source_agency, "pk", None))
+    if any(_dedupe_key(*row) == key for row in Spend.objects.filter(
+            schedule=schedule, date=date, amount=amount).values_list(
+            "schedule_id", "date", "amount", "description", "source_agency_id")):
+        raise invalid("description", "This spend is already recorded (same schedule, date, "
+                                     "amount and description).")
+    return save(Spend(schedule=schedule, date=date, amount=amount,
+                      description=description.strip(), source_agency=source_agency,
+                      contract_reference=contract_reference.strip()), actor)
+
+
+@transaction.atomic
+def spend_import(*, actor, agreement, content: bytes, filename="spend.csv",
+                 dry_run=False) -> ImportResult:
+    """Validate every line; save all (one batch) or nothing. `dry_run` only validates."""
+    agreement = lock_agreement(agreement, actor)
+    rows = _parse(content)
+    lines = _validate(agreement, rows)
+    total = sum((line["amount"] for line in lines), Decimal("0.00"))
+    by_schedule: dict[str, Decimal] = {}
+    for line in lines:
+        code = line["schedule"].code
+        by_schedule[code] = by_schedule.get(code, Decimal("0.00")) + line["amount"]
+    result = ImportResult(dry_run=dry_run, lines=len(lines), total=total,
+                          by_schedule=dict(sorted(by_schedule.items())),
+                          preview=lines[:PREVIEW_LINES])
+    if dry_run:
+        return result
+    batch = ImportBatch.objects.create(
+        agreement=agreement, filename=filename[:255], lines=len(lines), total=total,
+        sha256=hashlib.sha256(content).hexdigest(), imported_by=actor)
+    spend = [Spend(schedule=line["schedule"], date=line["date"], amount=line["amount"],
+                   description=line["description"], source_agency=line["source"],
+                   contract_reference=line["contract"], batch=batch) for line in lines]
+    bulk_create_with_history(spend, Spend, batch_size=2000, default_user=actor)
+    result.batch = batch
+    return result
+
+
+def _parse(content: bytes) -> list[tuple[int, dict]]:
+    if len(content) > MAX_BYTES:
+        raise SpendImportError([{
+            "line": None, "field": "file",
+            "message": f"The file is {len(content) / 1024 / 1024:.1f} MB; the largest "
+                       f"accepted is {MAX_BYTES // 1024 // 1024} MB. Split it by month."}])
+    if not content.strip():
+        raise SpendImportError([{"line": None, "field": "file", "message": "The file is empty."}])
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = content[:exc.start].count(b"\n") + 1
+        raise SpendImportError([{
+            "line": line, "field": "file",
+            "message": "The file is not UTF-8 text. Save it from your spreadsheet as "
+                       "“CSV UTF-8 (comma delimited)”."}]) from exc
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except (StopIteration, csv.Error) as exc:
+        raise SpendImportError([{"line": 1, "field": "file",
+                                 "message": "The first line must name the columns."}]) from exc
+    missing = [c for c in REQUIRED if c not in header]
+    unknown = [c for c in header if c not in REQUIRED + OPTIONAL]
+    problems = []
+    if missing:
+        problems.append({"line": 1, "field": "header",
+                         "message": f"Missing column{'s' if len(missing) > 1 else ''}: "
+                                    f"{', '.join(missing)}. The columns are "
+                                    f"{', '.join(REQUIRED + OPTIONAL)}."})
+    if unknown:
+        problems.append({"line": 1, "field": "header",
+                         "message": f"Unknown column{'s' if len(unknown) > 1 else ''}: "
+                                    f"{', '.join(unknown)}."})
+    if problems:
+        raise SpendImportError(problems)
+    rows = []
+    try:
+        for values in reader:
+            number = reader.line_num
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) != len(header):
+                rows.append((number, {"__width__": len(values)}))
+                continue
+            rows.append((number, dict(zip(header, (v.strip() for v in values), strict=True))))
+    except csv.Error as exc:
+        raise SpendImportError([{"line": reader.line_num, "field": "file",
+                                 "message": f"The line cannot be read as CSV ({exc})."}]) from exc
+    if not rows:
+        raise SpendImportError([{"line": None, "field": "file",
+                                 "message": "The file has a header but no spend lines."}])
+    return rows
+
+
+def parse_date(value: str) -> date:
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(value)
+
+
+def parse_amount(value: str) -> Decimal:
+    cleaned = value.replace("£", "").replace(",", "").strip()
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation as exc:
+        raise ValueError("not a number") from exc
+    if not amount.is_finite():
+        raise ValueError("not a number")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValueError("more than two decimal places")
+    return to_money(amount)
+
+
+def _validate(agreement, rows) -> list[dict]:
+    schedules = {s.code.lower(): s for s in agreement.schedules.all()}
+    parties = list(agreement.parties.all())
+    party_ids = {p.pk for p in parties}
+    sources = {}
+    for party in parties:
+        for name in (party.short_name, party.name, party.code):
+            if name:
+                sources[name.lower()] = party
+    closed = closed_quarters(agreement)
+    errors, lines, seen = [], [], {}
+    error_count = 0
+
+    def error(number, column, message):
+        nonlocal error_count
+        error_count += 1
+        if len(errors) < MAX_ERRORS:
+            errors.append({"line": number, "field": column, "message": message})
+
+    parsed_dates = set()
+    for number, row in rows:
+        if "__width__" in row:
+            error(number, "file", f"The line has {row['__width__']} values; the header has "
+                                  "a different number of columns.")
+            continue
+        line = {"line": number, "contract": row.get("contract", "")[:60]}
+        schedule = schedules.get(row["schedule"].lower())
+        if not row["schedule"]:
+            error(number, "schedule", "Enter the schedule code.")
+        elif schedule is None:
+            error(number, "schedule", f"There is no schedule {row['schedule']!r} in this "
+                                      "agreement.")
+        line["schedule"] = schedule
+        try:
+            line["date"] = parse_date(row["date"])
+        except ValueError:
+            line["date"] = None
+            error(number, "date", f"{row['date']!r} is not a date; write it like 2025-04-30 "
+                                  "or 30/04/2025.")
+        if line["date"] is not None:
+            period = (periods.year_of(line["date"]), periods.quarter_of(line["date"]))
+            if period in closed:
+                error(number, "date", closed_message(*period))
+            parsed_dates.add(line["date"])
+        try:
+            line["amount"] = parse_amount(row["amount"])
+            if line["amount"] <= 0:
+                error(number, "amount", "The amount must be more than zero.")
+        except ValueError as exc:
+            line["amount"] = None
+            error(number, "amount", f"{row['amount']!r} is not an amount of money "
+                                    f"({exc}); write it like 1250.00.")
+        line["description"] = row["description"]
+        if not row["description"]:
+            error(number, "description", "Describe what the money was spent on.")
+        elif len(row["description"]) > 250:
+            error(number, "description", "Keep the description to 250 characters.")
+        source_name = row.get("source", "")
+        line["source"] = sources.get(source_name.lower()) if source_name else None
+        if source_name and line["source"] is None:
+            error(number, "source", f"{source_name!r} is not a party to this agreement.")
+        elif schedule is not None:
+            problem = _check_source(schedule, line["source"], party_ids)
+            if problem:
+                error(number, "source", problem)
+        if schedule is not None and line["date"] and line["amount"]:
+            key = _dedupe_key(schedule.pk, line["date"], line["amount"], line["description"],
+                              getattr(line["source"], "pk", None))
+            if key in seen:
+                error(number, "description", f"This line repeats line {seen[key]}.")
+            seen.setdefault(key, number)
+            line["key"] = key
+        lines.append(line)
+    _check_recorded(agreement, lines, parsed_dates, error)
+    if error_count:
+        errors.sort(key=lambda e: (e["line"] or 0))
+        raise SpendImportError(errors, total_errors=error_count)
+    return lines
+
+
+def _check_recorded(agreement, lines, dates, error):
+    """Duplicates of spend already recorded (one query over the file's date range)."""
+    if not dates:
+        return
+    existing = set()
+    for row in Spend.objects.filter(schedule__agreement=agreement, date__gte=min(dates),
+                                    date__lte=max(dates)).values_list(
+            "schedule_id", "date", "amount", "description", "source_agency_id"):
+        existing.add(_dedupe_key(*row))
+    for line in lines:
+        if line.get("key") in existing:
+            error(line["line"], "description", "This spend is already recorded (same "
+                                               "schedule, date, amount and description).")
