@@ -2,8 +2,8 @@
 
 - The co-production roles (parent-carer, young-person) never see contracts or providers.
 - Any internal role in the area sees the register; a contract's money (values) is shown only
-  to people holding a role in one of its commissioning agencies (which is how the boards in
-  scope see it: board members and secretaries hold their role through an agency).
+  to people holding a role in one of its commissioning agencies, and to members of boards
+  whose scope includes one of them (governance's `Board.scope_agencies`).
 - Commissioners of a contract's commissioning agencies change it and enter its returns.
 Every check reads the person's grants once per request (agencies.permissions caches them).
 """
@@ -33,11 +33,42 @@ def can_view_contract(user, contract) -> Decision:
     return can_view_contracts(user, contract.local_area_id)
 
 
+_BOARD_CACHE = "_jcp_contracts_board_scope"
+
+
+def board_scope_agency_ids(user) -> set[int]:
+    """Agencies in the scope of the boards the person sits on now (one query, cached on the
+    user for the request; empty while governance has no board seats)."""
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, _BOARD_CACHE, None)
+    if cached is None:
+        from django.db.models import Q
+        from django.utils import timezone
+
+        from governance import models as governance
+
+        cached = set()
+        if hasattr(governance, "BoardMember") and hasattr(governance.Board, "scope_agencies"):
+            today = timezone.localdate()
+            # One filter() call, so the dates are those of the person's own seat.
+            cached = set(governance.Board.scope_agencies.through.objects.filter(
+                Q(board__members__starts__isnull=True) | Q(board__members__starts__lte=today),
+                Q(board__members__ends__isnull=True) | Q(board__members__ends__gte=today),
+                board__members__user=user,
+            ).values_list("agency_id", flat=True))
+        setattr(user, _BOARD_CACHE, cached)
+    return cached
+
+
 def can_view_values(user, contract) -> Decision:
     if user.is_superuser:
         return Decision.allow()
-    if _agency_ids(contract) & base.agency_ids_for(user, AgencyPerm.VIEW) and \
-            base.can_view_internal(user, contract.local_area_id):
+    if not base.can_view_internal(user, contract.local_area_id):
+        return Decision.deny("Contracts are not shown to your role.")
+    agencies = _agency_ids(contract)
+    if agencies & base.agency_ids_for(user, AgencyPerm.VIEW) or \
+            agencies & board_scope_agency_ids(user):
         return Decision.allow()
     return Decision.deny("The contract's values are shown only to its commissioning agencies.")
 

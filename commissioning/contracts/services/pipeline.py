@@ -3,23 +3,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import LocalArea
+from commissioning.services import intention_create
 from portal.errors import ApplicationError, ErrorCode
 
 from .. import permissions
 from ..models import Contract
 from ._common import require
-
-
-def next_intention_reference(area, year) -> str:
-    """`<PREFIX>-<year>-<nnn>`, one more than the highest used for that year in the area.
-    Call inside a transaction holding the area's row lock."""
-    from commissioning.models import Intention
-
-    prefix = f"{area.reference_prefix}-{year}-"
-    numbers = [int(ref.rsplit("-", 1)[1]) for ref in Intention.objects.filter(
-        local_area=area, reference__startswith=prefix).values_list("reference", flat=True)
-        if ref.rsplit("-", 1)[1].isdigit()]
-    return f"{prefix}{max(numbers, default=0) + 1:03d}"
 
 
 def _intention_fields(contract, actor, stage):
@@ -42,18 +31,6 @@ def _intention_fields(contract, actor, stage):
     }, partners
 
 
-def _create_intention(*, actor, area, fields, partners):
-    from commissioning.models import Intention
-
-    intention = Intention(local_area=area, **fields)
-    intention.reference = next_intention_reference(area, timezone.localdate().year)
-    intention._history_user = actor
-    intention.full_clean()
-    intention.save()
-    intention.partner_agencies.set(partners)
-    return intention
-
-
 @transaction.atomic
 def contract_review_intention_create(*, actor, contract):
     """Open a review-stage intention for the contract and link it back (one action)."""
@@ -69,7 +46,8 @@ def contract_review_intention_create(*, actor, contract):
     if stage is None:
         raise ApplicationError("The local area has no stages of its commissioning cycle")
     fields, partners = _intention_fields(contract, actor, stage)
-    intention = _create_intention(actor=actor, area=area, fields=fields, partners=partners)
+    intention = intention_create(actor=actor, local_area=area, partner_agencies=partners,
+                                 **fields)
     contract.review_intention = intention
     contract._history_user = actor
     contract.save(update_fields=["review_intention", "updated_at"])

@@ -1,0 +1,1 @@
+"""Pages of the contracts app, split by noun."""

@@ -1,0 +1,179 @@
+"""A contract's page (the golden thread), and adding or changing contracts, KPIs, visits."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from agencies.models import Agency
+from commissioning.models import Intention
+from portal.errors import ApplicationError
+
+from .. import permissions, rules, selectors, services
+from ..forms import ContractForm, KPIForm, QualityVisitForm
+from ..models import Provider
+from ._common import form_errors, require_area, status_for
+
+
+def _funding(contract):
+    schedule = getattr(contract, "schedule", None)
+    if schedule is None:
+        return None
+    return {"schedule": schedule, "agreement": schedule.agreement,
+            "href": _href("budgets:agreement-detail", schedule.agreement_id)}
+
+
+def _href(name, *args):
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+def _board_reports(contract):
+    """Published or ready reports of boards whose scope includes the contract's agencies."""
+    from governance import models as governance
+
+    if not hasattr(governance, "BoardReport") or not hasattr(governance.Board, "scope_agencies"):
+        return []
+    ids = [a.pk for a in contract.commissioning_agencies.all()]
+    reports = (governance.BoardReport.objects.filter(
+        board__scope_agencies__in=ids, status__in=["ready", "published"],
+        board__local_area_id=contract.local_area_id)
+        .select_related("board").distinct().order_by("-year", "-quarter", "-version")[:6])
+    return [{"report": r, "href": _href("governance:report-detail", r.pk)} for r in reports]
+
+
+@login_required
+def contract_detail(request, pk):
+    contract = selectors.contract_get(actor=request.user, pk=pk)
+    user = request.user
+    periods, grid = selectors.kpi_grid(contract)
+    kpis = list(contract.kpis.all())
+    assessments = list(contract.assessments.all())
+    last = assessments[0].assessed_on if assessments else None
+    can_change = permissions.can_change_contract(user, contract).allowed
+    intention = contract.intention
+    due = rules.assessment_due(contract, last)
+    return render(request, "contracts/contract_detail.html", {
+        "page_title": f"{contract.reference} {contract.title}", "contract": contract,
+        "show_values": permissions.can_view_values(user, contract).allowed,
+        "can_change": can_change, "periods": periods, "grid": grid,
+        "warnings": rules.kpi_warnings(contract, len(kpis)),
+        "assessments": assessments, "assessment_due": due,
+        "assessment_overdue": bool(due and due < timezone.localdate()),
+        "funding": _funding(contract), "board_reports": _board_reports(contract),
+        "intention_href": _href("commissioning:intention-detail", intention.pk)
+        if intention else "",
+        "review_href": _href("commissioning:intention-detail", contract.review_intention_id)
+        if contract.review_intention_id else "",
+        "rag_labels": rules.RAG_LABELS, "rag_colours": rules.RAG_TAG_COLOURS,
+    })
+
+
+def _contract_form(request, area, initial=None):
+    return ContractForm(
+        request.POST or None, initial=initial,
+        providers=Provider.objects.filter(local_area=area).order_by("name"),
+        agencies=Agency.objects.filter(local_area=area, active=True).order_by("name"),
+        intentions=Intention.objects.filter(local_area=area).order_by("reference"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contract_create(request):
+    area = require_area(request)
+    if not permissions.can_create_contract(request.user, area):
+        raise Http404
+    form = _contract_form(request, area)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        agencies = list(data.pop("commissioning_agencies"))
+        try:
+            contract = services.contract_create(actor=request.user, local_area=area,
+                                                commissioning_agencies=agencies, **data)
+        except ApplicationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, f"Contract {contract.reference} was added. "
+                                      "Now add its KPIs.")
+            return redirect("contracts:contract-detail", pk=contract.pk)
+    return render(request, "contracts/form.html", {
+        "page_title": "Add a contract", "form": form, "submit": "Add contract",
+        "back": "contracts:contract-list"}, status=status_for(form))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contract_edit(request, pk):
+    contract = selectors.contract_get(actor=request.user, pk=pk)
+    if not permissions.can_change_contract(request.user, contract):
+        raise Http404
+    initial = {name: getattr(contract, name) for name in ContractForm.base_fields
+               if name != "commissioning_agencies"}
+    initial["commissioning_agencies"] = list(contract.commissioning_agencies.all())
+    form = _contract_form(request, contract.local_area, initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        agencies = list(data.pop("commissioning_agencies"))
+        try:
+            services.contract_update(actor=request.user, contract=contract,
+                                     commissioning_agencies=agencies, **data)
+        except ApplicationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, "The contract was updated.")
+            return redirect("contracts:contract-detail", pk=contract.pk)
+    return render(request, "contracts/form.html", {
+        "page_title": f"Change {contract.reference}", "form": form, "submit": "Save changes",
+        "back_href": reverse("contracts:contract-detail", args=[contract.pk])},
+        status=status_for(form))
+
+
+def _changeable(request, pk):
+    contract = selectors.contract_get(actor=request.user, pk=pk)
+    if not permissions.can_change_contract(request.user, contract):
+        raise Http404
+    return contract
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def kpi_create(request, pk):
+    contract = _changeable(request, pk)
+    form = KPIForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            kpi = services.kpi_create(actor=request.user, contract=contract, **form.cleaned_data)
+        except ApplicationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, f"The KPI “{kpi.name}” was added.")
+            return redirect("contracts:contract-detail", pk=contract.pk)
+    return render(request, "contracts/form.html", {
+        "page_title": f"Add a KPI to {contract.reference}", "form": form, "submit": "Add KPI",
+        "back_href": reverse("contracts:contract-detail", args=[contract.pk])},
+        status=status_for(form))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_create(request, pk):
+    contract = _changeable(request, pk)
+    form = QualityVisitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.quality_visit_record(actor=request.user, contract=contract,
+                                          **form.cleaned_data)
+        except ApplicationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, "The quality visit was recorded.")
+            return redirect("contracts:contract-detail", pk=contract.pk)
+    return render(request, "contracts/form.html", {
+        "page_title": f"Record a quality visit to {contract.provider.name}", "form": form,
+        "submit": "Record visit",
+        "back_href": reverse("contracts:contract-detail", args=[contract.pk])},
+        status=status_for(form))
