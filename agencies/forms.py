@@ -38,7 +38,8 @@ class PersonForm(forms.Form):
                                error_messages={"required": "Enter a username"})
     email = forms.EmailField(label="E-mail address",
                              error_messages={"required": "Enter an e-mail address",
-                                             "invalid": "Enter an e-mail address like name@example.org"})
+                                             "invalid": "Enter an e-mail address like "
+                                                        "name@example.org"})
     job_title = forms.CharField(max_length=120, required=False)
 
 
@@ -49,7 +50,8 @@ class MembershipForm(forms.Form):
                              error_messages={"required": "Choose a role"})
     delegated_limit = forms.DecimalField(
         label="Delegated financial limit (£)", required=False, min_value=Decimal("0"),
-        max_digits=14, decimal_places=2, help_text="Approvers only: the largest annual value they may approve.",
+        max_digits=14, decimal_places=2,
+        help_text="Approvers only: the largest annual value they may approve.",
         error_messages={"invalid": "Enter the limit as an amount, like 250000 or 250000.00",
                         "min_value": "The limit cannot be negative"})
     starts = forms.DateField(required=False, help_text="For example, 2026-04-01",

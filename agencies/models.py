@@ -50,7 +50,8 @@ class Stage(models.Model):
     class Meta:
         ordering = ["local_area", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["local_area", "position"], name="stage_unique_position"),
+            models.UniqueConstraint(fields=["local_area", "position"],
+                                    name="stage_unique_position"),
             models.UniqueConstraint(fields=["local_area", "name"], name="stage_unique_name"),
         ]
 

@@ -3,7 +3,7 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from . import permissions
-from .models import Agency, LocalArea, Membership, User
+from .models import Membership, User
 
 SORTS_AGENCIES = {"name": "name", "-name": "-name", "kind": "kind", "-kind": "-kind",
                   "members": "member_count", "-members": "-member_count"}

@@ -1,4 +1,4 @@
-"""Development on one machine: SQLite and eager Celery unless DATABASE_URL/REDIS_URL say otherwise."""
+"""Development on one machine: SQLite and eager Celery unless DATABASE_URL/REDIS_URL say so."""
 import os
 
 os.environ.setdefault("DEBUG", "true")

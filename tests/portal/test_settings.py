@@ -9,7 +9,8 @@ STRONG = "k" * 20 + "Zq8-" * 10 + "x" * 20
 
 
 def manage(*args, **env):
-    base = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    dropped = ("SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    base = {k: v for k, v in os.environ.items() if k not in dropped}
     base.update({"DJANGO_SETTINGS_MODULE": "portal.settings.production",
                  "ALLOWED_HOSTS": "portal.example.org"}, **env)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=settings.BASE_DIR,
