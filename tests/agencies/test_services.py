@@ -78,3 +78,17 @@ def test_non_admin_cannot_add_roles(council, make_member):
         services.membership_create(actor=viewer, user=person, agency=council, role=Role.ADMIN)
     assert exc.value.status == 403
     assert not Membership.objects.filter(user=person).exists()
+
+
+def test_sync_task_is_registered_and_scheduled(council, make_member, settings):
+    from datetime import date
+
+    from agencies.tasks import sync_memberships
+    from portal.celery import app
+
+    assert "agencies.sync_memberships" in app.tasks
+    assert settings.CELERY_BEAT_SCHEDULE["agencies-sync-memberships"]["task"] == \
+        "agencies.sync_memberships"
+    user = make_member(council, Role.VIEWER)
+    Membership.objects.filter(user=user).update(ends=date(2000, 1, 1))
+    assert sync_memberships.delay().get() == 1
