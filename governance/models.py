@@ -152,6 +152,9 @@ class Attendance(models.Model):
             models.UniqueConstraint(fields=["meeting", "member"], name="attendance_unique"),
         ]
 
+    def __str__(self):
+        return f"{self.member} at {self.meeting}: {'present' if self.present else 'absent'}"
+
 
 class Outcome(models.TextChoices):
     APPROVED = "approved", "Approved"
@@ -175,7 +178,7 @@ class Decision(models.Model):
     votes_for = models.PositiveSmallIntegerField(null=True, blank=True)
     votes_against = models.PositiveSmallIntegerField(null=True, blank=True)
     abstentions = models.PositiveSmallIntegerField(null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
@@ -259,6 +262,9 @@ class ReportRead(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["report", "user"], name="report_read_unique"),
         ]
+
+    def __str__(self):
+        return f"{self.user} read {self.report}"
 
 
 class ReportComment(models.Model):

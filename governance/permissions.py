@@ -103,3 +103,16 @@ def can_publish_report(user, report) -> Decision:
     if report.status != ReportStatus.READY:
         return Decision.deny("Only a ready report can be published.")
     return Decision.allow()
+
+
+def can_view_report(user, report) -> Decision:
+    """Runners (secretaries, administrators) see every version; members see what is ready
+    for them: published versions."""
+    if can_run_board(user, report.board):
+        return Decision.allow()
+    decision = can_view_reports(user, report.board)
+    if not decision:
+        return decision
+    if report.status != ReportStatus.PUBLISHED:
+        return Decision.deny("The report is not published yet.")
+    return Decision.allow()

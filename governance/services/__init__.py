@@ -1,10 +1,10 @@
 """Writes for governance, one module per noun; import them from here."""
 from .boards import (
+    board_access_sync,
     board_create,
     board_member_add,
     board_member_end,
     board_update,
-    board_access_sync,
 )
 from .meetings import (
     agenda_item_add,

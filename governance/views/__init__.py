@@ -1,0 +1,1 @@
+"""Governance pages, one module per noun; thin — rules live in services."""

@@ -1,0 +1,34 @@
+"""The boards list (an accessible tree) and the board page."""
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+
+from .. import permissions, referrals, selectors
+from ..forms import ReportRequestForm
+from ..quarters import last_ended_quarter
+from .common import require_area
+
+
+@login_required
+def board_list(request):
+    area = require_area(request)
+    boards = list(selectors.board_list(actor=request.user, local_area=area))
+    return render(request, "governance/board_list.html", {
+        "page_title": "Boards", "tree": selectors.board_tree(boards), "boards": boards,
+    })
+
+
+@login_required
+def board_detail(request, pk):
+    board = selectors.board_get(actor=request.user, pk=pk)
+    can_read = permissions.can_view_reports(request.user, board).allowed
+    can_run = permissions.can_run_board(request.user, board).allowed
+    year, quarter = last_ended_quarter(timezone.localdate())
+    return render(request, "governance/board_detail.html", {
+        "page_title": board.name, "board": board,
+        "meetings": selectors.meeting_list(actor=request.user, board=board)[:12],
+        "reports": selectors.report_list(actor=request.user, board=board) if can_read else [],
+        "referrals": referrals.waiting_for([board.pk]),
+        "can_read": can_read, "can_run": can_run,
+        "request_form": ReportRequestForm(initial={"year": year, "quarter": quarter}),
+    })
