@@ -1,1 +1,230 @@
-"""Models of this app."""
+"""Co-production: consultations on intentions, comments, official responses, milestones.
+
+A comment is part of the commissioning record: it is never deleted. Withdrawing it keeps
+the row (and its history) but the text is no longer shown; hiding it (moderation) keeps
+the row with the reason. A response is the lead agency's answer; responses to comments
+made in a consultation are drafted and then published together when it closes.
+"""
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class Audience(models.TextChoices):
+    PARENT_CARERS = "parent-carers", "Parent carer forum"
+    YOUNG_PEOPLE = "young-people", "Young people"
+    PUBLIC = "public", "The public"
+
+
+class Consultation(models.Model):
+    intention = models.ForeignKey("commissioning.Intention", on_delete=models.PROTECT,
+                                  related_name="consultations")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    questions = models.JSONField(default=list, blank=True,
+                                 help_text="The questions asked, in order.")
+    audiences = models.JSONField(default=list, help_text="Audience values it is for.")
+    opens = models.DateField()
+    closes = models.DateField(help_text="The last day comments are taken.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    responses_published_at = models.DateTimeField(null=True, blank=True)
+    opened_notified_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-opens", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["intention", "title"],
+                                    name="consultation_unique_title"),
+            models.CheckConstraint(condition=models.Q(closes__gte=models.F("opens")),
+                                   name="consultation_closes_after_opens"),
+        ]
+        indexes = [models.Index(fields=["opens", "closes"])]
+
+    def __str__(self):
+        return self.title
+
+    def is_open_on(self, day) -> bool:
+        return self.opens <= day <= self.closes
+
+    def audience_labels(self) -> list[str]:
+        labels = dict(Audience.choices)
+        return [labels.get(a, a) for a in self.audiences]
+
+
+class CommentStatus(models.TextChoices):
+    OPEN = "open", "Awaiting a response"
+    ANSWERED = "answered", "Answered"
+    HIDDEN = "hidden", "Hidden by a moderator"
+    WITHDRAWN = "withdrawn", "Withdrawn by its author"
+
+
+class AuthorKind(models.TextChoices):
+    """How a comment is attributed when its author did not choose to show their name."""
+
+    PARENT_CARER = "parent-carer", "a parent carer"
+    YOUNG_PERSON = "young-person", "a young person"
+    PARTNER = "partner", "a partner organisation"
+
+
+class Comment(models.Model):
+    intention = models.ForeignKey("commissioning.Intention", on_delete=models.PROTECT,
+                                  related_name="comments")
+    consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, null=True,
+                                     blank=True, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="coproduction_comments")
+    author_kind = models.CharField(max_length=20, choices=AuthorKind.choices)
+    body = models.TextField()
+    in_reply_to = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="replies")
+    created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=CommentStatus.choices,
+                              default=CommentStatus.OPEN)
+    show_publicly = models.BooleanField(
+        default=False, help_text="The author agrees to it being shown on the public pages.")
+    show_name = models.BooleanField(
+        default=False, help_text="Shown with the author's name rather than anonymised.")
+    personal_data_confirmed = models.BooleanField(
+        default=False, help_text="The author confirmed after a personal-data warning.")
+    hidden_reason = models.TextField(blank=True)
+    hidden_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  null=True, blank=True, related_name="+")
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_notified_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["intention", "status"]),
+                   models.Index(fields=["author", "created_at"])]
+
+    def __str__(self):
+        return f"Comment {self.pk} on {self.intention_id}"
+
+    @property
+    def is_visible_text(self) -> bool:
+        return self.status not in (CommentStatus.HIDDEN, CommentStatus.WITHDRAWN)
+
+    @property
+    def attribution(self) -> str:
+        """The name only when the author chose it; otherwise "a parent carer" etc."""
+        if self.show_name:
+            return self.author.get_full_name() or self.author.username
+        return AuthorKind(self.author_kind).label
+
+
+class CommentReport(models.Model):
+    """Someone reported a comment to the area's moderators."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                 related_name="+")
+    reason = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["comment", "reporter"],
+                                               name="comment_report_once")]
+
+    def __str__(self):
+        return f"Report of comment {self.comment_id}"
+
+
+class Outcome(models.TextChoices):
+    CHANGED = "changed-plan", "Changed the plan"
+    ALREADY_PLANNED = "already-planned", "Already planned"
+    NOT_TAKEN_FORWARD = "not-taken-forward", "Not taken forward"
+    UNDER_CONSIDERATION = "under-consideration", "Under consideration"
+
+
+OUTCOME_TAG_COLOURS = {
+    Outcome.CHANGED: "green",
+    Outcome.ALREADY_PLANNED: "blue",
+    Outcome.NOT_TAKEN_FORWARD: "grey",
+    Outcome.UNDER_CONSIDERATION: "yellow",
+}
+
+
+class ResponseStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class Response(models.Model):
+    """The official answer to a comment from a commissioner of the lead or a partner agency."""
+
+    comment = models.OneToOneField(Comment, on_delete=models.PROTECT, related_name="response")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+")
+    body = models.TextField()
+    outcome = models.CharField(max_length=30, choices=Outcome.choices)
+    reason = models.TextField(blank=True, help_text="Why, when not taken forward.")
+    what_changed = models.TextField(blank=True,
+                                    help_text="What changed in the plan because of it.")
+    status = models.CharField(max_length=20, choices=ResponseStatus.choices,
+                              default=ResponseStatus.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    author_notified_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["comment"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(outcome="not-taken-forward") | ~models.Q(reason=""),
+                name="response_reason_when_not_taken_forward"),
+        ]
+
+    def __str__(self):
+        return f"Response to comment {self.comment_id}"
+
+    @property
+    def outcome_colour(self):
+        return OUTCOME_TAG_COLOURS.get(self.outcome, "")
+
+
+class MilestoneKind(models.TextChoices):
+    DECISION = "decision", "Decision"
+    CONTRACT_AWARDED = "contract-awarded", "Contract awarded"
+    SERVICE_STARTED = "service-started", "Service started"
+    FIRST_REVIEW = "first-review", "First review"
+
+
+MILESTONE_ORDER = [k.value for k in MilestoneKind]
+
+
+class Milestone(models.Model):
+    """A delivery milestone of a consulted intention, so "we did" is a traceable record."""
+
+    intention = models.ForeignKey("commissioning.Intention", on_delete=models.PROTECT,
+                                  related_name="milestones")
+    kind = models.CharField(max_length=30, choices=MilestoneKind.choices)
+    planned_on = models.DateField(null=True, blank=True)
+    achieved_on = models.DateField(null=True, blank=True)
+    evidence = models.CharField(max_length=250, blank=True,
+                                help_text="What records it: a decision, a contract reference…")
+    note = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["intention", "kind"]
+        constraints = [models.UniqueConstraint(fields=["intention", "kind"],
+                                               name="milestone_unique_kind")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.intention_id}"
+
+    @property
+    def position(self):
+        return MILESTONE_ORDER.index(self.kind)

@@ -1,0 +1,106 @@
+"""Input and output shapes of the co-production API (separate where they differ)."""
+from rest_framework import serializers
+
+from ..models import Comment, Outcome, Response
+from ..templatetags.coproduction_tags import render_plain_text
+
+
+class ResponseOutSerializer(serializers.ModelSerializer):
+    agency = serializers.CharField(source="agency.name")
+    outcome_label = serializers.CharField(source="get_outcome_display")
+    body_html = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Response
+        fields = ["id", "agency", "outcome", "outcome_label", "body", "body_html", "reason",
+                  "what_changed", "status", "published_at"]
+
+    def get_body_html(self, response):
+        return render_plain_text(response.body)
+
+
+class CommentOutSerializer(serializers.ModelSerializer):
+    """A comment as its reader may see it: no text once hidden or withdrawn."""
+
+    by = serializers.CharField(source="attribution")
+    body = serializers.SerializerMethodField()
+    body_html = serializers.SerializerMethodField()
+    response = serializers.SerializerMethodField()
+    consultation = serializers.PrimaryKeyRelatedField(read_only=True)
+    is_mine = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Comment
+        fields = ["id", "intention", "consultation", "in_reply_to", "by", "body", "body_html",
+                  "status", "show_publicly", "show_name", "created_at", "edited_at",
+                  "hidden_reason", "response", "is_mine"]
+
+    def get_body(self, comment):
+        return comment.body if comment.is_visible_text else ""
+
+    def get_body_html(self, comment):
+        return render_plain_text(comment.body) if comment.is_visible_text else ""
+
+    def get_is_mine(self, comment):
+        request = self.context.get("request")
+        return bool(request and request.user.pk == comment.author_id)
+
+    def get_response(self, comment):
+        response = getattr(comment, "response", None)
+        may_manage = self.context.get("may_manage", False)
+        if response is None or (response.status != "published" and not may_manage):
+            return None
+        return ResponseOutSerializer(response).data
+
+
+class CommentInSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=5000, trim_whitespace=True)
+    in_reply_to = serializers.IntegerField(required=False, allow_null=True)
+    public = serializers.BooleanField(required=False, default=False,
+                                      help_text="May be shown on the public pages.")
+    show_name = serializers.BooleanField(required=False, default=False)
+    confirm_personal_data = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Post even though the personal-data check found something.")
+
+
+class CommentPatchSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=5000, required=False)
+    public = serializers.BooleanField(required=False)
+    show_name = serializers.BooleanField(required=False)
+    confirm_personal_data = serializers.BooleanField(required=False, default=False)
+
+
+class ResponseInSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=5000)
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    reason = serializers.CharField(max_length=5000, required=False, allow_blank=True,
+                                   default="")
+    what_changed = serializers.CharField(max_length=5000, required=False, allow_blank=True,
+                                         default="")
+    publish = serializers.BooleanField(required=False, default=False)
+
+
+class HideInSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000)
+
+
+class PublicCommentSerializer(serializers.Serializer):
+    """Row of the public "you said, we did" list."""
+
+    intention_reference = serializers.CharField()
+    intention_title = serializers.CharField()
+    stage = serializers.CharField()
+    consultation = serializers.CharField()
+    comment_id = serializers.IntegerField()
+    comment_by = serializers.CharField()
+    comment_date = serializers.CharField()
+    you_said = serializers.CharField()
+    in_reply_to = serializers.IntegerField(allow_null=True)
+    outcome = serializers.CharField()
+    we_did = serializers.CharField()
+    reason = serializers.CharField()
+    what_changed = serializers.CharField()
+    answered_by = serializers.CharField()
+    answered_on = serializers.CharField()
+    milestones = serializers.CharField()

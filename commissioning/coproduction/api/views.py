@@ -1,0 +1,186 @@
+"""Thin API views: validate, call one selector or service, serialise."""
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, generics, permissions, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from portal.errors import ApplicationError, ErrorCode
+
+from .. import permissions as perms
+from .. import public, ratelimits, selectors, services
+from .serializers import (
+    CommentInSerializer,
+    CommentOutSerializer,
+    CommentPatchSerializer,
+    HideInSerializer,
+    PublicCommentSerializer,
+    ResponseInSerializer,
+    ResponseOutSerializer,
+)
+
+
+class RateLimited(exceptions.Throttled):
+    default_detail = ratelimits.MESSAGE
+
+    def __init__(self):
+        super().__init__(detail=ratelimits.MESSAGE)
+
+
+def _out(request, comment, intention=None):
+    may_manage = perms.can_manage_consultation(request.user,
+                                               intention or comment.intention).allowed
+    return CommentOutSerializer(comment, context={"request": request,
+                                                  "may_manage": may_manage}).data
+
+
+class IntentionComments(generics.ListAPIView):
+    """The intention's comments (GET) or post one (POST)."""
+
+    serializer_class = CommentOutSerializer
+
+    def get_intention(self):
+        if not hasattr(self, "_intention"):
+            self._intention = selectors.intention_get(actor=self.request.user,
+                                                      pk=self.kwargs["pk"])
+        return self._intention
+
+    def get_queryset(self):
+        return selectors.comment_list(actor=self.request.user, intention=self.get_intention())
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["may_manage"] = perms.can_manage_consultation(
+            self.request.user, self.get_intention()).allowed
+        return context
+
+    @extend_schema(request=CommentInSerializer, responses={201: CommentOutSerializer})
+    def post(self, request, pk):
+        intention = self.get_intention()
+        if ratelimits.comment_rate_limited(request._request):
+            raise RateLimited()
+        data = CommentInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        parent = None
+        if values.get("in_reply_to"):
+            parent = self.get_queryset().filter(pk=values["in_reply_to"]).first()
+            if parent is None:
+                raise ApplicationError("There is no such comment on this intention.",
+                                       errors={"in_reply_to": ["Choose a comment on this "
+                                                               "intention"]})
+        comment = services.comment_create(
+            actor=request.user, intention=intention, body=values["body"], in_reply_to=parent,
+            show_publicly=values["public"], show_name=values["show_name"],
+            confirm_personal_data=values["confirm_personal_data"])
+        return Response(_out(request, comment, intention), status=status.HTTP_201_CREATED)
+
+
+class CommentDetail(APIView):
+    """Read a comment; its author changes it within the window (PATCH) or withdraws it
+    (DELETE: the record stays, the text is no longer shown)."""
+
+    def get_object(self):
+        return selectors.comment_get(actor=self.request.user, pk=self.kwargs["pk"])
+
+    @extend_schema(responses=CommentOutSerializer)
+    def get(self, request, pk):
+        return Response(_out(request, self.get_object()))
+
+    @extend_schema(request=CommentPatchSerializer, responses=CommentOutSerializer)
+    def patch(self, request, pk):
+        comment = self.get_object()
+        data = CommentPatchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        comment = services.comment_update(
+            actor=request.user, comment=comment, body=values.get("body"),
+            show_publicly=values.get("public"), show_name=values.get("show_name"),
+            confirm_personal_data=values["confirm_personal_data"])
+        return Response(_out(request, comment))
+
+    @extend_schema(responses=CommentOutSerializer)
+    def delete(self, request, pk):
+        comment = services.comment_withdraw(actor=request.user, comment=self.get_object())
+        return Response(_out(request, comment))
+
+
+class CommentResponses(APIView):
+    """Draft or publish the official response (commissioners of the lead or partners)."""
+
+    @extend_schema(request=ResponseInSerializer, responses={201: ResponseOutSerializer})
+    def post(self, request, pk):
+        comment = selectors.comment_get(actor=request.user, pk=pk)
+        data = ResponseInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        response = services.response_save(actor=request.user, comment=comment,
+                                           **data.validated_data)
+        return Response(ResponseOutSerializer(response).data, status=status.HTTP_201_CREATED)
+
+
+class CommentHide(APIView):
+    """Hide a comment with a reason (local-area administrators); its author is told."""
+
+    @extend_schema(request=HideInSerializer, responses=CommentOutSerializer)
+    def post(self, request, pk):
+        comment = selectors.comment_get(actor=request.user, pk=pk)
+        data = HideInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        comment = services.comment_hide(actor=request.user, comment=comment,
+                                        reason=data.validated_data["reason"])
+        return Response(_out(request, comment))
+
+
+class CommentReport(APIView):
+    """Report a comment to the area's moderators."""
+
+    @extend_schema(request=HideInSerializer, responses={201: None})
+    def post(self, request, pk):
+        comment = selectors.comment_get(actor=request.user, pk=pk)
+        data = HideInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.comment_report(actor=request.user, comment=comment,
+                                reason=data.validated_data["reason"])
+        return Response({"message": "The comment was reported to the moderators."},
+                        status=status.HTTP_201_CREATED)
+
+
+class ConsultationPublishResponses(APIView):
+    """Publish every drafted response of a closed consultation in one action."""
+
+    @extend_schema(request=None, responses={200: None})
+    def post(self, request, pk):
+        consultation = selectors.consultation_get(actor=request.user, pk=pk)
+        count = services.consultation_publish_responses(actor=request.user,
+                                                        consultation=consultation)
+        return Response({"published": count})
+
+
+class PublicView(APIView):
+    """Open data, no sign-in: nothing private (see coproduction.public)."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+
+    def area(self):
+        try:
+            return public.area_get(self.kwargs["area_slug"])
+        except Http404 as exc:
+            raise ApplicationError("There is no such local area.",
+                                   code=ErrorCode.NOT_FOUND) from exc
+
+
+class PublicYouSaidWeDid(PublicView):
+    @extend_schema(responses=PublicCommentSerializer(many=True))
+    def get(self, request, area_slug):
+        area = self.area()
+        return Response({"local_area": area.slug, "licence": public.LICENCE,
+                         "results": public.you_said_we_did_rows(area)})
+
+
+class PublicIntentions(PublicView):
+    @extend_schema(responses={200: None})
+    def get(self, request, area_slug):
+        area = self.area()
+        return Response({"local_area": area.slug, "licence": public.LICENCE,
+                         "results": public.intention_rows(area)})

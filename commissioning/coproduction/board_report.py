@@ -1,0 +1,68 @@
+"""Board report section: co-production "you said, we did" counts for the quarter.
+
+Aggregates only (no comment text, no names). A constant four queries whatever the size.
+"""
+from datetime import date
+
+from django.db.models import Count, Q
+
+from commissioning.models import Intention
+
+from .models import Comment, CommentStatus, Consultation, Milestone, Outcome, ResponseStatus
+
+TITLE = "Co-production: you said, we did"
+ORDER = 60
+TEMPLATE = "coproduction/report_section.html"
+QUARTER_START_MONTH = {1: 4, 2: 7, 3: 10, 4: 1}
+
+
+def quarter_dates(year: str, quarter: int) -> tuple[date, date]:
+    """("2025-26", 1) -> 1 April 2025 .. 30 June 2025; Q4 falls in the second year."""
+    first_year = int(year[:4])
+    month = QUARTER_START_MONTH[quarter]
+    start_year = first_year + (1 if quarter == 4 else 0)
+    start = date(start_year, month, 1)
+    end_month = month + 3
+    end = date(start_year + (end_month > 12), (end_month - 1) % 12 + 1, 1)
+    return start, end  # end is exclusive
+
+
+def section(*, board, year: str, quarter: int, agencies) -> dict | None:
+    start, end = quarter_dates(year, quarter)
+    agency_ids = [a.pk if hasattr(a, "pk") else a for a in agencies]
+    intentions = Intention.objects.filter(
+        Q(lead_agency_id__in=agency_ids) | Q(partner_agencies__in=agency_ids)).values("pk")
+    consultations = Consultation.objects.filter(intention__in=intentions).aggregate(
+        closed=Count("pk", filter=Q(closes__gte=start, closes__lt=end)),
+        opened=Count("pk", filter=Q(opens__gte=start, opens__lt=end)))
+    visible = ~Q(status__in=[CommentStatus.HIDDEN, CommentStatus.WITHDRAWN])
+    comments = Comment.objects.filter(intention__in=intentions).aggregate(
+        received=Count("pk", filter=Q(created_at__date__gte=start, created_at__date__lt=end)
+                       & visible),
+        awaiting=Count("pk", filter=Q(status=CommentStatus.OPEN, created_at__date__lt=end)),
+        hidden=Count("pk", filter=Q(hidden_at__date__gte=start, hidden_at__date__lt=end)),
+    )
+    in_quarter = Q(response__status=ResponseStatus.PUBLISHED,
+                   response__published_at__date__gte=start, response__published_at__date__lt=end)
+    by_outcome = dict(Comment.objects.filter(in_quarter, intention__in=intentions)
+                      .values_list("response__outcome").annotate(n=Count("pk")))
+    milestones = Milestone.objects.filter(intention__in=intentions, achieved_on__gte=start,
+                                          achieved_on__lt=end).count()
+    outcomes = [{"label": o.label, "count": by_outcome.get(o.value, 0)} for o in Outcome]
+    answered = sum(by_outcome.values())
+    if not any([consultations["closed"], consultations["opened"], comments["received"],
+                comments["awaiting"], answered, milestones]):
+        return None
+    return {
+        "year": year, "quarter": quarter,
+        "period": f"{start:%-d %B %Y} to {date.fromordinal(end.toordinal() - 1):%-d %B %Y}",
+        "consultations_opened": consultations["opened"],
+        "consultations_closed": consultations["closed"],
+        "comments_received": comments["received"],
+        "comments_awaiting": comments["awaiting"],
+        "comments_hidden": comments["hidden"],
+        "responses_published": answered,
+        "outcomes": outcomes,
+        "changed_plan": by_outcome.get(Outcome.CHANGED.value, 0),
+        "milestones_achieved": milestones,
+    }

@@ -1,0 +1,119 @@
+"""Home panels: parent carers and young people see consultations, intentions open for
+comment, their comments with answers and notifications; commissioners see comments owed
+a response. Each panel is one query."""
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from agencies.roles import Role
+
+from . import selectors
+from .models import CommentStatus, ResponseStatus
+
+CO_PRODUCTION = [Role.PARENT_CARER, Role.YOUNG_PERSON]
+RECENT = timedelta(days=30)
+LIMIT = 8
+
+
+def _days(n):
+    return "last day" if n == 0 else f"{n} day{'s' if n != 1 else ''} left"
+
+
+def panels(user, area):
+    today = timezone.localdate()
+    consultations = list(selectors.consultation_list(actor=user, area=area, state="open")[:LIMIT])
+    published = list(selectors.published_intentions(actor=user, area=area)[:LIMIT])
+    mine = list(selectors.my_comments(actor=user, area=area)[:LIMIT])
+    return [
+        {
+            "title": "Consultations open now",
+            "roles": CO_PRODUCTION,
+            "items": [{"text": c.title,
+                       "href": reverse("coproduction:consultation", args=[c.intention_id]),
+                       "meta": f"{c.intention.reference} · closes {c.closes:%-d %B %Y} "
+                               f"({_days((c.closes - today).days)})"}
+                      for c in consultations],
+            "empty": "No consultation is open now.",
+            "href": reverse("coproduction:consultation-list"), "link_text": "All consultations",
+        },
+        {
+            "title": "Intentions published for comment",
+            "roles": CO_PRODUCTION,
+            "items": [{"text": f"{i.reference} {i.title}",
+                       "href": reverse("coproduction:consultation", args=[i.pk]),
+                       "meta": f"stage: {i.current_stage.name}"} for i in published],
+            "empty": "No intention is published for comment at the moment.",
+        },
+        {
+            "title": "Your comments and their answers",
+            "roles": CO_PRODUCTION,
+            "items": [_my_comment_item(c) for c in mine],
+            "empty": "You have not commented yet.",
+            "href": reverse("coproduction:my-comments"), "link_text": "All your comments",
+        },
+        {
+            "title": "Notifications",
+            "roles": CO_PRODUCTION,
+            "items": _notifications(mine, consultations, today),
+            "empty": "Nothing new in the last 30 days.",
+        },
+        *_commissioner_panels(user, area, today),
+    ]
+
+
+def _my_comment_item(comment):
+    response = getattr(comment, "response", None)
+    if comment.status == CommentStatus.ANSWERED and response is not None:
+        meta = f"answered: {response.get_outcome_display().lower()}"
+    else:
+        meta = comment.get_status_display().lower()
+    return {"text": f"On {comment.intention.reference}: {comment.body[:80]}"
+                    f"{'…' if len(comment.body) > 80 else ''}"
+            if comment.is_visible_text else f"On {comment.intention.reference}",
+            "href": reverse("coproduction:consultation", args=[comment.intention_id])
+            + f"#comment-{comment.pk}", "meta": meta}
+
+
+def _notifications(mine, consultations, today):
+    since = timezone.now() - RECENT
+    items = []
+    for comment in mine:
+        response = getattr(comment, "response", None)
+        if response is not None and response.status == ResponseStatus.PUBLISHED and \
+                response.published_at and response.published_at >= since:
+            items.append({"text": f"Your comment on {comment.intention.reference} was answered",
+                          "href": reverse("coproduction:consultation",
+                                          args=[comment.intention_id]) + f"#comment-{comment.pk}",
+                          "meta": f"{response.published_at:%-d %B}"})
+        if comment.hidden_at and comment.hidden_at >= since:
+            items.append({"text": f"A moderator hid your comment on {comment.intention.reference}",
+                          "href": reverse("coproduction:consultation",
+                                          args=[comment.intention_id]) + f"#comment-{comment.pk}",
+                          "meta": comment.hidden_reason[:80]})
+    for c in consultations:
+        if (today - c.opens).days <= 14:
+            items.append({"text": f"New consultation: {c.title}",
+                          "href": reverse("coproduction:consultation", args=[c.intention_id]),
+                          "meta": f"opened {c.opens:%-d %B}"})
+    return items
+
+
+def _commissioner_panels(user, area, today):
+    awaiting = selectors.comments_awaiting_response(actor=user, area=area)
+    if not awaiting:
+        return []
+    overdue = sum(1 for c in awaiting if c.due_on < today)
+    return [{
+        "title": "Comments awaiting your response",
+        "roles": [Role.COMMISSIONER],
+        "items": [{"text": f"{c.intention.reference}: comment from {c.attribution}",
+                   "href": reverse("coproduction:comment-respond", args=[c.pk]),
+                   "meta": f"due {c.due_on:%-d %B %Y}" + (" (overdue)" if c.due_on < today
+                                                           else "")}
+                  for c in awaiting[:LIMIT]],
+        "empty": "",
+        "href": reverse("coproduction:awaiting"),
+        "link_text": f"All {len(awaiting)} awaiting a response"
+                     + (f" ({overdue} overdue)" if overdue else ""),
+    }]

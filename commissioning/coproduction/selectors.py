@@ -1,0 +1,188 @@
+"""Reads for co-production, already filtered to what the actor may see.
+
+Each list is one or two queries whatever its size (select_related / prefetch_related);
+threads are assembled in Python from one query of the intention's comments.
+"""
+from datetime import timedelta
+
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from agencies import permissions as base
+from commissioning.models import Intention
+
+from . import permissions
+from .models import (
+    MILESTONE_ORDER,
+    Comment,
+    CommentReport,
+    CommentStatus,
+    Consultation,
+    Milestone,
+    Outcome,
+    ResponseStatus,
+)
+
+# Responses are owed within 20 working days (four weeks) of the consultation closing,
+# or of the comment when it was not made in a consultation.
+RESPONSE_DUE = timedelta(days=28)
+
+
+def _intentions():
+    return Intention.objects.select_related("local_area", "lead_agency", "current_stage") \
+        .prefetch_related("partner_agencies")
+
+
+def intention_get(*, actor, pk) -> Intention:
+    """An intention the actor may see; missing and forbidden are the same 404."""
+    return get_object_or_404(_intentions().filter(permissions.visible_intentions_filter(actor)),
+                             pk=pk)
+
+
+def published_intentions(*, actor, area):
+    return _intentions().filter(permissions.visible_intentions_filter(actor), local_area=area,
+                                published_for_consultation=True).order_by("reference")
+
+
+def consultation_list(*, actor, area=None, state="", today=None):
+    today = today or timezone.localdate()
+    qs = Consultation.objects.select_related("intention__local_area").filter(
+        intention__in=Intention.objects.filter(permissions.visible_intentions_filter(actor)),
+        intention__published_for_consultation=True)
+    if area is not None:
+        qs = qs.filter(intention__local_area=area)
+    if state == "open":
+        qs = qs.filter(opens__lte=today, closes__gte=today).order_by("closes", "title")
+    elif state == "upcoming":
+        qs = qs.filter(opens__gt=today).order_by("opens", "title")
+    elif state == "closed":
+        qs = qs.filter(closes__lt=today).order_by("-closes", "title")
+    return qs.annotate(comment_count=Count("comments", filter=~Q(
+        comments__status__in=[CommentStatus.HIDDEN, CommentStatus.WITHDRAWN])))
+
+
+def consultation_get(*, actor, pk):
+    return get_object_or_404(consultation_list(actor=actor), pk=pk)
+
+
+def _comment_qs():
+    return Comment.objects.select_related(
+        "author", "consultation", "response__agency", "response__author", "hidden_by",
+        "intention__local_area", "intention__lead_agency").prefetch_related(
+        "intention__partner_agencies")
+
+
+def comment_get(*, actor, pk) -> Comment:
+    visible = Intention.objects.filter(permissions.visible_intentions_filter(actor))
+    return get_object_or_404(_comment_qs().filter(intention__in=visible), pk=pk)
+
+
+def comment_list(*, actor, intention):
+    """The intention's comments in posting order (the caller has checked the intention)."""
+    return _comment_qs().filter(intention=intention).order_by("created_at", "id")
+
+
+def comment_thread(*, actor, intention) -> list[dict]:
+    """Top-level comments each with their replies (nested), in posting order. One query."""
+    comments = list(comment_list(actor=actor, intention=intention))
+    may_manage = permissions.can_manage_consultation(actor, intention).allowed
+    nodes = {c.pk: {"comment": c, "replies": [], "depth": 0} for c in comments}
+    roots = []
+    for comment in comments:
+        response = getattr(comment, "response", None)
+        comment.visible_response = response if response is not None and (
+            response.status == ResponseStatus.PUBLISHED or may_manage) else None
+        node = nodes[comment.pk]
+        parent = nodes.get(comment.in_reply_to_id)
+        if parent is None:
+            roots.append(node)
+        else:
+            node["depth"] = min(parent["depth"] + 1, 3)
+            parent["replies"].append(node)
+    return roots
+
+
+def what_changed(*, intention_comments) -> list:
+    """Published responses that changed the plan, with what changed."""
+    return [c.response for c in intention_comments
+            if getattr(c, "visible_response", None) is not None
+            and c.response.status == ResponseStatus.PUBLISHED
+            and c.response.outcome == Outcome.CHANGED]
+
+
+def milestone_list(*, intention) -> list[Milestone]:
+    found = {m.kind: m for m in Milestone.objects.filter(intention=intention)}
+    return [found.get(kind) or Milestone(intention=intention, kind=kind)
+            for kind in MILESTONE_ORDER]
+
+
+def due_date(comment):
+    start = comment.consultation.closes if comment.consultation_id else \
+        timezone.localtime(comment.created_at).date()
+    return start + RESPONSE_DUE
+
+
+def comments_awaiting_response(*, actor, area=None):
+    """Comments owed a published response, on intentions the actor commissions for."""
+    agencies = base.agency_ids_for(actor, base.AgencyPerm.COMMISSION)
+    intentions = Intention.objects.filter(Q(lead_agency_id__in=agencies)
+                                          | Q(partner_agencies__in=agencies))
+    if actor.is_superuser:
+        intentions = Intention.objects.all()
+    qs = _comment_qs().filter(intention__in=intentions, status=CommentStatus.OPEN)
+    if area is not None:
+        qs = qs.filter(intention__local_area=area)
+    comments = list(qs.order_by("created_at", "id"))
+    for comment in comments:
+        comment.due_on = due_date(comment)
+        comment.draft = getattr(comment, "response", None)
+    comments.sort(key=lambda c: (c.due_on, c.pk))
+    return comments
+
+
+def my_comments(*, actor, area=None):
+    qs = _comment_qs().filter(author=actor)
+    if area is not None:
+        qs = qs.filter(intention__local_area=area)
+    return qs.order_by("-created_at", "-id")
+
+
+def reported_comments(*, actor, area):
+    if not permissions.can_moderate(actor, area):
+        return CommentReport.objects.none()
+    return CommentReport.objects.select_related(
+        "comment__author", "comment__intention", "reporter").filter(
+        comment__intention__local_area=area, resolved_at__isnull=True).order_by("created_at")
+
+
+def intention_panel(*, actor, intention) -> dict:
+    """What the intention page shows of co-production (for `coproduction/intention_panel.html`).
+
+    The caller has checked the actor may see the intention. Costs three queries.
+    """
+    today = timezone.localdate()
+    consultations = list(Consultation.objects.filter(intention=intention).order_by("-opens"))
+    current = next((c for c in consultations if c.is_open_on(today)), None)
+    counts = dict(Comment.objects.filter(intention=intention).exclude(
+        status__in=[CommentStatus.HIDDEN, CommentStatus.WITHDRAWN]).values_list("status")
+        .annotate(n=Count("id")).values_list("status", "n"))
+    changed = list(Comment.objects.filter(
+        intention=intention, response__status=ResponseStatus.PUBLISHED,
+        response__outcome=Outcome.CHANGED).exclude(
+        status__in=[CommentStatus.HIDDEN, CommentStatus.WITHDRAWN])
+        .values_list("response__what_changed", flat=True))
+    return {
+        "intention": intention,
+        "today": today,
+        "consultations": consultations,
+        "current": current,
+        "days_left": (current.closes - today).days if current else None,
+        "comment_count": sum(counts.values()),
+        "answered_count": counts.get(CommentStatus.ANSWERED, 0),
+        "awaiting_count": counts.get(CommentStatus.OPEN, 0),
+        "what_changed": [text for text in changed if text],
+        "can_comment": permissions.can_comment(actor, intention, current).allowed,
+        "can_manage": permissions.can_manage_consultation(actor, intention).allowed,
+    }
+

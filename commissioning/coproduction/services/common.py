@@ -1,0 +1,33 @@
+"""Helpers the co-production services share."""
+from django.db import transaction
+
+from portal.errors import ApplicationError, ErrorCode
+
+BODY_MAX = 5000
+
+
+def save(instance, actor, **kwargs):
+    instance._history_user = actor
+    instance.full_clean(**kwargs)
+    instance.save()
+    return instance
+
+
+def require(decision, code=ErrorCode.FORBIDDEN):
+    if not decision:
+        raise ApplicationError(decision.reason, code=code)
+
+
+def clean_text(value, field, *, required=True, label="text", max_length=BODY_MAX) -> str:
+    text = (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    if required and not text:
+        raise ApplicationError(f"Enter the {label}.", errors={field: [f"Enter the {label}"]})
+    if len(text) > max_length:
+        message = f"The {label} must be {max_length:,} characters or fewer"
+        raise ApplicationError(message + ".", errors={field: [message]})
+    return text
+
+
+def queue(task, *args):
+    """Queue a Celery task once the transaction commits (never for a rolled-back write)."""
+    transaction.on_commit(lambda: task.delay(*args))

@@ -1,0 +1,134 @@
+"""Consultations: open one on an intention; publish all drafted responses when it closes."""
+from django.db import transaction
+from django.utils import timezone
+
+from portal.errors import ApplicationError, ErrorCode
+
+from .. import permissions
+from ..models import Audience, CommentStatus, Consultation, Response, ResponseStatus
+from .common import queue, require, save
+
+AUDIENCES = {a.value for a in Audience}
+
+
+def _clean(*, title, description, questions, audiences, opens, closes):
+    errors = {}
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = ["Enter a title for the consultation"]
+    elif len(title) > 200:
+        errors["title"] = ["The title must be 200 characters or fewer"]
+    if isinstance(questions, str):
+        questions = questions.splitlines()
+    questions = [q.strip() for q in (questions or []) if q and q.strip()]
+    if any(len(q) > 1000 for q in questions):
+        errors["questions"] = ["Each question must be 1,000 characters or fewer"]
+    audiences = list(dict.fromkeys(audiences or []))
+    if not audiences:
+        errors["audiences"] = ["Choose who the consultation is for"]
+    elif set(audiences) - AUDIENCES:
+        errors["audiences"] = ["Choose from the audiences listed"]
+    if opens is None:
+        errors["opens"] = ["Enter the date the consultation opens"]
+    if closes is None:
+        errors["closes"] = ["Enter the date the consultation closes"]
+    if opens and closes and closes < opens:
+        errors["closes"] = ["The closing date must be on or after the opening date"]
+    description = (description or "").strip()
+    if len(description) > 5000:
+        errors["description"] = ["The description must be 5,000 characters or fewer"]
+    if errors:
+        raise ApplicationError("Check the consultation's details.", errors=errors)
+    return {"title": title, "description": description, "questions": questions,
+            "audiences": audiences, "opens": opens, "closes": closes}
+
+
+def _notify_if_open(consultation):
+    from ..tasks import send_consultation_opened
+
+    if consultation.opens <= timezone.localdate() <= consultation.closes \
+            and consultation.opened_notified_at is None:
+        queue(send_consultation_opened, consultation.pk)
+
+
+@transaction.atomic
+def consultation_create(*, actor, intention, title, opens, closes, audiences,
+                        description="", questions=(), notify=True) -> Consultation:
+    require(permissions.can_manage_consultation(actor, intention))
+    if not intention.published_for_consultation:
+        raise ApplicationError(
+            "Publish the intention for consultation before opening a consultation on it.",
+            code=ErrorCode.CONFLICT)
+    fields = _clean(title=title, description=description, questions=questions,
+                    audiences=audiences, opens=opens, closes=closes)
+    if Consultation.objects.filter(intention=intention, title__iexact=fields["title"]).exists():
+        raise ApplicationError("This intention already has a consultation with that title.",
+                               errors={"title": ["Choose a different title"]})
+    consultation = save(Consultation(intention=intention, created_by=actor, **fields), actor)
+    if notify:
+        _notify_if_open(consultation)
+    return consultation
+
+
+@transaction.atomic
+def consultation_update(*, actor, consultation, notify=True, **changes) -> Consultation:
+    consultation = Consultation.objects.select_for_update().select_related(
+        "intention").get(pk=consultation.pk)
+    require(permissions.can_manage_consultation(actor, consultation.intention))
+    current = {k: getattr(consultation, k) for k in
+               ("title", "description", "questions", "audiences", "opens", "closes")}
+    current.update({k: v for k, v in changes.items() if k in current})
+    fields = _clean(**current)
+    clash = Consultation.objects.filter(intention=consultation.intention,
+                                        title__iexact=fields["title"]).exclude(pk=consultation.pk)
+    if clash.exists():
+        raise ApplicationError("This intention already has a consultation with that title.",
+                               errors={"title": ["Choose a different title"]})
+    for key, value in fields.items():
+        setattr(consultation, key, value)
+    save(consultation, actor)
+    if notify:
+        _notify_if_open(consultation)
+    return consultation
+
+
+@transaction.atomic
+def consultation_publish_responses(*, actor, consultation, notify=True) -> int:
+    """Publish every drafted response to the consultation's comments in one action.
+
+    Allowed once the consultation has closed. Returns how many were published; comments
+    still without a response stay on the commissioners' "awaiting a response" list.
+    """
+    consultation = Consultation.objects.select_for_update().select_related(
+        "intention").get(pk=consultation.pk)
+    require(permissions.can_manage_consultation(actor, consultation.intention))
+    if timezone.localdate() <= consultation.closes:
+        raise ApplicationError(
+            f"Responses are published together after the consultation closes on "
+            f"{consultation.closes:%-d %B %Y}.", code=ErrorCode.CONFLICT)
+    drafts = list(Response.objects.select_for_update().select_related("comment").filter(
+        comment__consultation=consultation, status=ResponseStatus.DRAFT,
+        comment__status=CommentStatus.OPEN))
+    if not drafts:
+        raise ApplicationError("There are no drafted responses to publish.",
+                               code=ErrorCode.CONFLICT)
+    now = timezone.now()
+    for response in drafts:
+        publish_response(response, actor, now, notify=notify)
+    consultation.responses_published_at = now
+    save(consultation, actor)
+    return len(drafts)
+
+
+def publish_response(response, actor, now, *, notify):
+    from ..tasks import send_comment_answered
+
+    response.status = ResponseStatus.PUBLISHED
+    response.published_at = now
+    save(response, actor)
+    comment = response.comment
+    comment.status = CommentStatus.ANSWERED
+    save(comment, actor)
+    if notify:
+        queue(send_comment_answered, response.pk)
+
