@@ -1,0 +1,129 @@
+"""Page forms of the cycle. They only parse input; the rules live in services."""
+from decimal import Decimal
+
+from django import forms
+
+from .models import DisagreementStatus, IntentionStatus, Level, Rag
+
+DATE_HELP = "For example, 2026-04-01"
+DATE_ERRORS = {"invalid": "Enter a real date, like 2026-04-01"}
+
+
+class IntentionForm(forms.Form):
+    title = forms.CharField(max_length=250, error_messages={"required": "Enter a title"})
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    thematic_area = forms.CharField(max_length=120, required=False,
+                                    help_text="For example, Social, emotional and mental health")
+    level = forms.ChoiceField(choices=Level.choices, widget=forms.RadioSelect,
+                              error_messages={"required": "Choose the level"})
+    lead_agency = forms.ModelChoiceField(queryset=None, empty_label="Choose the lead agency",
+                                         error_messages={"required": "Choose the lead agency"})
+    partner_agencies = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
+        label="Partner agencies", help_text="Every partner signs off each stage gate.")
+    priorities = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
+        label="Strategy priorities it answers")
+    estimated_annual_value = forms.DecimalField(
+        label="Estimated annual value (£)", min_value=Decimal("0"), max_digits=14,
+        decimal_places=2, help_text="In pounds, for example 250000.00",
+        error_messages={"required": "Enter the estimated annual value",
+                        "invalid": "Enter the value as an amount, like 250000 or 250000.00",
+                        "min_value": "The value cannot be negative",
+                        "max_decimal_places": "Enter the value to the penny at most",
+                        "max_digits": "The value is too large"})
+    value_is_sensitive = forms.BooleanField(
+        required=False, label="The value is commercially sensitive",
+        help_text="Only the partner agencies will see it.")
+    starts = forms.DateField(required=False, help_text=DATE_HELP, error_messages=DATE_ERRORS)
+    ends = forms.DateField(required=False, help_text=DATE_HELP, error_messages=DATE_ERRORS)
+    published_for_consultation = forms.BooleanField(
+        required=False, label="Publish for consultation",
+        help_text="Parent-carer and young people's representatives will see it.")
+
+    def __init__(self, *args, agencies, priorities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_agency"].queryset = agencies
+        self.fields["partner_agencies"].queryset = agencies
+        self.fields["priorities"].queryset = priorities
+        self.fields["priorities"].label_from_instance = lambda p: f"{p.number}. {p.title}"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts") and data.get("ends") and data["ends"] < data["starts"]:
+            self.add_error("ends", "The end date must be on or after the start date")
+        lead = data.get("lead_agency")
+        if lead and lead in (data.get("partner_agencies") or []):
+            self.add_error("partner_agencies", "The lead agency is not also a partner")
+        return data
+
+
+class SignOffForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("reject", "Reject")], widget=forms.RadioSelect,
+        label="Your decision", error_messages={"required": "Choose approve or reject"})
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False,
+                             label="Reason", help_text="Required when you reject.")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "reject" and not data.get("reason", "").strip():
+            self.add_error("reason", "Say why you reject it")
+        return data
+
+
+class ReferralForm(forms.Form):
+    board = forms.ModelChoiceField(queryset=None, empty_label="Choose a board",
+                                   error_messages={"required": "Choose a board"})
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, boards, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["board"].queryset = boards
+
+
+class TransitionForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Add a comment",
+                           error_messages={"required": "Enter a comment"})
+
+
+class ActionForm(forms.Form):
+    number = forms.CharField(max_length=10, help_text="For example, 2.3",
+                             error_messages={"required": "Enter the action's number"})
+    title = forms.CharField(max_length=300, error_messages={"required": "Enter the action"})
+    owner_agency = forms.ModelChoiceField(queryset=None, empty_label="Choose an agency",
+                                          label="Owning agency",
+                                          error_messages={"required": "Choose the owning agency"})
+    due = forms.DateField(required=False, help_text=DATE_HELP, error_messages=DATE_ERRORS)
+    rag = forms.ChoiceField(choices=Rag.choices, widget=forms.RadioSelect, label="RAG status",
+                            error_messages={"required": "Choose a RAG status"})
+    progress_note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_agency"].queryset = agencies
+
+
+class DisagreementForm(forms.Form):
+    subject = forms.CharField(max_length=250, error_messages={"required": "Enter the subject"})
+    details = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    parties = forms.ModelMultipleChoiceField(
+        queryset=None, widget=forms.CheckboxSelectMultiple, label="Agencies in disagreement",
+        error_messages={"required": "Choose the agencies in disagreement"})
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parties"].queryset = agencies
+
+
+class ResolveForm(forms.Form):
+    resolution = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}),
+                                 error_messages={"required": "Say how it was resolved"})
+
+
+STATUS_CHOICES = IntentionStatus.choices
+DISAGREEMENT_STATUS_CHOICES = DisagreementStatus.choices

@@ -1,0 +1,68 @@
+"""The golden thread on an intention's page: what it answers and what it became.
+
+Priorities are this app's; needs findings, contracts, board papers and consultations
+belong to other apps and appear once those apps hold them (looked up through their
+reverse relations, so this module does not import their models). Only internal roles
+see contracts and board papers; the co-production roles see priorities, findings and
+consultations.
+"""
+from django.urls import NoReverseMatch, reverse
+
+from . import permissions
+
+
+def _href(name, pk):
+    try:
+        return reverse(name, args=[pk])
+    except NoReverseMatch:
+        return ""
+
+
+def _related(obj, name):
+    manager = getattr(obj, name, None)
+    return manager.all() if manager is not None else None
+
+
+def golden_thread(user, intention) -> list[dict]:
+    internal = permissions.can_view_cycle(user, intention.local_area_id).allowed
+    sections = [{
+        "title": "Strategy priorities it answers",
+        "items": [{"text": f"{p.number}. {p.title}", "meta": p.strategy.title,
+                   "href": _href("commissioning:strategy-detail", p.strategy_id)}
+                  for p in intention.priorities.all()],
+        "empty": "It does not yet answer a priority of the strategy.",
+    }]
+    priority_ids = [p.pk for p in intention.priorities.all()]
+    try:
+        from needs.models import Finding
+    except ImportError:  # the needs app has no findings yet
+        Finding = None
+    if Finding is not None and hasattr(Finding, "priorities"):
+        findings = Finding.objects.filter(priorities__in=priority_ids).distinct().order_by(
+            "-found_on")[:10]
+        sections.append({"title": "Needs evidence behind those priorities",
+                         "items": [{"text": str(f), "href": _href("needs:finding-detail", f.pk)}
+                                   for f in findings],
+                         "empty": "No needs finding is linked to these priorities yet."})
+    contracts = _related(intention, "contracts") if internal else None
+    if contracts is not None:
+        sections.append({"title": "Contracts it became",
+                         "items": [{"text": f"{c.reference} {c.title}",
+                                    "href": _href("contracts:contract-detail", c.pk)}
+                                   for c in contracts.order_by("reference")],
+                         "empty": "No contract has been let from it yet."})
+    agenda = _related(intention, "agenda_items") if internal else None
+    if agenda is not None:
+        sections.append({"title": "Board papers mentioning it",
+                         "items": [{"text": f"{a.title}", "meta": str(a.meeting),
+                                    "href": _href("governance:meeting-detail", a.meeting_id)}
+                                   for a in agenda.select_related("meeting__board")],
+                         "empty": "No board has discussed it yet."})
+    consultations = _related(intention, "consultations")
+    if consultations is not None:
+        sections.append({"title": "Consultations with parent carers and young people",
+                         "items": [{"text": c.title, "meta": f"closes {c.closes:%d %B %Y}",
+                                    "href": _href("coproduction:consultation-detail", c.pk)}
+                                   for c in consultations.order_by("-opens")],
+                         "empty": "It has not been consulted on yet."})
+    return sections

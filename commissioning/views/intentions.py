@@ -1,0 +1,244 @@
+"""Pages for intentions: list (filters, search, sort, export), by stage, detail, forms."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from agencies import permissions as ap
+from portal.errors import ApplicationError
+
+from .. import exports, permissions, selectors, services, thread
+from ..forms import IntentionForm, NoteForm, TransitionForm
+from ..models import IntentionStatus, Level, Priority
+from ..workflow import INTENTION_TRANSITIONS, transitions_from
+from ._common import form_errors, page, require, require_area
+
+FILTERS = ("stage", "status", "level", "agency", "priority", "thematic_area")
+
+
+def _filters(request):
+    return {key: request.GET.get(key, "").strip() for key in FILTERS}
+
+
+def _listing(request, area):
+    sort = request.GET.get("sort", "reference")
+    params = _filters(request)
+    qs = selectors.intention_list(actor=request.user, local_area=area,
+                                  search=request.GET.get("q", "").strip(), sort=sort,
+                                  **{k: v for k, v in params.items() if v})
+    return qs, sort, params
+
+
+def _choices(area):
+    return {
+        "stages": selectors.stages_of(area),
+        "statuses": IntentionStatus.choices,
+        "levels": Level.choices,
+        "agencies": list(area.agencies.order_by("name")),
+        "priorities": list(Priority.objects.filter(strategy__local_area=area)
+                           .order_by("strategy__title", "number")),
+        "thematic_areas": list(area.intentions.exclude(thematic_area="").order_by(
+            "thematic_area").values_list("thematic_area", flat=True).distinct()),
+    }
+
+
+def with_value_flags(user, intentions):
+    """Mark each intention with whether the person may see its value (no queries)."""
+    for intention in intentions:
+        intention.show_value = permissions.can_view_value(user, intention).allowed
+    return intentions
+
+
+@login_required
+def intention_list(request):
+    area = require_area(request)
+    qs, sort, params = _listing(request, area)
+    page_obj = page(request, qs)
+    with_value_flags(request.user, page_obj.object_list)
+    return render(request, "commissioning/intention_list.html", {
+        "page_title": "Commissioning intentions", "page_obj": page_obj, "sort": sort,
+        "q": request.GET.get("q", ""), "params": params, **_choices(area),
+        "can_add": any(permissions.can_create_intention(request.user, a)
+                       for a in area.agencies.all()),
+        "query": request.GET.urlencode(),
+    })
+
+
+@login_required
+def intention_export(request, fmt):
+    area = require_area(request)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    qs, _, _ = _listing(request, area)
+    rows = with_value_flags(request.user, list(qs))
+    if fmt == "csv":
+        return exports.csv_response(rows, area)
+    return exports.xlsx_response(rows, area)
+
+
+@login_required
+def intention_by_stage(request):
+    area = require_area(request)
+    qs, _, params = _listing(request, area)
+    stages = selectors.stages_of(area)
+    columns = {stage.pk: [] for stage in stages}
+    for intention in with_value_flags(request.user, list(qs[:1000])):
+        columns.setdefault(intention.current_stage_id, []).append(intention)
+    return render(request, "commissioning/intention_by_stage.html", {
+        "page_title": "Intentions by stage",
+        "columns": [(stage, columns[stage.pk]) for stage in stages],
+        "q": request.GET.get("q", ""), "params": params, **_choices(area),
+    })
+
+
+@login_required
+def intention_detail(request, pk):
+    intention = selectors.intention_get(actor=request.user, pk=pk)
+    user = request.user
+    internal = permissions.can_view_cycle(user, intention.local_area_id).allowed
+    gate = selectors.live_gate(intention)
+    last_gate = gate or next(iter(intention.gates.all()), None)
+    stage = intention.current_stage
+    ticked = {t.item for t in intention.ticks.all() if t.stage_id == stage.pk}
+    checklist = [{"item": item, "done": item in ticked} for item in stage.checklist or []]
+    my_sign = []
+    if gate and gate.status == "open" and internal:
+        my_sign = [a for a in [intention.lead_agency, *intention.partner_agencies.all()]
+                   if ap.approver_limit(user, a) is not None]
+    return render(request, "commissioning/intention_detail.html", {
+        "page_title": f"{intention.reference} {intention.title}", "intention": intention,
+        "internal": internal,
+        "show_value": permissions.can_view_value(user, intention).allowed,
+        "gate": gate, "last_gate": last_gate,
+        "sign_offs": selectors.sign_off_status(intention, last_gate) if internal else [],
+        "checklist": checklist, "checklist_done": all(c["done"] for c in checklist),
+        "timeline": selectors.timeline(intention) if internal else [],
+        "thread": thread.golden_thread(user, intention),
+        "stages": selectors.stages_of(intention.local_area_id),
+        "can_edit": permissions.can_edit_intention(user, intention).allowed,
+        "can_submit": permissions.can_submit_gate(user, intention).allowed,
+        "can_comment": permissions.can_change_intention(user, intention).allowed,
+        "transitions": [t for t in transitions_from(intention.status)]
+        if permissions.can_change_intention(user, intention) else [],
+        "my_sign": my_sign, "note_form": NoteForm(),
+    })
+
+
+def _form(request, area, initial=None):
+    agencies = area.agencies.filter(active=True).order_by("name")
+    priorities = Priority.objects.filter(strategy__local_area=area).select_related(
+        "strategy").order_by("strategy__title", "number")
+    return IntentionForm(request.POST or None, initial=initial, agencies=agencies,
+                         priorities=priorities)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intention_create(request):
+    area = require_area(request)
+    if not any(permissions.can_create_intention(request.user, a) for a in area.agencies.all()):
+        raise Http404
+    form = _form(request, area, initial={"level": "strategic"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            intention = services.intention_create(
+                actor=request.user, local_area=area, **{
+                    k: data[k] for k in ("title", "summary", "thematic_area", "level",
+                                         "lead_agency", "partner_agencies", "priorities",
+                                         "estimated_annual_value", "value_is_sensitive",
+                                         "starts", "ends", "published_for_consultation")})
+        except ApplicationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, f"{intention.reference} was created as a draft.")
+            return redirect("commissioning:intention-detail", pk=intention.pk)
+    return render(request, "commissioning/intention_form.html", {
+        "page_title": "New commissioning intention", "form": form,
+        "submit": "Create intention"}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intention_edit(request, pk):
+    intention = selectors.intention_get(actor=request.user, pk=pk)
+    require(permissions.can_edit_intention(request.user, intention))
+    initial = {f: getattr(intention, f) for f in IntentionForm.base_fields
+               if f not in ("partner_agencies", "priorities")}
+    initial["partner_agencies"] = list(intention.partner_agencies.all())
+    initial["priorities"] = list(intention.priorities.all())
+    form = _form(request, intention.local_area, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.intention_update(actor=request.user, intention=intention,
+                                      **form.cleaned_data)
+        except ApplicationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, "The intention was updated.")
+            return redirect("commissioning:intention-detail", pk=intention.pk)
+    return render(request, "commissioning/intention_form.html", {
+        "page_title": f"Change {intention.reference}", "form": form, "intention": intention,
+        "submit": "Save changes"}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intention_transition(request, pk, name):
+    intention = selectors.intention_get(actor=request.user, pk=pk)
+    transition = INTENTION_TRANSITIONS.get(name)
+    if transition is None:
+        raise Http404
+    require(permissions.can_change_intention(request.user, intention))
+    form = TransitionForm(request.POST or None)
+    if transition.needs_reason:
+        form.fields["reason"].required = True
+        form.fields["reason"].error_messages["required"] = "Give a reason"
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.intention_transition(actor=request.user, intention=intention, name=name,
+                                          reason=form.cleaned_data["reason"])
+        except ApplicationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, f"{intention.reference}: {transition.label.lower()} — done.")
+            return redirect("commissioning:intention-detail", pk=intention.pk)
+    return render(request, "commissioning/confirm.html", {
+        "page_title": f"{transition.label}: {intention.reference}", "form": form,
+        "intention": intention, "submit": transition.label}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def intention_checklist(request, pk):
+    intention = selectors.intention_get(actor=request.user, pk=pk)
+    require(permissions.can_edit_intention(request.user, intention))
+    done = set(request.POST.getlist("done"))
+    try:
+        for item in intention.current_stage.checklist or []:
+            services.checklist_tick(actor=request.user, intention=intention, item=item,
+                                    done=item in done)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"The {intention.current_stage} checklist was saved.")
+    return redirect("commissioning:intention-detail", pk=intention.pk)
+
+
+@login_required
+@require_POST
+def intention_note(request, pk):
+    intention = selectors.intention_get(actor=request.user, pk=pk)
+    require(permissions.can_change_intention(request.user, intention))
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        services.intention_note_add(actor=request.user, intention=intention,
+                                    text=form.cleaned_data["text"])
+        messages.success(request, "Your comment was added to the timeline.")
+        return redirect("commissioning:intention-detail", pk=intention.pk)
+    return render(request, "commissioning/confirm.html", {
+        "page_title": "Add a comment", "form": form, "intention": intention,
+        "submit": "Add comment", "action": "note"}, status=400)
+
+

@@ -1,0 +1,91 @@
+"""Factories for the commissioning cycle. Intentions are created through the service, so
+tests run the same validation, references and audit the portal uses."""
+from decimal import Decimal
+
+import factory
+
+from agencies.models import Stage
+from agencies.roles import Role
+from commissioning import services
+from commissioning.models import Intention, Priority, Strategy
+from governance.models import Board
+from tests.factories.agencies import AgencyFactory, LocalAreaFactory, member
+
+
+class StrategyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Strategy
+
+    local_area = factory.SubFactory(LocalAreaFactory)
+    title = factory.Sequence(lambda n: f"Joint commissioning strategy {n}")
+    period = "2023-2026"
+    status = "published"
+
+
+class PriorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Priority
+
+    strategy = factory.SubFactory(StrategyFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Priority {n}")
+
+
+class BoardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Board
+        django_get_or_create = ("local_area", "name")
+
+    local_area = factory.SubFactory(LocalAreaFactory)
+    name = factory.Sequence(lambda n: f"Joint Commissioning Board {n}")
+    delegated_limit = Decimal("5000000.00")
+
+
+def intention(*, lead_agency, owner=None, partners=(), value="100000.00", status="active",
+              **fields) -> Intention:
+    """An intention created by the service (actor None: set-up, not a user action)."""
+    if owner is None:
+        owner = member(lead_agency, Role.COMMISSIONER)
+    return services.intention_create(
+        actor=None, local_area=lead_agency.local_area, lead_agency=lead_agency, owner=owner,
+        title=fields.pop("title", "Short breaks for disabled children"),
+        partner_agencies=list(partners), estimated_annual_value=Decimal(value), status=status,
+        **fields)
+
+
+def tick_all(intention_obj, actor=None):
+    """Complete the current stage's checklist so the gate may be submitted."""
+    intention_obj.refresh_from_db()
+    for item in intention_obj.current_stage.checklist or []:
+        services.checklist_tick(actor=actor, intention=intention_obj, item=item)
+    return intention_obj
+
+
+class Cycle:
+    """A two-agency intention with a commissioner, approvers within limit, and a board."""
+
+    def __init__(self, area, council=None, icb=None, value="100000.00"):
+        self.area = area
+        Stage.objects.filter(local_area=area).update(
+            checklist=["Needs evidence linked", "Equality impact assessment"])
+        self.council = council or AgencyFactory(local_area=area, name="Council")
+        self.icb = icb or AgencyFactory(local_area=area, name="ICB", kind="icb", code="QZZ")
+        self.commissioner = member(self.council, Role.COMMISSIONER, username="commissioner")
+        self.council_approver = member(self.council, Role.APPROVER, limit="500000",
+                                       username="council-approver")
+        self.icb_approver = member(self.icb, Role.APPROVER, limit="250000",
+                                   username="icb-approver")
+        self.board = BoardFactory(local_area=area, name="Joint Commissioning Group",
+                                  delegated_limit=Decimal("5000000"))
+        self.secretary = member(self.council, Role.BOARD_SECRETARY, username="secretary")
+        self.intention = intention(lead_agency=self.council, owner=self.commissioner,
+                                   partners=[self.icb], value=value)
+
+    def submit(self):
+        tick_all(self.intention)
+        return services.gate_submit(actor=self.commissioner, intention=self.intention)
+
+    def approve_all(self):
+        for user, agency in ((self.council_approver, self.council), (self.icb_approver, self.icb)):
+            services.intention_sign_off(actor=user, intention=self.intention, agency=agency,
+                                        decision="approve", reason="")
