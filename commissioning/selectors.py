@@ -77,7 +77,8 @@ def intention_list(*, actor, local_area=None, stage=None, status=None, level=Non
     return (qs.select_related("local_area", "lead_agency", "current_stage", "owner")
             .prefetch_related(
                 Prefetch("partner_agencies", queryset=Agency.objects.order_by("name")),
-                Prefetch("priorities", queryset=Priority.objects.order_by("number")))
+                Prefetch("priorities", queryset=Priority.objects.select_related("strategy")
+                         .order_by("number")))
             .order_by(*SORTS.get(sort, SORTS["reference"])))
 
 
@@ -90,8 +91,6 @@ def intention_get(*, actor, pk):
     qs = intention_list(actor=actor).prefetch_related(
         Prefetch("gates", queryset=StageGate.objects.select_related(
             "from_stage", "to_stage", "opened_by").order_by("-opened_at", "-id")),
-        Prefetch("priorities", queryset=Priority.objects.select_related("strategy")
-                 .order_by("number")),
         "ticks",
     )
     intention = qs.filter(pk=pk).first()

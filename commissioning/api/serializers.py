@@ -1,0 +1,220 @@
+"""Output and input serializers of the cycle's API (separate where they differ)."""
+from rest_framework import serializers
+
+from ..models import (
+    Action,
+    Disagreement,
+    Intention,
+    IntentionStatus,
+    Level,
+    Principle,
+    Priority,
+    Rag,
+    SignOff,
+    SignOffDecision,
+    Strategy,
+    StrategyStatus,
+)
+from ..permissions import can_view_value
+
+
+class _Named(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField()
+
+
+class StageRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField()
+    position = serializers.IntegerField()
+
+
+class PriorityRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Priority
+        fields = ["id", "number", "title"]
+
+
+class IntentionSerializer(serializers.ModelSerializer):
+    """An intention; its value is null when the caller may not see it (sensitive)."""
+
+    local_area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    stage = StageRefSerializer(source="current_stage")
+    lead_agency = _Named()
+    partner_agencies = _Named(many=True)
+    priorities = PriorityRefSerializer(many=True)
+    owner = serializers.SerializerMethodField()
+    estimated_annual_value = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Intention
+        fields = ["id", "reference", "local_area", "title", "summary", "thematic_area", "level",
+                  "status", "stage", "lead_agency", "partner_agencies", "priorities",
+                  "estimated_annual_value", "value_is_sensitive", "starts", "ends", "owner",
+                  "published_for_consultation", "updated_at"]
+
+    def get_owner(self, obj) -> dict:
+        return {"id": obj.owner_id, "name": str(obj.owner)}
+
+    def get_estimated_annual_value(self, obj) -> str | None:
+        if can_view_value(self.context["request"].user, obj):
+            return f"{obj.estimated_annual_value:.2f}"
+        return None
+
+
+class IntentionInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=250)
+    summary = serializers.CharField(required=False, allow_blank=True, default="")
+    thematic_area = serializers.CharField(max_length=120, required=False, allow_blank=True,
+                                          default="")
+    level = serializers.ChoiceField(choices=Level.choices, default=Level.STRATEGIC)
+    lead_agency = serializers.IntegerField()
+    partner_agencies = serializers.ListField(child=serializers.IntegerField(), required=False,
+                                             default=list)
+    priorities = serializers.ListField(child=serializers.IntegerField(), required=False,
+                                       default=list)
+    estimated_annual_value = serializers.DecimalField(max_digits=14, decimal_places=2,
+                                                      min_value=0)
+    value_is_sensitive = serializers.BooleanField(required=False, default=False)
+    starts = serializers.DateField(required=False, allow_null=True, default=None)
+    ends = serializers.DateField(required=False, allow_null=True, default=None)
+    published_for_consultation = serializers.BooleanField(required=False, default=False)
+
+    def validate(self, attrs):
+        if attrs.get("starts") and attrs.get("ends") and attrs["ends"] < attrs["starts"]:
+            raise serializers.ValidationError(
+                {"ends": ["The end date must be on or after the start date."]})
+        return attrs
+
+
+class IntentionPatchSerializer(IntentionInputSerializer):
+    status = serializers.ChoiceField(choices=IntentionStatus.choices, required=False)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, partial=True, **kwargs)  # partial: defaults are not applied
+
+
+class SignOffSerializer(serializers.ModelSerializer):
+    agency = _Named()
+    person = serializers.SerializerMethodField()
+    gate = serializers.SerializerMethodField()
+    board = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SignOff
+        fields = ["id", "gate", "agency", "decision", "person", "reason", "decided_at", "board"]
+
+    def get_person(self, obj) -> str:
+        return str(obj.person)
+
+    def get_gate(self, obj) -> dict:
+        gate = obj.gate
+        return {"id": gate.pk, "from_stage": gate.from_stage.name, "to_stage": gate.to_stage.name,
+                "round": gate.round, "status": gate.status}
+
+    def get_board(self, obj) -> str | None:
+        return obj.referral.board.name if obj.referral_id else None
+
+
+class SignOffInputSerializer(serializers.Serializer):
+    agency = serializers.IntegerField()
+    decision = serializers.ChoiceField(choices=SignOffDecision.choices)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PrincipleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Principle
+        fields = ["position", "text"]
+
+
+class PrioritySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Priority
+        fields = ["id", "number", "title", "description", "outcomes"]
+
+
+class StrategySerializer(serializers.ModelSerializer):
+    local_area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    principles = PrincipleSerializer(many=True, read_only=True)
+    priorities = PrioritySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Strategy
+        fields = ["id", "local_area", "title", "period", "status", "published_on", "summary",
+                  "principles", "priorities"]
+
+
+class PriorityInputSerializer(serializers.Serializer):
+    number = serializers.IntegerField(min_value=1)
+    title = serializers.CharField(max_length=250)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    outcomes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class StrategyInputSerializer(serializers.Serializer):
+    local_area = serializers.SlugField()
+    title = serializers.CharField(max_length=250)
+    period = serializers.CharField(max_length=20)
+    status = serializers.ChoiceField(choices=StrategyStatus.choices, default=StrategyStatus.DRAFT)
+    published_on = serializers.DateField(required=False, allow_null=True, default=None)
+    summary = serializers.CharField(required=False, allow_blank=True, default="")
+    principles = serializers.ListField(child=serializers.CharField(), required=False,
+                                       default=list)
+    priorities = PriorityInputSerializer(many=True, required=False, default=list)
+
+
+class ActionSerializer(serializers.ModelSerializer):
+    plan = serializers.SerializerMethodField()
+    owner_agency = _Named()
+    priority = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Action
+        fields = ["id", "plan", "number", "title", "priority", "owner_agency", "due", "rag",
+                  "progress_note", "updated_at"]
+
+    def get_plan(self, obj) -> dict:
+        return {"id": obj.plan_id, "title": obj.plan.title}
+
+    def get_priority(self, obj) -> int | None:
+        return obj.priority.number if obj.priority_id else None
+
+
+class ActionInputSerializer(serializers.Serializer):
+    plan = serializers.IntegerField()
+    number = serializers.CharField(max_length=10)
+    title = serializers.CharField(max_length=300)
+    owner_agency = serializers.IntegerField()
+    due = serializers.DateField(required=False, allow_null=True, default=None)
+    rag = serializers.ChoiceField(choices=Rag.choices, default=Rag.GREEN)
+    progress_note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DisagreementSerializer(serializers.ModelSerializer):
+    parties = _Named(many=True)
+    raised_by = serializers.SerializerMethodField()
+    escalated_to = serializers.SerializerMethodField()
+    local_area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Disagreement
+        fields = ["id", "local_area", "subject", "details", "parties", "intention", "raised_by",
+                  "raised_on", "status", "escalation_level", "escalated_to", "resolution",
+                  "resolved_on"]
+
+    def get_raised_by(self, obj) -> str:
+        return str(obj.raised_by)
+
+    def get_escalated_to(self, obj) -> str | None:
+        return obj.escalated_to.name if obj.escalated_to_id else None
+
+
+class DisagreementInputSerializer(serializers.Serializer):
+    local_area = serializers.SlugField()
+    subject = serializers.CharField(max_length=250)
+    details = serializers.CharField(required=False, allow_blank=True, default="")
+    parties = serializers.ListField(child=serializers.IntegerField(), min_length=2)
+    intention = serializers.IntegerField(required=False, allow_null=True, default=None)
+
