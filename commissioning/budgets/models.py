@@ -57,7 +57,7 @@ class Section75Agreement(models.Model):
     history = HistoricalRecords(m2m_fields=[parties])
 
     class Meta:
-        ordering = ["local_area", "title"]
+        ordering = ["local_area_id", "title"]
         constraints = [models.UniqueConstraint(fields=["local_area", "title"],
                                                name="s75_unique_title")]
 
@@ -89,7 +89,7 @@ class Schedule(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["agreement", "code"]
+        ordering = ["agreement_id", "code"]
         constraints = [models.UniqueConstraint(fields=["agreement", "code"],
                                                name="schedule_unique_code")]
 
@@ -109,7 +109,7 @@ class Contribution(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["schedule", "year", "agency"]
+        ordering = ["schedule_id", "year", "agency_id"]
         constraints = [
             models.UniqueConstraint(fields=["schedule", "agency", "year"],
                                     name="contribution_unique"),
@@ -133,7 +133,7 @@ class ContributionVariation(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["contribution", "date", "id"]
+        ordering = ["contribution_id", "date", "id"]
 
     def __str__(self):
         return f"{self.amount} on {self.date}: {self.reason}"
@@ -195,7 +195,7 @@ class Commitment(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["schedule", "year", "quarter"]
+        ordering = ["schedule_id", "year", "quarter"]
         constraints = [models.UniqueConstraint(fields=["schedule", "year", "quarter"],
                                                name="commitment_unique")]
 
@@ -214,7 +214,7 @@ class Forecast(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["schedule", "year", "quarter"]
+        ordering = ["schedule_id", "year", "quarter"]
         constraints = [models.UniqueConstraint(fields=["schedule", "year", "quarter"],
                                                name="forecast_unique")]
 
@@ -235,7 +235,7 @@ class RiskShareRule(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["agreement", "schedule", "direction"]
+        ordering = ["agreement_id", "schedule_id", "direction"]
         constraints = [
             models.UniqueConstraint(fields=["agreement", "schedule", "direction"],
                                     name="risk_rule_unique"),
@@ -260,7 +260,7 @@ class RiskShareTerm(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["rule", "agency"]
+        ordering = ["rule_id", "agency_id"]
         constraints = [models.UniqueConstraint(fields=["rule", "agency"],
                                                name="risk_term_unique")]
 
@@ -294,7 +294,7 @@ class QuarterSnapshot(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["agreement", "year", "quarter"]
+        ordering = ["agreement_id", "year", "quarter"]
         constraints = [models.UniqueConstraint(fields=["agreement", "year", "quarter"],
                                                name="snapshot_unique")]
 
@@ -340,7 +340,7 @@ class JointPackage(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["local_area", "reference"]
+        ordering = ["local_area_id", "reference"]
         constraints = [
             models.UniqueConstraint(fields=["local_area", "reference"],
                                     name="joint_package_unique_reference"),

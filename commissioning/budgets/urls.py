@@ -1,3 +1,41 @@
-"""Pages of this app."""
+"""Pages of the pooled budgets app (namespace `budgets`)."""
+from django.urls import path, register_converter
+
+from .views import agreements, packages, spend
+
+
+class YearConverter:
+    regex = r"\d{4}-\d{2}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(YearConverter, "fy")
+
 app_name = "budgets"
-urlpatterns = []
+urlpatterns = [
+    path("pooled-budgets/", agreements.agreement_list, name="agreement-list"),
+    path("pooled-budgets/<int:pk>/", agreements.agreement_detail, name="agreement-detail"),
+    path("pooled-budgets/<int:pk>/position/", agreements.position, name="position"),
+    path("pooled-budgets/<int:pk>/position.xlsx", agreements.position_xlsx,
+         name="position-xlsx"),
+    path("pooled-budgets/<int:pk>/position.csv", agreements.position_csv, name="position-csv"),
+    path("pooled-budgets/<int:pk>/forecasts/<fy:year>/<int:quarter>/", agreements.forecasts,
+         name="forecasts"),
+    path("pooled-budgets/<int:pk>/quarters/<fy:year>/<int:quarter>/close/",
+         agreements.quarter_close, name="quarter-close"),
+    path("pooled-budgets/<int:pk>/quarters/<fy:year>/<int:quarter>/reopen/",
+         agreements.quarter_reopen, name="quarter-reopen"),
+    path("pooled-budgets/<int:pk>/spend/", spend.spend_list, name="spend-list"),
+    path("pooled-budgets/<int:pk>/spend/new/", spend.spend_create, name="spend-create"),
+    path("pooled-budgets/<int:pk>/spend/import/", spend.spend_import, name="spend-import"),
+    path("joint-packages/", packages.package_list, name="package-list"),
+    path("joint-packages/new/", packages.package_create, name="package-create"),
+    path("joint-packages/<int:pk>/", packages.package_detail, name="package-detail"),
+    path("joint-packages/<int:pk>/split/", packages.package_split, name="package-split"),
+    path("joint-packages/<int:pk>/access/", packages.package_grant, name="package-grant"),
+]

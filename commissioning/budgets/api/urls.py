@@ -1,2 +1,22 @@
-"""API of this app, mounted under /api/v1/."""
-urlpatterns = []
+"""API of the pooled budgets app, mounted under /api/v1/."""
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("pooled-budgets/", views.AgreementList.as_view(), name="api-agreement-list"),
+    path("pooled-budgets/<int:pk>/", views.AgreementDetail.as_view(),
+         name="api-agreement-detail"),
+    path("pooled-budgets/<int:pk>/spend/", views.SpendView.as_view(), name="api-spend"),
+    path("pooled-budgets/<int:pk>/spend/import/", views.SpendImportView.as_view(),
+         name="api-spend-import"),
+    path("pooled-budgets/<int:pk>/position/", views.PositionView.as_view(),
+         name="api-position"),
+    path("pooled-budgets/<int:pk>/snapshots/", views.SnapshotView.as_view(),
+         name="api-snapshots"),
+    path("joint-packages/", views.JointPackageView.as_view(), name="api-joint-packages"),
+    path("joint-packages/aggregates/", views.JointPackageAggregates.as_view(),
+         name="api-joint-package-aggregates"),
+    path("joint-packages/<int:pk>/", views.JointPackageDetail.as_view(),
+         name="api-joint-package-detail"),
+]

@@ -134,12 +134,16 @@ def spend_import(*, actor, agreement, content: bytes, filename="spend.csv",
     return result
 
 
-def _parse(content: bytes) -> list[tuple[int, dict]]:
-    if len(content) > MAX_BYTES:
+def check_size(size: int):
+    if size > MAX_BYTES:
         raise SpendImportError([{
             "line": None, "field": "file",
-            "message": f"The file is {len(content) / 1024 / 1024:.1f} MB; the largest "
-                       f"accepted is {MAX_BYTES // 1024 // 1024} MB. Split it by month."}])
+            "message": f"The file is {size / 1024 / 1024:.1f} MB; the largest accepted is "
+                       f"{MAX_BYTES // 1024 // 1024} MB. Split it by month."}])
+
+
+def _parse(content: bytes) -> list[tuple[int, dict]]:
+    check_size(len(content))
     if not content.strip():
         raise SpendImportError([{"line": None, "field": "file", "message": "The file is empty."}])
     try:

@@ -1,0 +1,236 @@
+"""Thin API views: validate, call a selector or service, serialise.
+
+Everything of an agreement the actor may not see is a 404 (same as missing); a visible
+agreement the actor may not change answers 403 with the reason.
+"""
+import django_filters
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from agencies.models import LocalArea
+from portal.api import Pagination
+from portal.errors import ApplicationError, ErrorCode
+
+from .. import permissions, selectors, services
+from ..models import Section75Agreement
+from ..position import position_of
+from ..services.spend import check_size
+from .serializers import (
+    AgreementDetailSerializer,
+    AgreementSerializer,
+    ImportSerializer,
+    JointPackageInputSerializer,
+    JointPackageSerializer,
+    PositionQuerySerializer,
+    SnapshotInputSerializer,
+    SpendInputSerializer,
+    SpendSerializer,
+)
+
+
+def _require(decision):
+    if not decision:
+        raise ApplicationError(decision.reason, code=ErrorCode.FORBIDDEN)
+
+
+class AgreementFilter(django_filters.FilterSet):
+    local_area = django_filters.CharFilter(field_name="local_area__slug")
+    search = django_filters.CharFilter(field_name="title", lookup_expr="icontains")
+
+    class Meta:
+        model = Section75Agreement
+        fields = ["local_area", "status"]
+
+
+class AgreementList(generics.ListAPIView):
+    """Agreements in the areas where the actor has internal access."""
+
+    serializer_class = AgreementSerializer
+    filterset_class = AgreementFilter
+
+    def get_queryset(self):
+        return selectors.agreement_list(actor=self.request.user)
+
+
+class AgreementDetail(APIView):
+    @extend_schema(responses=AgreementDetailSerializer)
+    def get(self, request, pk):
+        agreement = selectors.agreement_get(actor=request.user, pk=pk)
+        context = {"schedules": selectors.schedule_list(agreement=agreement),
+                   "contributions": selectors.contribution_summary(agreement=agreement)}
+        return Response(AgreementDetailSerializer(agreement, context=context).data)
+
+
+class SpendView(APIView):
+    @extend_schema(responses=SpendSerializer(many=True), parameters=[
+        OpenApiParameter("year", str), OpenApiParameter("schedule", str)])
+    def get(self, request, pk):
+        agreement = selectors.agreement_get(actor=request.user, pk=pk)
+        year = request.query_params.get("year")
+        if year:
+            PositionQuerySerializer(data={"year": year, "quarter": 1}).is_valid(
+                raise_exception=True)
+        spend = selectors.spend_list(agreement=agreement, year=year,
+                                     schedule_code=request.query_params.get("schedule", ""))
+        paginator = Pagination()
+        page = paginator.paginate_queryset(spend, request, view=self)
+        return paginator.get_paginated_response(SpendSerializer(page, many=True).data)
+
+    @extend_schema(request=SpendInputSerializer, responses={201: SpendSerializer})
+    def post(self, request, pk):
+        agreement = selectors.agreement_get(actor=request.user, pk=pk)
+        _require(permissions.can_change_agreement(request.user, agreement))
+        data = SpendInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        schedule = agreement.schedules.filter(code__iexact=values["schedule"]).first()
+        if schedule is None:
+            raise ApplicationError("No such schedule in this agreement.",
+                                   errors={"schedule": ["No such schedule in this agreement."]})
+        source = None
+        if values.get("source_agency"):
+            source = agreement.parties.filter(pk=values["source_agency"]).first()
+            if source is None:
+                raise ApplicationError("The paying partner must be a party.", errors={
+                    "source_agency": ["The paying partner must be a party to the agreement."]})
+        spend = services.spend_create(
+            actor=request.user, schedule=schedule, date=values["date"], amount=values["amount"],
+            description=values["description"], source_agency=source,
+            contract_reference=values.get("contract_reference", ""))
+        return Response(SpendSerializer(spend).data, status=status.HTTP_201_CREATED)
+
+
+class SpendImportView(APIView):
+    """Import spend from a CSV file, all or nothing. `?dry_run=1` only checks it (200)."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request={"multipart/form-data": ImportSerializer},
+                   parameters=[OpenApiParameter("dry_run", bool)])
+    def post(self, request, pk):
+        agreement = selectors.agreement_get(actor=request.user, pk=pk)
+        _require(permissions.can_change_agreement(request.user, agreement))
+        data = ImportSerializer(data=request.data)
+        if not data.is_valid():
+            raise ApplicationError("Attach the CSV file as `file`.", errors=[
+                {"line": None, "field": "file", "message": "Attach the CSV file as `file`."}])
+        upload = data.validated_data["file"]
+        dry_run = request.query_params.get("dry_run", "").lower() in {"1", "true", "yes"}
+        check_size(upload.size)  # refuse before reading a huge file into memory
+        content = upload.read()
+        result = services.spend_import(actor=request.user, agreement=agreement, content=content,
+                                       filename=upload.name, dry_run=dry_run)
+        return Response(result.as_dict(),
+                        status=status.HTTP_200_OK if dry_run else status.HTTP_201_CREATED)
+
+
+class PositionView(APIView):
+    @extend_schema(parameters=[PositionQuerySerializer])
+    def get(self, request, pk):
+        agreement = selectors.agreement_get(actor=request.user, pk=pk)
+        query = PositionQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        try:
+            position = position_of(agreement, query.validated_data["year"],
+                                   query.validated_data["quarter"])
+        except ValueError as exc:
+            raise ApplicationError(str(exc), errors={"year": [str(exc)]}) from exc
+        return Response(position)
+
+
+class SnapshotView(APIView):
+    def get(self, request, pk):
+        agreement = selectors.agreement_get(actor=request.user, pk=pk)
+        return Response([_snapshot(s) for s in selectors.snapshot_list(agreement=agreement)])
+
+    @extend_schema(request=SnapshotInputSerializer)
+    def post(self, request, pk):
+        agreement = selectors.agreement_get(actor=request.user, pk=pk)
+        data = SnapshotInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        snapshot = services.quarter_close(actor=request.user, agreement=agreement,
+                                          year=data.validated_data["year"],
+                                          quarter=data.validated_data["quarter"])
+        return Response(_snapshot(snapshot, with_position=True), status=status.HTTP_201_CREATED)
+
+
+def _snapshot(snapshot, with_position=False):
+    body = {"id": snapshot.pk, "year": snapshot.year, "quarter": snapshot.quarter,
+            "status": snapshot.status, "sha256": snapshot.sha256,
+            "closed_at": snapshot.closed_at, "reopened_at": snapshot.reopened_at,
+            "reopen_reason": snapshot.reopen_reason}
+    if with_position:
+        body["position"] = {**snapshot.position, "frozen": snapshot.is_closed}
+    return body
+
+
+def _area(request, slug):
+    area = LocalArea.objects.filter(slug=slug).first()
+    if area is None or not permissions.can_view_package_aggregates(request.user, area):
+        raise Http404
+    return area
+
+
+class JointPackageView(APIView):
+    """Only the packages explicitly granted to the caller; anyone else sees aggregates."""
+
+    @extend_schema(responses=JointPackageSerializer(many=True),
+                   parameters=[OpenApiParameter("local_area", str)])
+    def get(self, request):
+        slug = request.query_params.get("local_area")
+        area = _area(request, slug) if slug else None
+        packages = selectors.joint_package_list(actor=request.user, local_area=area)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(packages, request, view=self)
+        return paginator.get_paginated_response(JointPackageSerializer(page, many=True).data)
+
+    @extend_schema(request=JointPackageInputSerializer, responses={201: JointPackageSerializer})
+    def post(self, request):
+        data = JointPackageInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        area = _area(request, values["local_area"])
+        agreement = None
+        if values.get("agreement"):
+            agreement = selectors.agreement_list(actor=request.user, local_area=area).filter(
+                pk=values["agreement"]).first()
+            if agreement is None:
+                raise ApplicationError("No such pooled fund.",
+                                       errors={"agreement": ["No such pooled fund here."]})
+        split = values["split"]
+        keyed = {"social_care_amount": split["social_care"], "health_amount": split["health"],
+                 "education_amount": split["education"]}
+        package = services.joint_package_create(
+            actor=request.user, local_area=area, reference=values["reference"],
+            needs_category=values["needs_category"], annual_cost=values["annual_cost"],
+            request_date=values["request_date"], agreement_date=values.get("agreement_date"),
+            review_date=values.get("review_date"), agreement=agreement,
+            **{"percentages" if values["split_by"] == "percentages" else "amounts": keyed})
+        return Response(JointPackageSerializer(package).data, status=status.HTTP_201_CREATED)
+
+
+class JointPackageDetail(APIView):
+    @extend_schema(responses=JointPackageSerializer)
+    def get(self, request, pk):
+        package = selectors.joint_package_get(actor=request.user, pk=pk)
+        return Response(JointPackageSerializer(package).data)
+
+
+class JointPackageAggregates(APIView):
+    """Aggregates by area of need: for everyone with internal access to the area."""
+
+    @extend_schema(parameters=[OpenApiParameter("local_area", str, required=True)])
+    def get(self, request):
+        area = _area(request, request.query_params.get("local_area", ""))
+        data = selectors.joint_package_aggregates(area_ids=[area.pk])
+        money = ("cost", "social_care", "health", "education")
+        return Response({
+            "local_area": area.slug,
+            "rows": [{**r, **{k: f"{r[k]:.2f}" for k in money}} for r in data["rows"]],
+            "total": {**data["total"], **{k: f"{data['total'][k]:.2f}" for k in money}},
+            "agreed": data["agreed"], "median_days": data["median_days"],
+            "within_week": data["within_week"]})

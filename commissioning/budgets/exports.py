@@ -1,0 +1,126 @@
+"""The position as a bar chart (inline SVG data), an xlsx workbook in the Better Care Fund
+quarterly layout, and CSV. All three are built from the same position data."""
+import csv
+import io
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from portal import periods
+
+CHART_MAX = 20
+ROW = 44
+LABEL_WIDTH = 170
+BAR_WIDTH = 380
+MONEY_FORMAT = '"£"#,##0.00;[Red]-"£"#,##0.00'
+
+
+def chart(position) -> dict:
+    """Geometry for a horizontal grouped bar chart of planned to date against actual spend
+    to date per schedule (the largest `CHART_MAX` schedules by budget)."""
+    rows = sorted(position["schedules"], key=lambda r: -Decimal(r["budget"]))[:CHART_MAX]
+    top = max([Decimal(r["planned_to_date"]) for r in rows]
+              + [Decimal(r["spend_to_date"]) for r in rows] + [Decimal(1)])
+    bars = []
+    for i, row in enumerate(rows):
+        planned, actual = Decimal(row["planned_to_date"]), Decimal(row["spend_to_date"])
+        y = 30 + i * ROW
+        bars.append({
+            "label": f"{row['code']} {row['name']}"[:28], "y": y, "text_y": y + 17,
+            "planned": row["planned_to_date"], "actual": row["spend_to_date"],
+            "planned_width": int(BAR_WIDTH * planned / top),
+            "actual_width": int(BAR_WIDTH * actual / top),
+            "planned_y": y + 2, "actual_y": y + 20, "over": actual > planned,
+        })
+    return {"bars": bars, "height": 40 + len(rows) * ROW, "label_width": LABEL_WIDTH,
+            "bar_x": LABEL_WIDTH + 10, "width": LABEL_WIDTH + BAR_WIDTH + 140,
+            "shown": len(rows), "total": len(position["schedules"]),
+            "over": sum(1 for b in bars if b["over"])}
+
+
+def _money(value) -> Decimal:
+    return Decimal(value)
+
+
+def xlsx(position, agreement) -> bytes:
+    """Sheets: Summary, Expenditure (planned vs actual by scheme and funding source, like the
+    Better Care Fund quarterly template), Risk share and Trend."""
+    book = Workbook()
+    bold = Font(bold=True)
+    title = f"{agreement.title}: {periods.label(position['year'], position['quarter'])}"
+
+    summary = book.active
+    summary.title = "Summary"
+    summary.append([title])
+    summary["A1"].font = Font(bold=True, size=14)
+    summary.append(["Status", "Frozen (quarter closed)" if position["frozen"] else "Live"])
+    summary.append([])
+    for label, key in (("Total pool", "total_pool"), ("Spend to date", "spend_to_date"),
+                       ("Committed", "committed"), ("Forecast outturn", "forecast_outturn"),
+                       ("Variance (over + / under -)", "variance")):
+        summary.append([label, _money(position[key])])
+    summary.append([])
+    summary.append(["Partner", "Contribution"])
+    for row in position["contributions"]:
+        summary.append([row["name"], _money(row["amount"])])
+
+    spend = book.create_sheet("Expenditure")
+    spend.append(["Scheme ID", "Scheme name", "Budget type", "Lead partner", "Funding source",
+                  "Planned expenditure (year)", "Planned to date", "Actual to date",
+                  "Committed", "Forecast outturn", "Variance"])
+    for row in position["schedules"]:
+        spend.append([row["code"], row["name"], row["budget_type"], row["lead"], "All sources",
+                      _money(row["budget"]), _money(row["planned_to_date"]),
+                      _money(row["spend_to_date"]), _money(row["committed"]),
+                      _money(row["forecast_outturn"]), _money(row["variance"])])
+        for source in row["funding"]:
+            spend.append([row["code"], row["name"], row["budget_type"], row["lead"],
+                          source["name"], _money(source["planned"]), None,
+                          _money(source["actual"]), None, None, None])
+
+    shares = book.create_sheet("Risk share")
+    shares.append(["Partner", "Share of overspends", "Share of underspends", "Net share"])
+    for row in position["risk_share"]:
+        shares.append([row["name"], _money(row["overspend"]), _money(row["underspend"]),
+                       _money(row["share"])])
+    shares.append(["Total", None, None, _money(position["variance"])])
+
+    trend = book.create_sheet("Trend")
+    trend.append(["Month", "Spend"])
+    for row in position["trend"]["months"]:
+        trend.append([row["label"], _money(row["spend"])])
+
+    for sheet in book.worksheets:
+        for cell in sheet[1 if sheet.title != "Summary" else 8]:
+            cell.font = bold
+        for column in range(1, sheet.max_column + 1):
+            sheet.column_dimensions[get_column_letter(column)].width = 22
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, Decimal):
+                    cell.number_format = MONEY_FORMAT
+        sheet.freeze_panes = "A2" if sheet.title != "Summary" else None
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def csv_text(position) -> str:
+    """One line per schedule and funding source, money with two places."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["year", "quarter", "schedule", "name", "budget_type", "lead_partner",
+                     "funding_source", "planned", "planned_to_date", "actual_to_date",
+                     "committed", "forecast_outturn", "variance"])
+    for row in position["schedules"]:
+        writer.writerow([position["year"], position["quarter"], row["code"], row["name"],
+                         row["budget_type"], row["lead"], "All sources", row["budget"],
+                         row["planned_to_date"], row["spend_to_date"], row["committed"],
+                         row["forecast_outturn"], row["variance"]])
+        for source in row["funding"]:
+            writer.writerow([position["year"], position["quarter"], row["code"], row["name"],
+                             row["budget_type"], row["lead"], source["name"], source["planned"],
+                             "", source["actual"], "", "", ""])
+    return out.getvalue()

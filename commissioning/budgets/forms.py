@@ -1,0 +1,148 @@
+"""Page forms. They only shape input; the rules live in the services."""
+from django import forms
+
+from .models import NeedsCategory
+
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+DATE_HINT = "For example, 2025-04-30 or 30/04/2025"
+
+
+def _money(label, required=True, help_text=""):
+    return forms.DecimalField(label=label, max_digits=14, decimal_places=2, required=required,
+                              help_text=help_text, widget=forms.TextInput(
+                                  attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}),
+                              error_messages={
+                                  "invalid": f"Enter {label.lower()} in pounds, like 1250.00",
+                                  "max_decimal_places": "Enter pounds and pence only (two "
+                                                        "decimal places)",
+                                  "required": f"Enter {label.lower()}"})
+
+
+def _date(label, required=True):
+    return forms.DateField(label=label, required=required, input_formats=DATE_FORMATS,
+                           help_text=DATE_HINT, widget=forms.TextInput(
+                               attrs={"class": "govuk-input--width-10"}),
+                           error_messages={"invalid": f"Enter {label.lower()} as a real date, "
+                                                      "like 2025-04-30",
+                                           "required": f"Enter {label.lower()}"})
+
+
+class SpendForm(forms.Form):
+    schedule = forms.ChoiceField(label="Schedule", error_messages={
+        "required": "Choose the schedule", "invalid_choice": "Choose the schedule"})
+    date = _date("Date paid")
+    amount = _money("Amount")
+    description = forms.CharField(label="Description", max_length=250, error_messages={
+        "required": "Describe what the money was spent on"})
+    source_agency = forms.ChoiceField(
+        label="Paying partner", required=False,
+        help_text="Required for aligned budgets: whose money paid for it.")
+    contract_reference = forms.CharField(label="Contract reference", max_length=60,
+                                         required=False)
+
+    def __init__(self, *args, schedules=(), parties=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["schedule"].choices = [("", "Choose a schedule")] + [
+            (str(s.pk), f"{s.code} {s.name} ({s.get_budget_type_display().lower()})")
+            for s in schedules]
+        self.fields["source_agency"].choices = [("", "Not applicable (pooled)")] + [
+            (str(p.pk), p.name) for p in parties]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="CSV file", help_text=(
+        "Columns: schedule, date, amount, description, and optionally source and contract. "
+        "Up to 5 MB, saved as CSV UTF-8."), error_messages={"required": "Choose a CSV file"})
+
+
+class ForecastForm(forms.Form):
+    """One outturn, commitment and note field per schedule."""
+
+    def __init__(self, *args, schedules=(), current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = current or {}
+        self.rows = []
+        for schedule in schedules:
+            values = current.get(schedule.pk, {})
+            names = (f"outturn_{schedule.pk}", f"committed_{schedule.pk}", f"note_{schedule.pk}")
+            self.fields[names[0]] = _money(f"Forecast outturn for {schedule.code}",
+                                           required=False)
+            self.fields[names[1]] = _money(f"Committed for {schedule.code}", required=False)
+            self.fields[names[2]] = forms.CharField(label=f"Note for {schedule.code}",
+                                                    max_length=300, required=False)
+            for name, key in zip(names, ("outturn", "committed", "note"), strict=True):
+                self.initial[name] = values.get(key)
+            self.rows.append((schedule, [self[n] for n in names]))
+
+    def entries(self):
+        return [{"schedule": schedule,
+                 "outturn": self.cleaned_data.get(f"outturn_{schedule.pk}"),
+                 "committed": self.cleaned_data.get(f"committed_{schedule.pk}"),
+                 "note": self.cleaned_data.get(f"note_{schedule.pk}") or ""}
+                for schedule, _ in self.rows]
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label="Why must the quarter be reopened?", widget=forms.Textarea(
+        attrs={"rows": 4}), help_text="This is recorded in the audit history.",
+        error_messages={"required": "Say why the quarter must be reopened"})
+
+
+SPLIT_CHOICES = [("percentages", "As percentages of the annual cost"),
+                 ("amounts", "As amounts in pounds")]
+
+
+class SplitForm(forms.Form):
+    annual_cost = _money("Annual cost")
+    split_by = forms.ChoiceField(label="How do you want to give the split?",
+                                 choices=SPLIT_CHOICES, widget=forms.RadioSelect,
+                                 error_messages={"required": "Choose how to give the split"})
+    social_care = forms.DecimalField(label="Social care", max_digits=14, decimal_places=4,
+                                     min_value=0, error_messages={
+                                         "required": "Enter the social care part (0 if none)"})
+    health = forms.DecimalField(label="Health", max_digits=14, decimal_places=4, min_value=0,
+                                error_messages={"required": "Enter the health part (0 if none)"})
+    education = forms.DecimalField(label="Education", max_digits=14, decimal_places=4,
+                                   min_value=0, error_messages={
+                                       "required": "Enter the education part (0 if none)"})
+
+    def split(self):
+        data = self.cleaned_data
+        keyed = {"social_care_amount": data["social_care"], "health_amount": data["health"],
+                 "education_amount": data["education"]}
+        return {data["split_by"]: keyed}
+
+
+class JointPackageForm(SplitForm):
+    reference = forms.CharField(
+        label="Pseudonymous reference", max_length=24,
+        help_text="Capital letters, digits and hyphens, like JP-DER-0042. Never a name, date "
+                  "of birth or NHS number.", error_messages={"required": "Enter a reference"})
+    needs_category = forms.ChoiceField(label="Area of need", choices=NeedsCategory.choices,
+                                       widget=forms.RadioSelect,
+                                       error_messages={"required": "Choose the area of need"})
+    request_date = _date("Date requested")
+    agreement_date = _date("Date agreed", required=False)
+    review_date = _date("Review date", required=False)
+    agreement = forms.ChoiceField(label="Pooled fund", required=False)
+
+    field_order = ["reference", "needs_category", "annual_cost", "split_by", "social_care",
+                   "health", "education", "request_date", "agreement_date", "review_date",
+                   "agreement"]
+
+    def __init__(self, *args, agreements=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agreement"].choices = [("", "Not funded from a pooled fund")] + [
+            (str(a.pk), a.title) for a in agreements]
+
+
+class GrantForm(forms.Form):
+    user = forms.ChoiceField(label="Person", error_messages={
+        "required": "Choose a person", "invalid_choice": "Choose a person"})
+    can_change = forms.BooleanField(label="May also change the package and grant it to others",
+                                    required=False)
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].choices = [("", "Choose a person")] + [
+            (str(p.pk), f"{p} ({p.email})") for p in people]

@@ -1,0 +1,176 @@
+"""Reads for pooled budgets, already filtered to what the actor may see.
+
+Agreements are visible to people with internal access to their local area; anything of
+another area is the same 404 as a missing one. Joint packages are visible only through an
+explicit grant; aggregates are for everyone with internal access.
+"""
+import statistics
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, Sum
+from django.shortcuts import get_object_or_404
+
+from agencies import permissions as agency_perms
+from agencies.roles import AreaPerm
+
+from . import permissions
+from .models import (
+    Contribution,
+    ContributionVariation,
+    JointPackage,
+    NeedsCategory,
+    QuarterSnapshot,
+    RiskShareRule,
+    Schedule,
+    Section75Agreement,
+    Spend,
+)
+from .permissions import PackagePerm
+
+ZERO = Decimal("0.00")
+
+
+def _internal_area_ids(actor):
+    return agency_perms.area_ids_for(actor, AreaPerm.VIEW_INTERNAL)
+
+
+def agreement_list(*, actor, local_area=None, search=""):
+    qs = (Section75Agreement.objects.filter(local_area_id__in=_internal_area_ids(actor))
+          .select_related("local_area", "host", "pooled_fund_manager")
+          .prefetch_related("parties")
+          .annotate(schedule_count=Count("schedules", distinct=True),
+                    pooled_count=Count("schedules", filter=Q(schedules__budget_type="pooled"),
+                                       distinct=True)))
+    if local_area is not None:
+        qs = qs.filter(local_area=local_area)
+    if search:
+        qs = qs.filter(Q(title__icontains=search) | Q(reference__icontains=search))
+    return qs.order_by("title", "id")
+
+
+def agreement_get(*, actor, pk):
+    qs = (Section75Agreement.objects.filter(local_area_id__in=_internal_area_ids(actor))
+          .select_related("local_area", "host", "pooled_fund_manager")
+          .prefetch_related("parties"))
+    return get_object_or_404(qs, pk=pk)
+
+
+def schedule_list(*, agreement):
+    return (Schedule.objects.filter(agreement=agreement).select_related("lead_partner")
+            .prefetch_related("intentions").order_by("code", "id"))
+
+
+def contribution_years(*, agreement) -> list[str]:
+    return sorted(set(Contribution.objects.filter(schedule__agreement=agreement)
+                      .values_list("year", flat=True)))
+
+
+def contribution_summary(*, agreement) -> dict:
+    """Contributions per year per partner (base amounts plus all variations).
+
+    Returns {"years": [...], "rows": [{"agency", "name", "amounts": {year: Decimal}}],
+    "totals": {year: Decimal}} in two queries."""
+    amounts = defaultdict(lambda: ZERO)
+    for row in (Contribution.objects.filter(schedule__agreement=agreement)
+                .values("year", "agency_id").annotate(total=Sum("amount")).order_by()):
+        amounts[(row["year"], row["agency_id"])] += row["total"]
+    for row in (ContributionVariation.objects.filter(contribution__schedule__agreement=agreement)
+                .values("contribution__year", "contribution__agency_id")
+                .annotate(total=Sum("amount")).order_by()):
+        amounts[(row["contribution__year"], row["contribution__agency_id"])] += row["total"]
+    years = sorted({year for year, _ in amounts})
+    parties = sorted(agreement.parties.all(), key=lambda a: a.name)
+    rows = [{"agency": p.pk, "name": p.name,
+             "amounts": {y: amounts.get((y, p.pk), ZERO) for y in years}} for p in parties]
+    totals = {y: sum((r["amounts"][y] for r in rows), ZERO) for y in years}
+    return {"years": years, "rows": rows, "totals": totals}
+
+
+def risk_rules(*, agreement):
+    return (RiskShareRule.objects.filter(agreement=agreement)
+            .select_related("schedule").prefetch_related("terms__agency")
+            .order_by("schedule__code", "direction"))
+
+
+def snapshot_list(*, agreement):
+    return (QuarterSnapshot.objects.filter(agreement=agreement)
+            .select_related("closed_by", "reopened_by").order_by("-year", "-quarter"))
+
+
+def spend_list(*, agreement, schedule_code="", year=None):
+    from portal import periods
+
+    qs = (Spend.objects.filter(schedule__agreement=agreement)
+          .select_related("schedule", "source_agency").order_by("-date", "-id"))
+    if schedule_code:
+        qs = qs.filter(schedule__code__iexact=schedule_code)
+    if year:
+        first, last = periods.year_dates(year)
+        qs = qs.filter(date__gte=first, date__lte=last)
+    return qs
+
+
+# --- joint packages ---------------------------------------------------------------------
+def joint_package_list(*, actor, local_area=None):
+    """Only the packages explicitly granted to the actor."""
+    qs = (JointPackage.objects.filter(id__in=permissions.package_ids_for(actor, PackagePerm.VIEW))
+          .select_related("local_area", "agreement"))
+    if local_area is not None:
+        qs = qs.filter(local_area=local_area)
+    return qs.order_by("reference", "id")
+
+
+def joint_package_get(*, actor, pk):
+    return get_object_or_404(joint_package_list(actor=actor), pk=pk)
+
+
+def joint_package_people(*, package):
+    """Who has been granted the package (to show on its page, for those who may see it)."""
+    from .models import JointPackageUserObjectPermission
+
+    rows = (JointPackageUserObjectPermission.objects.filter(content_object=package)
+            .select_related("user", "permission").order_by("user__last_name"))
+    people = {}
+    for row in rows:
+        entry = people.setdefault(row.user_id, {"user": row.user, "can_change": False})
+        if row.permission.codename == PackagePerm.CHANGE:
+            entry["can_change"] = True
+    return list(people.values())
+
+
+def joint_package_aggregates(*, area_ids) -> dict:
+    """Counts, costs, the funding split and days to agree, by area of need — never one
+    package's details. Two queries whatever the number of packages."""
+    packages = JointPackage.objects.filter(local_area_id__in=area_ids)
+    by_category = {
+        row["needs_category"]: row for row in packages.values("needs_category").annotate(
+            count=Count("id"), cost=Sum("annual_cost"), social_care=Sum("social_care_amount"),
+            health=Sum("health_amount"), education=Sum("education_amount")).order_by()}
+    days = [
+        (agreed - requested).days for requested, agreed in packages.filter(
+            agreement_date__isnull=False).values_list("request_date", "agreement_date")]
+    rows = []
+    for value, label in NeedsCategory.choices:
+        row = by_category.get(value)
+        if row:
+            rows.append({"category": label, "count": row["count"], "cost": row["cost"],
+                         "social_care": row["social_care"], "health": row["health"],
+                         "education": row["education"]})
+    total = {key: sum((r[key] for r in rows), ZERO)
+             for key in ("cost", "social_care", "health", "education")}
+    total["count"] = sum(r["count"] for r in rows)
+    return {
+        "rows": rows, "total": total, "agreed": len(days),
+        "median_days": statistics.median(days) if days else None,
+        "within_week": sum(1 for d in days if d <= 7),
+    }
+
+
+def agreements_with_parties(*, agency_ids, area_ids=None):
+    """Agreements any of `agency_ids` is a party to (for board reports)."""
+    qs = Section75Agreement.objects.filter(parties__in=list(agency_ids)).distinct()
+    if area_ids is not None:
+        qs = qs.filter(local_area_id__in=area_ids)
+    return qs.select_related("host").prefetch_related(
+        Prefetch("parties")).order_by("title", "id")

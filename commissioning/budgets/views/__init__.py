@@ -1,0 +1,1 @@
+"""Pages of the pooled budgets app, split by noun; thin — rules live in services."""

@@ -1,0 +1,176 @@
+"""Agreements, their position (page, xlsx, CSV), forecasts and closing quarters."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.views.decorators.http import require_http_methods
+
+from agencies.permissions import can_view_internal
+from portal import periods
+from portal.errors import ApplicationError
+
+from .. import exports, permissions, selectors, services
+from ..forms import ForecastForm, ReopenForm
+from ..models import Commitment, Forecast
+from ..position import position_of
+from .common import agreement_for, form_errors, page, period_from, require_area
+
+
+@login_required
+def agreement_list(request):
+    area = require_area(request)
+    if not can_view_internal(request.user, area):
+        raise Http404
+    q = request.GET.get("q", "").strip()
+    agreements = selectors.agreement_list(actor=request.user, local_area=area, search=q)
+    return render(request, "budgets/agreement_list.html", {
+        "page_title": "Pooled and aligned budgets", "page_obj": page(request, agreements),
+        "q": q})
+
+
+def position_url(agreement, year, quarter):
+    return f"{reverse('budgets:position', args=[agreement.pk])}?year={year}&quarter={quarter}"
+
+
+@login_required
+def agreement_detail(request, pk):
+    agreement = agreement_for(request, pk)
+    year, quarter = period_from(request, agreement)
+    return render(request, "budgets/agreement_detail.html", {
+        "page_title": agreement.title, "agreement": agreement,
+        "schedules": selectors.schedule_list(agreement=agreement),
+        "summary": selectors.contribution_summary(agreement=agreement),
+        "rules": selectors.risk_rules(agreement=agreement),
+        "snapshots": selectors.snapshot_list(agreement=agreement),
+        "year": year, "quarter": quarter,
+        "can_change": permissions.can_change_agreement(request.user, agreement).allowed,
+    })
+
+
+def _position_context(request, agreement, year, quarter):
+    position = position_of(agreement, year, quarter)
+    snapshot = next((s for s in selectors.snapshot_list(agreement=agreement)
+                     if s.year == year and s.quarter == quarter), None)
+    previous, following = periods.previous_quarter(year, quarter), \
+        periods.next_quarter(year, quarter)
+    return {
+        "page_title": f"{agreement.title}: position at {periods.label(year, quarter)}",
+        "agreement": agreement, "position": position, "year": year, "quarter": quarter,
+        "period": periods.label(year, quarter), "chart": exports.chart(position),
+        "snapshot": snapshot, "previous": previous, "following": following,
+        "can_change": permissions.can_change_agreement(request.user, agreement).allowed,
+        "can_reopen": permissions.can_reopen_quarter(request.user, agreement).allowed,
+        "quarters": periods.QUARTERS,
+    }
+
+
+@login_required
+def position(request, pk):
+    agreement = agreement_for(request, pk)
+    year, quarter = period_from(request, agreement)
+    return render(request, "budgets/position.html",
+                  _position_context(request, agreement, year, quarter))
+
+
+def _filename(agreement, year, quarter, ext):
+    return f"{slugify(agreement.title)}-{year}-q{quarter}.{ext}"
+
+
+@login_required
+def position_xlsx(request, pk):
+    agreement = agreement_for(request, pk)
+    year, quarter = period_from(request, agreement)
+    body = exports.xlsx(position_of(agreement, year, quarter), agreement)
+    response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument."
+                                                "spreadsheetml.sheet")
+    response["Content-Disposition"] = \
+        f'attachment; filename="{_filename(agreement, year, quarter, "xlsx")}"'
+    return response
+
+
+@login_required
+def position_csv(request, pk):
+    agreement = agreement_for(request, pk)
+    year, quarter = period_from(request, agreement)
+    response = HttpResponse(exports.csv_text(position_of(agreement, year, quarter)),
+                            content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = \
+        f'attachment; filename="{_filename(agreement, year, quarter, "csv")}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def forecasts(request, pk, year, quarter):
+    agreement = agreement_for(request, pk, change=True)
+    year, quarter = period_from(request, agreement, year, quarter)
+    schedules = list(selectors.schedule_list(agreement=agreement))
+    current = {}
+    for item in Forecast.objects.filter(schedule__agreement=agreement, year=year,
+                                        quarter=quarter):
+        current.setdefault(item.schedule_id, {}).update(outturn=item.outturn, note=item.note)
+    for item in Commitment.objects.filter(schedule__agreement=agreement, year=year,
+                                          quarter=quarter):
+        current.setdefault(item.schedule_id, {})["committed"] = item.amount
+    form = ForecastForm(request.POST or None, schedules=schedules, current=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.forecasts_set(actor=request.user, agreement=agreement, year=year,
+                                   quarter=quarter, entries=form.entries())
+        except ApplicationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, f"Forecasts for {periods.label(year, quarter)} were saved.")
+            return redirect(position_url(agreement, year, quarter))
+    return render(request, "budgets/forecasts.html", {
+        "page_title": f"Forecasts for {periods.label(year, quarter)}", "agreement": agreement,
+        "form": form, "year": year, "quarter": quarter,
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def quarter_close(request, pk, year, quarter):
+    agreement = agreement_for(request, pk, change=True)
+    year, quarter = period_from(request, agreement, year, quarter)
+    error = None
+    if request.method == "POST":
+        try:
+            snapshot = services.quarter_close(actor=request.user, agreement=agreement,
+                                              year=year, quarter=quarter)
+        except ApplicationError as exc:
+            error = exc.message
+        else:
+            messages.success(request, f"{periods.label(year, quarter)} is closed. Its position "
+                                      f"is frozen (sha256 {snapshot.sha256[:12]}…).")
+            return redirect(position_url(agreement, year, quarter))
+    context = _position_context(request, agreement, year, quarter)
+    context.update(page_title=f"Close {periods.label(year, quarter)}", error=error)
+    return render(request, "budgets/quarter_close.html", context,
+                  status=400 if error else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def quarter_reopen(request, pk, year, quarter):
+    agreement = agreement_for(request, pk)
+    if not permissions.can_reopen_quarter(request.user, agreement):
+        raise Http404
+    year, quarter = period_from(request, agreement, year, quarter)
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.quarter_reopen(actor=request.user, agreement=agreement, year=year,
+                                    quarter=quarter, reason=form.cleaned_data["reason"])
+        except ApplicationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, f"{periods.label(year, quarter)} was reopened.")
+            return redirect(position_url(agreement, year, quarter))
+    return render(request, "budgets/form.html", {
+        "page_title": f"Reopen {periods.label(year, quarter)}", "agreement": agreement,
+        "form": form, "submit": "Reopen the quarter",
+        "back": position_url(agreement, year, quarter),
+    }, status=400 if form.errors else 200)
