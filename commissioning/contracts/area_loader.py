@@ -157,6 +157,7 @@ def _contract(spec, area, agencies, providers, today):
         "published_on_contracts_finder": bool(spec.get("contracts_finder")),
         "contracts_finder_id": str(spec.get("contracts_finder") or ""),
     }
+    fields["schedule"] = _schedule(area, spec)
     others = [agencies[k] for k in spec.get("agencies", [])]
     contract = Contract.objects.filter(local_area=area, reference=spec["reference"]).first()
     if contract is None:
@@ -165,6 +166,22 @@ def _contract(spec, area, agencies, providers, today):
                                         commissioning_agencies=others, **fields)
     return services.contract_update(actor=None, contract=contract,
                                     commissioning_agencies=others, **fields)
+
+
+def _schedule(area, spec):
+    """The pooled budget schedule funding the contract: named by code (`schedule: S1`), or
+    the schedule whose `contract_references` list the contract (the budgets section loads
+    first); None when the area has no such schedule."""
+    from commissioning.budgets.models import Schedule
+
+    schedules = Schedule.objects.filter(agreement__local_area=area).order_by("id")
+    if spec.get("schedule"):
+        return schedules.filter(code=spec["schedule"]).first()
+    reference = spec["reference"]
+    for schedule in schedules.filter(contract_references__icontains=reference):
+        if reference in re.split(r"[\s,;]+", schedule.contract_references):
+            return schedule
+    return None
 
 
 def _kpi(contract, spec, position, today):

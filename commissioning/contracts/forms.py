@@ -55,6 +55,9 @@ class ContractForm(forms.Form):
         label="Other commissioning agencies", help_text="The lead agency is always included.")
     intention = forms.ModelChoiceField(queryset=None, required=False,
                                        empty_label="None", label="Commissioning intention")
+    schedule = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="None", label="Pooled budget schedule",
+        help_text="The section 75 scheme that funds the contract, if any.")
     total_value = _money("Total value (£)")
     annual_value = _money("Annual value (£)")
     value_is_sensitive = forms.BooleanField(
@@ -75,12 +78,13 @@ class ContractForm(forms.Form):
     contracts_finder_id = forms.CharField(max_length=60, required=False,
                                           label="Contracts Finder notice ID")
 
-    def __init__(self, *args, providers, agencies, intentions, **kwargs):
+    def __init__(self, *args, providers, agencies, intentions, schedules, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["provider"].queryset = providers
         self.fields["lead_agency"].queryset = agencies
         self.fields["commissioning_agencies"].queryset = agencies
         self.fields["intention"].queryset = intentions
+        self.fields["schedule"].queryset = schedules
 
     def clean(self):
         data = super().clean()

@@ -93,6 +93,10 @@ class Contract(models.Model):
         "commissioning.Intention", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="reviewed_contracts",
         help_text="The review-stage intention opened as the contract nears its end.")
+    schedule = models.ForeignKey(
+        "budgets.Schedule", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="contracts",
+        help_text="The section 75 schedule (scheme) funding the contract, if any.")
     total_value = models.DecimalField(**MONEY, validators=NOT_NEGATIVE)
     annual_value = models.DecimalField(**MONEY, validators=NOT_NEGATIVE)
     value_is_sensitive = models.BooleanField(

@@ -58,7 +58,7 @@ def provider_get(*, actor, pk):
 # --- contracts -------------------------------------------------------------------------
 def _contracts(actor):
     return (Contract.objects.filter(local_area_id__in=_area_ids(actor))
-            .select_related("provider", "lead_agency", "local_area")
+            .select_related("provider", "lead_agency", "local_area", "schedule")
             .prefetch_related(Prefetch("commissioning_agencies",
                                        queryset=Agency.objects.order_by("name"))))
 
@@ -76,9 +76,10 @@ def contract_list(*, actor, local_area=None, provider=None, agency=None, status=
         qs = qs.filter(status=status)
     if ends_before:
         qs = qs.filter(ends__lt=ends_before)
-    if funding and any(f.name == "schedule" for f in Contract._meta.fields):
-        qs = qs.filter(schedule__isnull=True) if funding == "none" else qs.filter(
-            schedule__agreement_id=funding)
+    if funding == "none":
+        qs = qs.filter(schedule__isnull=True)
+    elif str(funding).isdigit():
+        qs = qs.filter(schedule__agreement_id=int(funding))
     if search:
         qs = qs.filter(Q(title__icontains=search) | Q(reference__icontains=search)
                        | Q(provider__name__icontains=search))
@@ -90,7 +91,7 @@ def contract_list(*, actor, local_area=None, provider=None, agency=None, status=
 
 def contract_get(*, actor, pk):
     """A contract with its KPIs (and their returns), assessments and visits; 404 if unseen."""
-    qs = _contracts(actor).select_related("intention", "review_intention",
+    qs = _contracts(actor).select_related("intention", "review_intention", "schedule__agreement",
                                           "intention__current_stage",
                                           "review_intention__current_stage").prefetch_related(
         Prefetch("kpis", queryset=KPI.objects.prefetch_related(

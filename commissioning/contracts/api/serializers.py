@@ -3,6 +3,7 @@ null, with `values_withheld: true`, for people outside its commissioning agencie
 from rest_framework import serializers
 
 from agencies.models import Agency
+from commissioning.budgets.models import Schedule
 from commissioning.models import Intention
 
 from .. import permissions
@@ -58,6 +59,7 @@ class ContractSerializer(serializers.ModelSerializer):
         model = Contract
         fields = ["id", "local_area", "reference", "title", "description", "provider",
                   "provider_name", "lead_agency", "commissioning_agencies", "intention",
+                  "schedule",
                   "review_intention", "total_value", "annual_value", "values_withheld",
                   "value_is_sensitive", "starts", "ends", "extension_options",
                   "procurement_route", "is_light_touch", "status",
@@ -99,6 +101,8 @@ class ContractInputSerializer(serializers.Serializer):
         queryset=Agency.objects.none(), many=True, required=False)
     intention = serializers.PrimaryKeyRelatedField(queryset=Intention.objects.none(),
                                                    required=False, allow_null=True)
+    schedule = serializers.PrimaryKeyRelatedField(queryset=Schedule.objects.none(),
+                                                  required=False, allow_null=True)
     total_value = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
     annual_value = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
     value_is_sensitive = serializers.BooleanField(required=False)
@@ -119,6 +123,8 @@ class ContractInputSerializer(serializers.Serializer):
         self.fields["lead_agency"].queryset = agencies
         self.fields["commissioning_agencies"].child_relation.queryset = agencies
         self.fields["intention"].queryset = Intention.objects.filter(local_area_id__in=area_ids)
+        self.fields["schedule"].queryset = Schedule.objects.filter(
+            agreement__local_area_id__in=area_ids)
         if self.partial:
             self.fields.pop("local_area")
 

@@ -10,6 +10,7 @@ from ..models import KPI, Contract, Provider, QualityVisit
 from ._common import invalid, require, save, to_decimal
 
 CONTRACT_FIELDS = ("reference", "title", "description", "provider", "lead_agency", "intention",
+                   "schedule",
                    "total_value", "annual_value", "value_is_sensitive", "starts", "ends",
                    "extension_options", "procurement_route", "is_light_touch", "status",
                    "published_on_contracts_finder", "contracts_finder_id")
@@ -37,6 +38,8 @@ def _check_same_area(contract, agencies):
         invalid("commissioning_agencies", "Choose commissioning agencies from this local area")
     if contract.intention_id and contract.intention.local_area_id != area_id:
         invalid("intention", "Choose an intention from this local area")
+    if contract.schedule_id and contract.schedule.agreement.local_area_id != area_id:
+        invalid("schedule", "Choose a pooled budget schedule from this local area")
     clash = Contract.objects.filter(local_area_id=area_id, reference__iexact=contract.reference)
     if clash.exclude(pk=contract.pk).exists():
         invalid("reference", "Another contract in this area has that reference")

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from agencies.models import Agency
+from commissioning.budgets.models import Schedule
 from commissioning.models import Intention
 from portal.errors import ApplicationError
 
@@ -18,7 +19,7 @@ from ._common import form_errors, require_area, status_for
 
 
 def _funding(contract):
-    schedule = getattr(contract, "schedule", None)
+    schedule = contract.schedule
     if schedule is None:
         return None
     return {"schedule": schedule, "agreement": schedule.agreement,
@@ -78,7 +79,9 @@ def _contract_form(request, area, initial=None):
         request.POST or None, initial=initial,
         providers=Provider.objects.filter(local_area=area).order_by("name"),
         agencies=Agency.objects.filter(local_area=area, active=True).order_by("name"),
-        intentions=Intention.objects.filter(local_area=area).order_by("reference"))
+        intentions=Intention.objects.filter(local_area=area).order_by("reference"),
+        schedules=Schedule.objects.filter(agreement__local_area=area).select_related(
+            "agreement").order_by("agreement__title", "code"))
 
 
 @login_required

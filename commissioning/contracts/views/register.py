@@ -9,12 +9,14 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from agencies.models import Agency
+from commissioning.budgets.models import Section75Agreement
 
 from .. import permissions, selectors
-from ..models import Contract, ContractStatus, Provider
+from ..models import ContractStatus, Provider
 from ._common import page, require_area, with_values_flag
 
 EXPORT_COLUMNS = ["Reference", "Title", "Provider", "Lead agency", "Commissioning agencies",
+                  "Funding schedule",
                   "Status", "Starts", "Ends", "Annual value (£)", "Total value (£)",
                   "Procurement route", "KPIs", "Light-touch", "On Contracts Finder"]
 
@@ -37,15 +39,7 @@ def _filters(request):
     }, error
 
 
-def _has_funding():
-    return any(f.name == "schedule" for f in Contract._meta.fields)
-
-
 def _funding_choices(area):
-    if not _has_funding():
-        return []
-    from commissioning.budgets.models import Section75Agreement
-
     return [(str(a.pk), a.title) for a in Section75Agreement.objects.filter(
         local_area=area).order_by("title")]
 
@@ -79,6 +73,7 @@ def _rows(user, contracts):
         yield [contract.reference, contract.title, contract.provider.name,
                contract.lead_agency.name,
                "; ".join(a.name for a in contract.commissioning_agencies.all()),
+               str(contract.schedule) if contract.schedule_id else "",
                contract.get_status_display(), contract.starts, contract.ends,
                contract.annual_value if show else "withheld",
                contract.total_value if show else "withheld",
