@@ -53,13 +53,17 @@ def observation_list(*, actor, indicator=None, geography=None, period=None):
     return qs.order_by("indicator__position", "indicator_id", "geography__code", "period_sort")
 
 
+def _comparator_set(local_area):
+    return (ComparatorSet.objects.select_related("geography", "england", "region")
+            .prefetch_related(Prefetch("neighbours", queryset=Geography.objects.order_by("name")))
+            .filter(local_area=local_area).first())
+
+
 def comparator_set_get(*, actor, local_area):
     """The area's comparator set (None if it has none yet); 404 outside the area."""
     if not needs_permissions.can_view_needs(actor, local_area):
         raise Http404
-    return (ComparatorSet.objects.select_related("geography", "england", "region")
-            .prefetch_related(Prefetch("neighbours", queryset=Geography.objects.order_by("name")))
-            .filter(local_area=local_area).first())
+    return _comparator_set(local_area)
 
 
 def _observations_for(indicator_ids, comparators):
@@ -69,18 +73,26 @@ def _observations_for(indicator_ids, comparators):
             .order_by("indicator_id", "period_sort"))
 
 
-def dashboard(*, actor, local_area):
+def headline_comparison(*, local_area):
     """(comparator set, [IndicatorComparison]) for the area's headline indicators that it has
-    figures for. Four queries: comparators, neighbours, indicators, observations."""
-    comparators = comparator_set_get(actor=actor, local_area=local_area)
+    figures for. Four queries: comparators, neighbours, indicators, observations. No
+    permission check: callers have decided (the dashboard below; board report assembly,
+    which reports published statistics to the area's own boards)."""
+    comparators = _comparator_set(local_area)
     if comparators is None:
         return None, []
-    indicators = list(indicator_list(actor=actor, headline=True))
+    indicators = list(Indicator.objects.filter(headline=True).order_by("position", "name"))
     by_indicator = {i.pk: [] for i in indicators}
     for obs in _observations_for(list(by_indicator), comparators):
         by_indicator[obs.indicator_id].append(obs)
     rows = [comparison.build(i, comparators, by_indicator[i.pk]) for i in indicators]
     return comparators, [row for row in rows if row.points]
+
+
+def dashboard(*, actor, local_area):
+    if not needs_permissions.can_view_needs(actor, local_area):
+        raise Http404
+    return headline_comparison(local_area=local_area)
 
 
 def indicator_comparison(*, actor, indicator, local_area, period=None):

@@ -43,10 +43,8 @@ def byar_interval(count: float, z: float = Z95):
     """Byar's approximation to the exact Poisson interval of an observed count."""
     if count < 0:
         raise ValueError("Byar's interval needs a count of zero or more")
-    if count == 0:
-        lower = 0.0
-    else:
-        lower = count * (1 - 1 / (9 * count) - z / (3 * math.sqrt(count))) ** 3
+    lower = 0.0 if count == 0 else (
+        count * (1 - 1 / (9 * count) - z / (3 * math.sqrt(count))) ** 3)
     upper_base = count + 1
     upper = upper_base * (1 - 1 / (9 * upper_base) + z / (3 * math.sqrt(upper_base))) ** 3
     return lower, upper

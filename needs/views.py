@@ -1,0 +1,189 @@
+"""Pages of the needs evidence: dashboard, indicator, findings, imports. Thin: rules live
+in selectors and services; the statistics in significance.py."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from portal.errors import ApplicationError
+
+from . import charts, permissions, selectors, services
+from .forms import FindingForm, ImportForm
+from .imports import LONG_COLUMNS
+from .models import ImportStatus, Observation
+
+PAGE_SIZE = 25
+
+
+def _area(request):
+    if request.area is None:
+        raise Http404("You have no role in any local area.")
+    return request.area
+
+
+def _form_errors(form, exc: ApplicationError):
+    for name, errors in exc.errors.items():
+        for error in errors:
+            form.add_error(name if name in form.fields else None, error)
+    if not exc.errors:
+        form.add_error(None, exc.message)
+
+
+@login_required
+def dashboard(request):
+    area = _area(request)
+    comparators, rows = selectors.dashboard(actor=request.user, local_area=area)
+    return render(request, "needs/dashboard.html", {
+        "page_title": "Needs evidence", "comparators": comparators, "rows": rows,
+        "can_import": permissions.can_import_observations(request.user, area).allowed,
+        "can_add_finding": permissions.can_add_finding(request.user, area).allowed,
+    })
+
+
+def _unit_label(indicator):
+    return indicator.get_unit_display()
+
+
+@login_required
+def indicator_detail(request, pk):
+    area = _area(request)
+    indicator = selectors.indicator_get(actor=request.user, pk=pk)
+    comparators, result = selectors.indicator_comparison(
+        actor=request.user, indicator=indicator, local_area=area,
+        period=request.GET.get("period") or None)
+    chart, description = "", ""
+    if result and result.points:
+        periods = [p.period for p in result.points]
+
+        def values(pick):
+            return [None if v is None else float(v) for v in map(pick, result.points)]
+
+        series = [(comparators.geography.name, values(lambda p: p.area.value)),
+                  ("England", values(lambda p: p.england and p.england.value))]
+        if comparators.region:
+            series.append((comparators.region.name,
+                           values(lambda p: p.region and p.region.value)))
+        series.append(("Statistical neighbours' average",
+                       values(lambda p: p.neighbours_average)))
+        description = _describe(indicator, comparators, result)
+        chart = charts.line_chart(
+            title=f"{indicator.name}: {comparators.geography.name} compared with England, "
+                  "its region and its statistical neighbours",
+            description=description,
+            periods=periods, series=series, unit_label=_unit_label(indicator),
+            chart_id=f"indicator-{indicator.pk}")
+    return render(request, "needs/indicator_detail.html", {
+        "page_title": indicator.name, "indicator": indicator, "comparators": comparators,
+        "result": result, "chart": chart, "chart_description": description,
+    })
+
+
+def _describe(indicator, comparators, result):
+    """The chart's text alternative: the latest figures and the verdicts, in words."""
+    latest = result.latest
+    if latest is None:
+        return f"No figures for {comparators.geography.name} yet."
+    words = [f"In {latest.period}, {comparators.geography.name} was "
+             f"{latest.area.value.normalize():f} ({indicator.get_unit_display().lower()})"]
+    if latest.england and latest.england.value is not None:
+        words.append(f"England {latest.england.value.normalize():f}")
+    if latest.region and latest.region.value is not None:
+        words.append(f"{comparators.region.name} {latest.region.value.normalize():f}")
+    if latest.neighbours_average is not None:
+        words.append(f"statistical neighbours' average {latest.neighbours_average:.1f}")
+    return (", ".join(words) + f". Compared with England: {result.vs_england.label.lower()}. "
+            f"Trend over the last {result.trend.periods} periods: {result.trend.label.lower()}.")
+
+
+# --- findings ---------------------------------------------------------------------------
+@login_required
+def finding_list(request):
+    area = _area(request)
+    findings = selectors.finding_list(actor=request.user, local_area=area)
+    return render(request, "needs/finding_list.html", {
+        "page_title": "Findings",
+        "page_obj": Paginator(findings, PAGE_SIZE).get_page(request.GET.get("page")),
+        "can_add": permissions.can_add_finding(request.user, area).allowed,
+    })
+
+
+@login_required
+def finding_detail(request, pk):
+    finding = selectors.finding_get(actor=request.user, pk=pk)
+    return render(request, "needs/finding_detail.html", {
+        "page_title": "Finding", "finding": finding,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def finding_create(request):
+    area = _area(request)
+    if not permissions.can_add_finding(request.user, area):
+        raise Http404
+    comparators = selectors.comparator_set_get(actor=request.user, local_area=area)
+    observations = (Observation.objects.none() if comparators is None else
+                    selectors.observation_list(actor=request.user)
+                    .filter(geography_id=comparators.geography_id)
+                    .order_by("indicator__position", "indicator__name", "-period_sort"))
+    form = FindingForm(request.POST or None, observations=observations,
+                       priorities=services.priorities_for(area).order_by("strategy__title",
+                                                                         "number"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            finding = services.finding_create(actor=request.user, local_area=area,
+                                              **form.cleaned_data)
+        except ApplicationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "The finding was recorded.")
+            return redirect("needs:finding-detail", pk=finding.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "needs/finding_form.html", {
+        "page_title": "Record a finding", "form": form}, status=status)
+
+
+# --- imports ----------------------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_start(request):
+    area = _area(request)
+    if not permissions.can_import_observations(request.user, area):
+        raise Http404
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = services.import_run_create(actor=request.user, local_area=area,
+                                             upload=form.cleaned_data["file"])
+        except ApplicationError as exc:
+            _form_errors(form, exc)
+        else:
+            return redirect("needs:import-detail", pk=run.pk)
+    runs = selectors.import_run_list(actor=request.user, local_area=area)[:10]
+    return render(request, "needs/import.html", {
+        "page_title": "Import published data", "form": form, "runs": runs,
+        "columns": ",".join(LONG_COLUMNS) + ",note",
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def import_detail(request, pk):
+    run = selectors.import_run_get(actor=request.user, pk=pk)
+    running = run.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
+    return render(request, "needs/import_detail.html", {
+        "page_title": f"Import of {run.filename}", "run": run, "running": running,
+        "progress": services.import_progress(run.pk) if running else {},
+    })
+
+
+@login_required
+@require_POST
+def import_confirm(request, pk):
+    run = selectors.import_run_get(actor=request.user, pk=pk)
+    try:
+        services.import_run_confirm(actor=request.user, run=run)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("needs:import-detail", pk=run.pk)
