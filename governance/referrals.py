@@ -30,14 +30,15 @@ def _decide_function():
 
 
 def _waiting_filter(model):
-    """Referrals still waiting for the board: not yet decided."""
+    """Referrals still waiting for the board: status awaiting (or, failing that, undecided)."""
     names = {f.name for f in model._meta.get_fields()}
-    if "decided_at" in names:
-        return {"decided_at__isnull": True}
     if "status" in names:
         choices = dict(model._meta.get_field("status").choices or [])
-        waiting = [v for v in choices if v in {"open", "pending", "waiting", "referred"}]
-        return {"status__in": waiting}
+        waiting = [v for v in choices if v in {"awaiting", "open", "pending", "waiting"}]
+        if waiting:
+            return {"status__in": waiting}
+    if "decided_at" in names:
+        return {"decided_at__isnull": True}
     return {}
 
 
@@ -46,10 +47,18 @@ def waiting_for(board_ids) -> list:
     model = referral_model()
     if model is None:
         return []
-    related = [f.name for f in model._meta.get_fields()
-               if f.many_to_one and f.name in {"intention", "board"}]
+    names = {f.name for f in model._meta.get_fields()}
+    related = [name for name in ("board", "agency", "intention", "gate__intention")
+               if name.split("__")[0] in names]
     return list(model.objects.filter(board_id__in=board_ids, **_waiting_filter(model))
                 .select_related(*related).order_by("-pk"))
+
+
+def intention_of(referral):
+    """The intention a referral is about (directly or through its stage gate)."""
+    intention = getattr(referral, "intention", None)
+    gate = getattr(referral, "gate", None)
+    return intention or getattr(gate, "intention", None)
 
 
 def get_for_board(board, referral_id):

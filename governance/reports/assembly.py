@@ -81,8 +81,7 @@ def _decisions_required(board, sections, meetings_ahead):
     for referral in referrals.waiting_for([board.pk]):
         if referral.pk in seen:
             continue
-        intention = getattr(referral, "intention", None)
-        rows.append({"title": str(intention or referral),
+        rows.append({"title": str(referral),
                      "detail": str(getattr(referral, "reason", "") or ""),
                      "source": "Board referral"})
     for item in meetings_ahead:

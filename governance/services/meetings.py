@@ -70,7 +70,7 @@ def agenda_item_add(*, actor, meeting, title, kind=AgendaKind.PAPER, intention=N
             raise ApplicationError("Choose the referral.",
                                    errors={"referral_id": ["Choose the referral."]})
         referral = referrals.get_for_board(board, referral_id)
-        intention = getattr(referral, "intention", intention)
+        intention = referrals.intention_of(referral) or intention
     if kind == AgendaKind.REPORT and (report is None or report.board_id != board.pk):
         raise ApplicationError("Choose one of this board's reports.",
                                errors={"report": ["Choose one of this board's reports."]})
