@@ -18,6 +18,14 @@ LICENCE = {
     "name": "Open Government Licence v3.0",
     "url": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
 }
+YOU_SAID_WE_DID_FIELDS = (
+    "intention_reference", "intention_title", "stage", "consultation", "comment_id",
+    "comment_by", "comment_date", "you_said", "in_reply_to", "outcome", "we_did", "reason",
+    "what_changed", "answered_by", "answered_on", "milestones")
+INTENTION_FIELDS = (
+    "reference", "title", "summary", "thematic_area", "level", "stage", "status",
+    "lead_agency", "partner_agencies", "estimated_annual_value", "value_published", "starts",
+    "ends", "open_for_comment", "consultations")
 PUBLIC_STATUSES = [IntentionStatus.ACTIVE, IntentionStatus.ON_HOLD, IntentionStatus.COMPLETED]
 
 
@@ -46,8 +54,9 @@ def you_said_we_did(area) -> list[Intention]:
     responses) and milestones. Four queries whatever the size."""
     comments = public_comments().select_related(
         "author", "consultation", "response__agency").order_by("created_at", "id")
+    consulted = Q(consultations__isnull=False) | Q(comments__in=public_comments())
     intentions = Intention.objects.filter(
-        public_intentions_filter(), local_area=area, consultations__isnull=False
+        public_intentions_filter(), consulted, local_area=area,
     ).distinct().select_related("current_stage", "lead_agency").prefetch_related(
         Prefetch("consultations", queryset=Consultation.objects.order_by("opens")),
         Prefetch("comments", queryset=comments, to_attr="public_comments"),

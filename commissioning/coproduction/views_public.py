@@ -10,6 +10,10 @@ from django.urls import reverse
 
 from . import public
 
+FIELDS = {
+    "you-said-we-did": public.YOU_SAID_WE_DID_FIELDS,
+    "intentions": public.INTENTION_FIELDS,
+}
 DATASETS = {
     "you-said-we-did": ("You said, we did", public.you_said_we_did_rows),
     "intentions": ("Commissioning intentions and their stage", public.intention_rows),
@@ -71,7 +75,7 @@ def download(request, area_slug, dataset, fmt):
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
     else:
         out = io.StringIO()
-        fields = list(rows[0]) if rows else ["no_rows"]
+        fields = list(rows[0]) if rows else list(FIELDS[dataset])
         writer = csv.DictWriter(out, fieldnames=fields)
         writer.writeheader()
         for row in rows:
