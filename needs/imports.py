@@ -303,7 +303,7 @@ def import_observations(binary, *, dry_run=False,
         with transaction.atomic(), connection.cursor() as cursor:
             _create_staging(cursor)
             _read_and_stage(binary, cursor, result, on_progress)
-            if result.rows and result.ok:
+            if result.rows and result.layout:
                 _find_duplicates(cursor, result)
             if not result.ok:
                 raise _Abort
@@ -344,15 +344,14 @@ def _read_and_stage(binary, cursor, result, on_progress):
                 result.skipped += 1
                 continue
             result.rows += 1
-            if staged is None or not result.ok:
-                continue  # keep checking (to list errors) but stop staging
+            if staged is None:
+                continue
             batch.append(staged)
             if len(batch) >= BATCH:
                 _stage(cursor, batch)
                 batch = []
                 if on_progress:
                     on_progress(result.rows, "checking")
-        if result.ok:
-            _stage(cursor, batch)
+        _stage(cursor, batch)
     except csv.Error as exc:
         result.add_error(reader.line_num + 1, f"The CSV cannot be read here: {exc}.")

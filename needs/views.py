@@ -152,7 +152,7 @@ def import_start(request):
     area = _area(request)
     if not permissions.can_import_observations(request.user, area):
         raise Http404
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
     if request.method == "POST" and form.is_valid():
         try:
             run = services.import_run_create(actor=request.user, local_area=area,
