@@ -31,7 +31,7 @@ class AgendaItemForm(forms.Form):
     referral_id = forms.TypedChoiceField(label="Board referral", required=False, coerce=int,
                                          empty_value=None,
                                          help_text="For an item deciding a referral.")
-    paper_url = forms.URLField(label="Link to the paper", required=False)
+    paper_url = forms.URLField(label="Link to the paper", required=False, assume_scheme="https")
 
     def __init__(self, *args, intentions=(), referrals=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -171,12 +171,12 @@ def report_produce(*, report_id):
         try:
             assembled = assemble(claimed)
             rendered = render_report_pdf(claimed, assembled.body)
+            return _finish(claimed, assembled, rendered)
         except TRANSIENT_ERRORS:
             raise
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - any other failure is recorded, not retried
             log.exception("Report %s failed", report_id)
             return report_fail(report_id=report_id, reason=f"{exc.__class__.__name__}: {exc}")
-        return _finish(claimed, assembled, rendered)
 
 
 def _transient_errors():

@@ -49,7 +49,7 @@ def gov(area, council, icb, make_member):
 
 # --- a real Celery worker ---------------------------------------------------------------
 def _worker_env(visibility_timeout):
-    db = settings.DATABASES["default"]
+    db = connection.settings_dict  # NAME is the pytest test database here
     url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     env = dict(os.environ)
     env.update({
