@@ -41,7 +41,8 @@ def test_observations_filtered_and_paginated(api, people, sen):
     page = client.get("/api/v1/observations/", {"page_size": 2}).json()
     assert page["count"] == 15 and len(page["results"]) == 2 and page["next"]
     bad = client.get("/api/v1/observations/", {"indicator": "abc"})
-    assert bad.status_code == 400 and bad.json()["errors"] == {"indicator": ["Enter an indicator id."]}
+    assert bad.status_code == 400
+    assert bad.json()["errors"] == {"indicator": ["Enter an indicator id."]}
 
 
 def test_comparison(api, people, sen, area):
