@@ -104,8 +104,10 @@ def spend_import(request, pk):
 def _confirm(request, agreement, key, context):
     stored = request.session.get(key)
     if not stored or stored["sha256"] != request.POST.get("confirm"):
-        context["form"] = ImportForm()
-        context["form"].add_error("file", "The checked file has expired; choose it again")
+        form = ImportForm({}, {})
+        form.is_valid()
+        form.errors["file"] = form.error_class(["The checked file has expired; choose it again"])
+        context["form"] = form
         return render(request, "budgets/spend_import.html", context, status=400)
     content = base64.b64decode(stored["content"])
     try:
