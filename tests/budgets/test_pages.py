@@ -16,7 +16,7 @@ from tests.factories.agencies import AgencyFactory, member
 @pytest.fixture
 def pages(s75):
     pk = s75["agreement"].pk
-    return [f"/pooled-budgets/", f"/pooled-budgets/{pk}/",
+    return ["/pooled-budgets/", f"/pooled-budgets/{pk}/",
             f"/pooled-budgets/{pk}/position/?year=2025-26&quarter=2",
             f"/pooled-budgets/{pk}/spend/", "/joint-packages/"]
 

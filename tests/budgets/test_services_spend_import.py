@@ -68,7 +68,8 @@ def test_bad_lines_are_reported_with_their_line(s75, line, field, fragment):
 
 
 def test_duplicated_line_in_file(s75):
-    text = HEADER + "S1,2025-08-01,5.00,Same,,\nS1,2025-08-02,5.00,Other,,\nS1,01/08/2025,5.00,same,,\n"
+    text = HEADER + ("S1,2025-08-01,5.00,Same,,\nS1,2025-08-02,5.00,Other,,\n"
+                     "S1,01/08/2025,5.00,same,,\n")
     errors = errors_of(s75, text)
     assert errors == [{"line": 4, "field": "description", "message": "This line repeats line 2."}]
 
