@@ -233,3 +233,18 @@ def test_value_precision_survives(api, cycle):
                               estimated_annual_value=Decimal("1234567.89"))
     body = api.as_user(cycle.commissioner).get(f"/api/v1/intentions/{cycle.intention.pk}/").json()
     assert body["estimated_annual_value"] == "1234567.89"
+
+
+@pytest.mark.parametrize("size", [10, 1000])
+def test_api_costs_constant_queries(size, api, cycle, django_assert_max_num_queries):
+    from tests.factories.commissioning import bulk_intentions
+
+    bulk_intentions(cycle.council, cycle.commissioner, size, partners=[cycle.icb],
+                    open_gates=True)
+    client = api.as_user(cycle.icb_approver)
+    # Measured: list 8 (grants 3, count, page, partners, priorities, value checks cached);
+    # approvals 6; detail 5.
+    for url, most in (("/api/v1/intentions/?page_size=500", 8), ("/api/v1/approvals/", 6),
+                      (f"/api/v1/intentions/{cycle.intention.pk}/", 5)):
+        with django_assert_max_num_queries(most):
+            assert client.get(url).status_code == 200

@@ -89,3 +89,38 @@ class Cycle:
         for user, agency in ((self.council_approver, self.council), (self.icb_approver, self.icb)):
             services.intention_sign_off(actor=user, intention=self.intention, agency=agency,
                                         decision="approve", reason="")
+
+
+def bulk_intentions(lead_agency, owner, count, *, partners=(), priorities=(), start=0,
+                    open_gates=False):
+    """`count` intentions by bulk_create (for query-count tests and benchmarks), spread over
+    the area's stages, statuses and levels; optionally each with an open stage gate."""
+    from django.utils import timezone
+
+    from commissioning.models import StageGate
+
+    area = lead_agency.local_area
+    stages = list(Stage.objects.filter(local_area=area).order_by("position"))
+    levels = ["strategic", "operational", "individual"]
+    statuses = ["active", "active", "draft", "on-hold"]
+    rows = Intention.objects.bulk_create([Intention(
+        local_area=area, reference=f"{area.reference_prefix}-B-{start + i:06d}",
+        title=f"Bulk intention {start + i}", summary="Generated for measurement.",
+        thematic_area=["Autism", "Short breaks", "Therapies"][i % 3], level=levels[i % 3],
+        lead_agency=lead_agency, estimated_annual_value=Decimal(10000 + i),
+        value_is_sensitive=i % 5 == 0, current_stage=stages[i % (len(stages) - 1)],
+        status="active" if open_gates else statuses[i % 4], owner=owner,
+        published_for_consultation=i % 2 == 0) for i in range(count)], batch_size=500)
+    through = Intention.partner_agencies.through
+    through.objects.bulk_create([through(intention_id=r.pk, agency_id=a.pk)
+                                 for r in rows for a in partners], batch_size=1000)
+    pthrough = Intention.priorities.through
+    pthrough.objects.bulk_create([pthrough(intention_id=r.pk, priority_id=p.pk)
+                                  for r in rows for p in priorities], batch_size=1000)
+    if open_gates:
+        by_pos = {s.position: s for s in stages}
+        now = timezone.now()
+        StageGate.objects.bulk_create([StageGate(
+            intention=r, from_stage=r.current_stage, to_stage=by_pos[r.current_stage.position + 1],
+            opened_by=owner, opened_at=now) for r in rows], batch_size=500)
+    return rows

@@ -1,0 +1,55 @@
+"""Home panels of the commissioning cycle: approvals waiting for me, my intentions,
+decisions with boards, and what is published for consultation."""
+from django.urls import reverse
+
+from agencies.roles import Role
+
+from . import selectors
+from .models import IntentionStatus, ReferralStatus
+
+LIMIT = 5
+
+
+def panels(user, area):
+    result = []
+    inbox = selectors.approvals_inbox(actor=user, local_area=area)
+    result.append({
+        "title": "Approvals waiting for you", "roles": [Role.APPROVER],
+        "items": [{"text": f"{i['intention'].reference} {i['intention'].title}",
+                   "href": reverse("commissioning:sign-off", args=[i["intention"].pk])
+                   + f"?agency={i['agency'].pk}",
+                   "meta": f"for {i['agency'].display_name}, since "
+                           f"{i['gate'].opened_at:%d %B %Y}"} for i in inbox[:LIMIT]],
+        "empty": "Nothing is waiting for your sign-off.",
+        "href": reverse("commissioning:approvals"), "link_text": "All approvals"})
+    mine = selectors.intention_list(actor=user, local_area=area).filter(
+        owner=user, status__in=[IntentionStatus.DRAFT, IntentionStatus.ACTIVE,
+                                IntentionStatus.ON_HOLD]).order_by("-updated_at")[:LIMIT]
+    result.append({
+        "title": "Your intentions", "roles": [Role.COMMISSIONER],
+        "items": [{"text": f"{i.reference} {i.title}",
+                   "href": reverse("commissioning:intention-detail", args=[i.pk]),
+                   "meta": f"{i.current_stage.name} · {i.get_status_display()}"} for i in mine],
+        "empty": "You own no intentions in progress.",
+        "href": reverse("commissioning:intention-list"), "link_text": "All intentions"})
+    referrals = selectors.referrals_awaiting(actor=user).filter(
+        gate__intention__local_area=area).order_by("referred_at")[:LIMIT]
+    result.append({
+        "title": "Sign-offs referred to boards",
+        "roles": [Role.BOARD_SECRETARY, Role.BOARD_MEMBER],
+        "items": [{"text": f"{r.gate.intention.reference} {r.gate.intention.title}",
+                   "href": reverse("commissioning:intention-detail", args=[r.gate.intention_id]),
+                   "meta": f"{r.agency.display_name} to the {r.board.name}"
+                           if r.status == ReferralStatus.AWAITING else ""}
+                  for r in referrals],
+        "empty": "No sign-off is waiting for a board."})
+    published = selectors.intention_list(actor=user, local_area=area).filter(
+        published_for_consultation=True).order_by("-updated_at")[:LIMIT]
+    result.append({
+        "title": "Published for consultation", "roles": [Role.PARENT_CARER, Role.YOUNG_PERSON],
+        "items": [{"text": f"{i.reference} {i.title}",
+                   "href": reverse("commissioning:intention-detail", args=[i.pk]),
+                   "meta": i.current_stage.name} for i in published],
+        "empty": "Nothing is published for consultation at the moment.",
+        "href": reverse("commissioning:intention-list"), "link_text": "All published intentions"})
+    return result
