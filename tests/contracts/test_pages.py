@@ -220,7 +220,7 @@ def test_pages_cost_constant_queries(page, area, council, icb, commissioner,
     _fill(area, council, icb, count)
     last = area.contracts.order_by("id").last()
     for path, limit in [("/contracts/", 19), ("/contracts/?download=csv", 11),
-                        ("/contracts/ending/", 14), ("/contracts/performance/", 13),
+                        ("/contracts/ending/", 16), ("/contracts/performance/", 13),
                         (f"/contracts/{last.pk}/", 19), (f"/contracts/{last.pk}/returns/", 17),
                         (f"/providers/{last.provider_id}/", 16), ("/providers/", 14)]:
         with django_assert_max_num_queries(limit, info=path):

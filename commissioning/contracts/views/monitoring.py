@@ -14,7 +14,7 @@ from .. import charts, permissions, quarters, rules, selectors, services
 from ..forms import AssessmentForm, ReturnsForm
 from ..models import AssessmentRating, PerformanceAssessment
 from ..services.assessments import derive
-from ._common import form_errors, require_area, status_for, with_values_flag
+from ._common import form_errors, page, require_area, status_for, with_values_flag
 
 
 def _changeable(request, pk):
@@ -103,13 +103,14 @@ def assessment_edit(request, pk):
 def pipeline(request):
     area = require_area(request)
     months = rules.expiry_window_months()
-    contracts = with_values_flag(request.user, selectors.pipeline_list(
-        actor=request.user, local_area=area, months=months))
-    for contract in contracts:
+    contracts = selectors.pipeline_list(actor=request.user, local_area=area, months=months)
+    page_obj = page(request, contracts)
+    page_obj.object_list = with_values_flag(request.user, page_obj.object_list)
+    for contract in page_obj.object_list:
         contract.can_change = permissions.can_change_contract(request.user, contract).allowed
     return render(request, "contracts/pipeline.html", {
-        "page_title": "Contracts ending soon", "contracts": contracts, "months": months,
-        "needing": sum(1 for c in contracts if not c.review_intention_id),
+        "page_title": "Contracts ending soon", "page_obj": page_obj, "months": months,
+        "needing": contracts.filter(review_intention__isnull=True).count(),
     })
 
 
