@@ -111,103 +111,109 @@ def _lines(binary, result) -> Iterable[str]:
 
 
 def _number(text, name, line, result):
-    text = text.strip()
-    if text == "":
-        return None
-    candidate = text.replace(",", "") if THOUSANDS.match(text) else text
+    """The text if it is a usable number (thousands separators removed), else None with an
+    error. The number itself travels as text: the database parses it."""
     try:
-        number = Decimal(candidate)
+        number = Decimal(text)
     except InvalidOperation:
+        number = None
+        if THOUSANDS.match(text):
+            text = text.replace(",", "")
+            number = Decimal(text)
+    if number is None:
         hint = " (leave out the % sign)" if text.endswith("%") else ""
         result.add_error(line, f"{name} {text!r} is not a number{hint}.")
         return None
     if not number.is_finite() or abs(number) >= MAX_ABS:
         result.add_error(line, f"{name} {text!r} is not a usable number.")
         return None
-    return candidate
+    return text
+
+
+# Our fields, in the order a layout's `positions` lists their column numbers.
+_FIELDS = ("code", "area", "period", *NUMBER_FIELDS, "note", "sortable", "category")
+_LONG_HEADERS = ("indicator_code", "area_code", "period", *NUMBER_FIELDS, "note", "", "")
+_FINGERTIPS_HEADERS = ("Indicator ID", "Area Code", "Time period", "Value",
+                       *(FINGERTIPS_MAP[name] for name in NUMBER_FIELDS[1:]),
+                       FINGERTIPS_MAP["note"], "Time period Sortable", "Category Type")
+_NAMES = {name: name.replace("_", " ").capitalize() for name in NUMBER_FIELDS}
 
 
 class _Layout:
-    """Reads one row of a layout into our fields (or None to skip it)."""
+    """Reads one row of a layout into a staging row (None if it has problems, "skip" for a
+    Fingertips breakdown row). The hot path of an import: kept to list and dict look-ups."""
 
     def __init__(self, header, result):
-        self.index = {name.strip(): i for i, name in enumerate(header)}
-        self.lower = {name.strip().lower(): i for i, name in enumerate(header)}
+        exact = {name.strip(): i for i, name in enumerate(header)}
+        lower = {name.strip().lower(): i for i, name in enumerate(header)}
         self.result = result
-        if all(c in self.index for c in FINGERTIPS_REQUIRED):
+        self.periods: dict[tuple[str, str], int | None] = {}
+        if all(c in exact for c in FINGERTIPS_REQUIRED):
             self.name = "fingertips"
-            self.indicators = dict(Indicator.objects.filter(fingertips_id__isnull=False)
-                                   .values_list("fingertips_id", "id"))
-            self.indicators = {str(k): v for k, v in self.indicators.items()}
+            self.positions = [exact.get(h) for h in _FINGERTIPS_HEADERS]
+            self.indicators = {str(k): v for k, v in Indicator.objects.filter(
+                fingertips_id__isnull=False).values_list("fingertips_id", "id")}
+            self.what = "Indicator ID"
         else:
             self.name = "long"
-            missing = [c for c in LONG_COLUMNS if c not in self.lower]
+            missing = [c for c in LONG_COLUMNS if c not in lower]
             if missing:
                 result.add_error(1, "The header row is missing the column(s) "
                                     f"{', '.join(missing)}. Use the long format "
                                     f"({','.join(LONG_COLUMNS)},note) or a Fingertips export.")
+            self.positions = [lower.get(h) if h else None for h in _LONG_HEADERS]
             self.indicators = dict(Indicator.objects.values_list("code", "id"))
+            self.what = "Indicator code"
         self.areas = dict(Geography.objects.values_list("code", "id"))
 
-    def _get(self, row, column, lower=False):
-        i = (self.lower if lower else self.index).get(column)
-        return row[i].strip() if i is not None and i < len(row) else ""
-
     def read(self, row, line):
-        if self.name == "fingertips":
-            if self._get(row, "Category Type"):
-                return "skip"  # a breakdown (deprivation decile, ethnicity...), not the total
-            code = self._get(row, "Indicator ID")
-            area = self._get(row, "Area Code")
-            fields = {"period": self._get(row, "Time period"), "value": self._get(row, "Value")}
-            fields.update({ours: self._get(row, theirs) for ours, theirs in FINGERTIPS_MAP.items()})
-            sortable = self._get(row, "Time period Sortable")
-            what = f"Indicator ID {code!r}"
-        else:
-            if len(row) < len(LONG_COLUMNS):
-                self.result.add_error(line, f"Expected at least {len(LONG_COLUMNS)} columns, "
-                                            f"found {len(row)}.")
-                return None
-            code = self._get(row, "indicator_code", True)
-            area = self._get(row, "area_code", True)
-            fields = {name: self._get(row, name, True)
-                      for name in ("period", *NUMBER_FIELDS, "note")}
-            sortable = ""
-            what = f"Indicator code {code!r}"
-        return self._check(line, code, area, fields, sortable, what)
+        if self.name == "long" and len(row) < len(LONG_COLUMNS):
+            self.result.add_error(line, f"Expected at least {len(LONG_COLUMNS)} columns, "
+                                        f"found {len(row)}.")
+            return None
+        width = len(row)
+        cells = [row[i].strip() if i is not None and i < width else "" for i in self.positions]
+        if cells[-1]:
+            return "skip"  # a Fingertips breakdown (deprivation decile, ethnicity...)
+        return self._check(line, cells)
 
-    def _check(self, line, code, area, fields, sortable, what):
-        errors_before = self.result.error_count
+    def _period(self, period, sortable):
+        key = (period, sortable)
+        if key not in self.periods:  # periods repeat on every row: parse each once
+            self.periods[key] = period_sort_key(period, sortable)
+        return self.periods[key]
+
+    def _check(self, line, cells):
+        result = self.result
+        errors_before = result.error_count
+        code, area, period = cells[0], cells[1], cells[2]
         indicator_id = self.indicators.get(code)
         if indicator_id is None:
-            self.result.add_error(line, f"{what} is not a known indicator.")
-        geography_id = self.areas.get(area.upper())
+            result.add_error(line, f"{self.what} {code!r} is not a known indicator.")
+        geography_id = self.areas.get(area) or self.areas.get(area.upper())
         if geography_id is None:
-            self.result.add_error(line, f"Area code {area!r} is not a known geography.")
-        period = fields["period"]
-        sort_key = period_sort_key(period, sortable) if period else None
+            result.add_error(line, f"Area code {area!r} is not a known geography.")
+        sort_key = self._period(period, cells[9]) if period else None
         if not period:
-            self.result.add_error(line, "The period is blank.")
+            result.add_error(line, "The period is blank.")
         elif len(period) > 40:
-            self.result.add_error(line, "The period is longer than 40 characters.")
+            result.add_error(line, "The period is longer than 40 characters.")
         elif sort_key is None:
-            self.result.add_error(line, f"Period {period!r} has no year in it.")
-        numbers = {name: _number(fields[name], name.replace("_", " ").capitalize(), line,
-                                 self.result) for name in NUMBER_FIELDS}
-        if self.result.error_count == errors_before:
+            result.add_error(line, f"Period {period!r} has no year in it.")
+        numbers = [_number(cells[3 + i], _NAMES[name], line, result) if cells[3 + i] else None
+                   for i, name in enumerate(NUMBER_FIELDS)]
+        if result.error_count == errors_before:
             self._check_values(line, numbers)
-        if self.result.error_count != errors_before:
+        if result.error_count != errors_before:
             return None
-        return (line, indicator_id, geography_id, period, sort_key, *[
-            numbers[name] for name in NUMBER_FIELDS], fields["note"][:250])
+        return (line, indicator_id, geography_id, period, sort_key, *numbers, cells[8][:250])
 
     def _check_values(self, line, numbers):
-        lower, upper = numbers["lower_ci"], numbers["upper_ci"]
+        _, _, denominator, lower, upper = numbers
         if (lower is None) != (upper is None):
             self.result.add_error(line, "Give both confidence limits or neither.")
         elif lower is not None and Decimal(lower) > Decimal(upper):
             self.result.add_error(line, "The lower confidence limit is above the upper one.")
-        denominator = numbers["denominator"]
         if denominator is not None and Decimal(denominator) <= 0:
             self.result.add_error(line, "The denominator must be more than zero.")
 
