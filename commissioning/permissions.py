@@ -117,6 +117,9 @@ def can_refer_to_board(user, intention, agency) -> Decision:
     """Approvers of the agency (whatever their limit) and the intention's commissioners."""
     if agency.pk not in _participant_ids(intention):
         return Decision.deny(f"{agency} does not take part in this intention.")
+    if intention.status not in GATE_WORK_STATUSES:
+        return Decision.deny(f"The intention is {intention.get_status_display().lower()}: "
+                             "nothing can be referred.")
     if ap.approver_limit(user, agency) is not None:
         return Decision.allow()
     return can_submit_gate(user, intention)

@@ -32,7 +32,11 @@ EDITABLE = ("title", "summary", "thematic_area", "level", "lead_agency", "partne
 def lock(intention) -> Intention:
     """The intention's row, locked for this transaction: every gate write takes it first,
     so concurrent sign-offs and advances on one intention happen one after another."""
-    return Intention.objects.select_for_update().select_related(
+    # Lock the bare row, then read it with its relations: a locking query with joins is
+    # re-checked by PostgreSQL against the joined rows after a concurrent update (here the
+    # new stage), which would wrongly find nothing.
+    Intention.objects.select_for_update().filter(pk=intention.pk).values_list("pk").get()
+    return Intention.objects.select_related(
         "local_area", "lead_agency", "current_stage", "owner").get(pk=intention.pk)
 
 
