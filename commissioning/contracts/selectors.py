@@ -158,7 +158,7 @@ def rag_counts(*, actor, local_area, year, quarter, by):
     rows = (KPIReturn.objects.filter(kpi__contract__local_area=local_area, year=year,
                                      quarter=quarter)
             .filter(kpi__contract__local_area_id__in=_area_ids(actor))
-            .values(field, "rag").annotate(n=Count("id", distinct=True)).order_by(field))
+            .values(field, "rag").annotate(n=Count("id")).order_by(field))
     result = {}
     for row in rows:
         result.setdefault(row[field], {"green": 0, "amber": 0, "red": 0})[row["rag"]] = row["n"]
