@@ -68,7 +68,7 @@ class ContractSerializer(serializers.ModelSerializer):
     def _show(self, contract):
         return permissions.can_view_values(self.context["request"].user, contract).allowed
 
-    def get_commissioning_agencies(self, contract):
+    def get_commissioning_agencies(self, contract) -> list[int]:
         return [a.pk for a in contract.commissioning_agencies.all()]
 
     def get_total_value(self, contract) -> str | None:
