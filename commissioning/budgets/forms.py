@@ -130,6 +130,16 @@ class JointPackageForm(SplitForm):
                    "health", "education", "request_date", "agreement_date", "review_date",
                    "agreement"]
 
+    def clean_reference(self):
+        """Refuse personal data at once, alongside any other error on the form."""
+        from .services.packages import reference_problem
+
+        reference = self.cleaned_data["reference"].strip()
+        problem = reference_problem(reference)
+        if problem:
+            raise forms.ValidationError(problem)
+        return reference
+
     def __init__(self, *args, agreements=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agreement"].choices = [("", "Not funded from a pooled fund")] + [
