@@ -65,11 +65,15 @@ def section(*, board, year: str, quarter: int, agencies) -> dict | None:
                                         is_light_touch=False)
                .annotate(n=Count("kpis", distinct=True))
                .filter(n__lt=rules.MIN_KPIS_ABOVE_THRESHOLD).order_by("reference")]
+    # Top-level numbers become the report's headline figures (governance's assembly), so
+    # the period and window sit in `meta`.
     return {
-        "year": year, "quarter": quarter, "contract_count": len(ids),
+        "meta": {"year": year, "quarter": quarter, "window_months": rules.expiry_window_months()},
+        "contract_count": len(ids),
         "provider_count": in_scope.aggregate(n=Count("provider", distinct=True))["n"],
-        "totals": totals, "returned": sum(totals.values()),
-        "chart": charts.stacked_bars(counts), "red": red, "missing": missing,
+        "returned": sum(totals.values()),
+        "figures": [{"label": "KPI results rated red", "value": totals["red"]},
+                    {"label": "Performance assessments overdue", "value": len(overdue)}],
+        "totals": totals, "chart": charts.stacked_bars(counts), "red": red, "missing": missing,
         "overdue": overdue, "ending": ending, "too_few_kpis": too_few,
-        "window_months": rules.expiry_window_months(),
     }

@@ -64,3 +64,14 @@ def test_section_costs_constant_queries(board, area, council, icb, count,
     # provider count.
     with django_assert_num_queries(8):
         board_report.section(board=board, year="2025-26", quarter=2, agencies=[council, icb])
+
+
+def test_the_report_assembly_finds_the_section():
+    from governance.reports.assembly import figures_of, section_modules
+
+    assert any(module is board_report for _, module in section_modules())
+    figures = figures_of(board_report.TITLE, {"meta": {"quarter": 2}, "contract_count": 3,
+                                              "figures": [{"label": "KPI results rated red",
+                                                           "value": 1}]})
+    assert set(figures) == {f"{board_report.TITLE}: Contract count",
+                            f"{board_report.TITLE}: KPI results rated red"}
