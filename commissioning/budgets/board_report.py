@@ -43,4 +43,11 @@ def section(*, board, year: str, quarter: int, agencies) -> dict | None:
             "chart": {"height": 52, "pool_width": int(BAR * total / top),
                       "outturn_width": int(BAR * outturn / top)},
         })
-    return {"year": year, "quarter": quarter, "pools": pools, "aggregates": aggregates}
+    figures = [{"label": "Pooled and aligned budgets", "value": len(pools)},
+               {"label": "Total of contributions",
+                "value": sum((Decimal(p["total_pool"]) for p in pools), Decimal("0.00"))},
+               {"label": "Forecast variance",
+                "value": sum((Decimal(p["variance"]) for p in pools), Decimal("0.00"))},
+               {"label": "Joint packages", "value": aggregates["total"]["count"]}]
+    return {"year": year, "quarter": str(quarter), "pools": pools, "aggregates": aggregates,
+            "figures": figures}
