@@ -27,6 +27,8 @@ class IntentionForm(forms.Form):
     estimated_annual_value = forms.DecimalField(
         label="Estimated annual value (£)", min_value=Decimal("0"), max_digits=14,
         decimal_places=2, help_text="In pounds, for example 250000.00",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false",
+                                      "class": "govuk-input--width-10"}),
         error_messages={"required": "Enter the estimated annual value",
                         "invalid": "Enter the value as an amount, like 250000 or 250000.00",
                         "min_value": "The value cannot be negative",
