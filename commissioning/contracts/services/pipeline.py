@@ -35,7 +35,8 @@ def _intention_fields(contract, actor, stage):
 def contract_review_intention_create(*, actor, contract):
     """Open a review-stage intention for the contract and link it back (one action)."""
     area = LocalArea.objects.select_for_update().get(pk=contract.local_area_id)
-    contract = Contract.objects.select_for_update().select_related(
+    # Lock the contract row only: PostgreSQL cannot lock the nullable side of a join.
+    contract = Contract.objects.select_for_update(of=("self",)).select_related(
         "provider", "lead_agency", "intention").get(pk=contract.pk)
     require(permissions.can_change_contract(actor, contract))
     if contract.review_intention_id:
