@@ -44,6 +44,12 @@ def _money(value) -> Decimal:
     return Decimal(value)
 
 
+def _text(value) -> str:
+    """Names typed by people never start a spreadsheet formula (CSV/formula injection)."""
+    value = str(value)
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 def xlsx(position, agreement) -> bytes:
     """Sheets: Summary, Expenditure (planned vs actual by scheme and funding source, like the
     Better Care Fund quarterly template), Risk share and Trend."""
@@ -53,7 +59,7 @@ def xlsx(position, agreement) -> bytes:
 
     summary = book.active
     summary.title = "Summary"
-    summary.append([title])
+    summary.append([_text(title)])
     summary["A1"].font = Font(bold=True, size=14)
     summary.append(["Status", "Frozen (quarter closed)" if position["frozen"] else "Live"])
     summary.append([])
@@ -64,26 +70,28 @@ def xlsx(position, agreement) -> bytes:
     summary.append([])
     summary.append(["Partner", "Contribution"])
     for row in position["contributions"]:
-        summary.append([row["name"], _money(row["amount"])])
+        summary.append([_text(row["name"]), _money(row["amount"])])
 
     spend = book.create_sheet("Expenditure")
     spend.append(["Scheme ID", "Scheme name", "Budget type", "Lead partner", "Funding source",
                   "Planned expenditure (year)", "Planned to date", "Actual to date",
                   "Committed", "Forecast outturn", "Variance"])
     for row in position["schedules"]:
-        spend.append([row["code"], row["name"], row["budget_type"], row["lead"], "All sources",
+        spend.append([_text(row["code"]), _text(row["name"]), row["budget_type"],
+                      _text(row["lead"]), "All sources",
                       _money(row["budget"]), _money(row["planned_to_date"]),
                       _money(row["spend_to_date"]), _money(row["committed"]),
                       _money(row["forecast_outturn"]), _money(row["variance"])])
         for source in row["funding"]:
-            spend.append([row["code"], row["name"], row["budget_type"], row["lead"],
-                          source["name"], _money(source["planned"]), None,
-                          _money(source["actual"]), None, None, None])
+            spend.append([_text(row["code"]), _text(row["name"]), row["budget_type"],
+                          _text(row["lead"]), _text(source["name"]),
+                          _money(source["planned"]), None, _money(source["actual"]), None, None,
+                          None])
 
     shares = book.create_sheet("Risk share")
     shares.append(["Partner", "Share of overspends", "Share of underspends", "Net share"])
     for row in position["risk_share"]:
-        shares.append([row["name"], _money(row["overspend"]), _money(row["underspend"]),
+        shares.append([_text(row["name"]), _money(row["overspend"]), _money(row["underspend"]),
                        _money(row["share"])])
     shares.append(["Total", None, None, _money(position["variance"])])
 
@@ -115,12 +123,14 @@ def csv_text(position) -> str:
                      "funding_source", "planned", "planned_to_date", "actual_to_date",
                      "committed", "forecast_outturn", "variance"])
     for row in position["schedules"]:
-        writer.writerow([position["year"], position["quarter"], row["code"], row["name"],
-                         row["budget_type"], row["lead"], "All sources", row["budget"],
+        writer.writerow([position["year"], position["quarter"], _text(row["code"]),
+                         _text(row["name"]), row["budget_type"], _text(row["lead"]),
+                         "All sources", row["budget"],
                          row["planned_to_date"], row["spend_to_date"], row["committed"],
                          row["forecast_outturn"], row["variance"]])
         for source in row["funding"]:
-            writer.writerow([position["year"], position["quarter"], row["code"], row["name"],
-                             row["budget_type"], row["lead"], source["name"], source["planned"],
+            writer.writerow([position["year"], position["quarter"], _text(row["code"]),
+                             _text(row["name"]), row["budget_type"], _text(row["lead"]),
+                             _text(source["name"]), source["planned"],
                              "", source["actual"], "", "", ""])
     return out.getvalue()

@@ -1,4 +1,5 @@
 """API shapes. Money is a decimal string with two places everywhere."""
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import BudgetType, JointPackage, NeedsCategory, Schedule, Section75Agreement, Spend
@@ -26,6 +27,8 @@ class AgreementSerializer(serializers.ModelSerializer):
         fields = ["id", "local_area", "title", "reference", "status", "starts", "ends", "host",
                   "parties", "pooled_fund_manager", "share_separately", "schedule_count"]
 
+    @extend_schema_field({"type": "object", "nullable": True, "properties": {
+        "id": {"type": "integer"}, "name": {"type": "string"}}})
     def get_pooled_fund_manager(self, agreement):
         person = agreement.pooled_fund_manager
         return {"id": person.pk, "name": str(person)} if person else None
@@ -49,9 +52,13 @@ class AgreementDetailSerializer(AgreementSerializer):
     class Meta(AgreementSerializer.Meta):
         fields = [*AgreementSerializer.Meta.fields, "schedules", "contributions"]
 
+    @extend_schema_field(ScheduleSerializer(many=True))
     def get_schedules(self, agreement):
         return ScheduleSerializer(self.context["schedules"], many=True).data
 
+    @extend_schema_field({"type": "array", "items": {"type": "object", "properties": {
+        "year": {"type": "string"}, "total": {"type": "string"},
+        "partners": {"type": "array", "items": {"type": "object"}}}}})
     def get_contributions(self, agreement):
         summary = self.context["contributions"]
         return [{"year": year, "total": f"{summary['totals'][year]:.2f}",
@@ -81,7 +88,7 @@ class SpendInputSerializer(serializers.Serializer):
                                                default="")
 
 
-class ImportSerializer(serializers.Serializer):
+class SpendImportSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
@@ -126,3 +133,78 @@ class JointPackageInputSerializer(serializers.Serializer):
 
 
 BUDGET_TYPES = BudgetType.values
+
+
+# --- response shapes (documentation of the plain-data answers) ---------------------------
+class ShareSerializer(serializers.Serializer):
+    agency = serializers.IntegerField()
+    name = serializers.CharField()
+    share = serializers.CharField(help_text="Decimal string, two places")
+    overspend = serializers.CharField()
+    underspend = serializers.CharField()
+
+
+class PartnerAmountSerializer(serializers.Serializer):
+    agency = serializers.IntegerField()
+    name = serializers.CharField()
+    amount = serializers.CharField(help_text="Decimal string, two places")
+
+
+class PositionSerializer(serializers.Serializer):
+    agreement = serializers.IntegerField()
+    title = serializers.CharField()
+    year = serializers.CharField()
+    quarter = serializers.IntegerField()
+    period_end = serializers.DateField()
+    frozen = serializers.BooleanField()
+    contributions = PartnerAmountSerializer(many=True)
+    total_pool = serializers.CharField()
+    spend_to_date = serializers.CharField()
+    committed = serializers.CharField()
+    forecast_outturn = serializers.CharField()
+    variance = serializers.CharField(help_text="Forecast outturn minus contributions; the "
+                                               "risk shares add up to it exactly")
+    risk_share = ShareSerializer(many=True)
+    schedules = serializers.ListField(child=serializers.DictField())
+    trend = serializers.DictField()
+
+
+class SnapshotSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    year = serializers.CharField()
+    quarter = serializers.IntegerField()
+    status = serializers.CharField()
+    sha256 = serializers.CharField()
+    closed_at = serializers.DateTimeField()
+    reopened_at = serializers.DateTimeField(allow_null=True)
+    reopen_reason = serializers.CharField()
+    position = PositionSerializer(required=False)
+
+
+class SpendImportResultSerializer(serializers.Serializer):
+    dry_run = serializers.BooleanField()
+    lines = serializers.IntegerField()
+    total = serializers.CharField()
+    by_schedule = serializers.DictField(child=serializers.CharField())
+    batch = serializers.IntegerField(allow_null=True)
+
+
+class SpendImportErrorSerializer(serializers.Serializer):
+    line = serializers.IntegerField(allow_null=True)
+    field = serializers.CharField()
+    message = serializers.CharField()
+
+
+class SpendImportErrorsSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    errors = SpendImportErrorSerializer(many=True)
+    error_count = serializers.IntegerField()
+
+
+class AggregatesSerializer(serializers.Serializer):
+    local_area = serializers.CharField()
+    rows = serializers.ListField(child=serializers.DictField())
+    total = serializers.DictField()
+    agreed = serializers.IntegerField()
+    median_days = serializers.FloatField(allow_null=True)
+    within_week = serializers.IntegerField()

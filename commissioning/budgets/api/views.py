@@ -20,13 +20,18 @@ from ..models import Section75Agreement
 from ..position import position_of
 from ..services.spend import check_size
 from .serializers import (
+    AggregatesSerializer,
     AgreementDetailSerializer,
     AgreementSerializer,
-    ImportSerializer,
     JointPackageInputSerializer,
     JointPackageSerializer,
     PositionQuerySerializer,
+    PositionSerializer,
     SnapshotInputSerializer,
+    SnapshotSerializer,
+    SpendImportErrorsSerializer,
+    SpendImportResultSerializer,
+    SpendImportSerializer,
     SpendInputSerializer,
     SpendSerializer,
 )
@@ -109,12 +114,14 @@ class SpendImportView(APIView):
 
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(request={"multipart/form-data": ImportSerializer},
-                   parameters=[OpenApiParameter("dry_run", bool)])
+    @extend_schema(request={"multipart/form-data": SpendImportSerializer},
+                   parameters=[OpenApiParameter("dry_run", bool)],
+                   responses={200: SpendImportResultSerializer, 201: SpendImportResultSerializer,
+                              400: SpendImportErrorsSerializer})
     def post(self, request, pk):
         agreement = selectors.agreement_get(actor=request.user, pk=pk)
         _require(permissions.can_change_agreement(request.user, agreement))
-        data = ImportSerializer(data=request.data)
+        data = SpendImportSerializer(data=request.data)
         if not data.is_valid():
             raise ApplicationError("Attach the CSV file as `file`.", errors=[
                 {"line": None, "field": "file", "message": "Attach the CSV file as `file`."}])
@@ -129,7 +136,7 @@ class SpendImportView(APIView):
 
 
 class PositionView(APIView):
-    @extend_schema(parameters=[PositionQuerySerializer])
+    @extend_schema(parameters=[PositionQuerySerializer], responses=PositionSerializer)
     def get(self, request, pk):
         agreement = selectors.agreement_get(actor=request.user, pk=pk)
         query = PositionQuerySerializer(data=request.query_params)
@@ -143,11 +150,12 @@ class PositionView(APIView):
 
 
 class SnapshotView(APIView):
+    @extend_schema(responses=SnapshotSerializer(many=True))
     def get(self, request, pk):
         agreement = selectors.agreement_get(actor=request.user, pk=pk)
         return Response([_snapshot(s) for s in selectors.snapshot_list(agreement=agreement)])
 
-    @extend_schema(request=SnapshotInputSerializer)
+    @extend_schema(request=SnapshotInputSerializer, responses={201: SnapshotSerializer})
     def post(self, request, pk):
         agreement = selectors.agreement_get(actor=request.user, pk=pk)
         data = SnapshotInputSerializer(data=request.data)
@@ -223,7 +231,8 @@ class JointPackageDetail(APIView):
 class JointPackageAggregates(APIView):
     """Aggregates by area of need: for everyone with internal access to the area."""
 
-    @extend_schema(parameters=[OpenApiParameter("local_area", str, required=True)])
+    @extend_schema(parameters=[OpenApiParameter("local_area", str, required=True)],
+                   responses=AggregatesSerializer)
     def get(self, request):
         area = _area(request, request.query_params.get("local_area", ""))
         data = selectors.joint_package_aggregates(area_ids=[area.pk])
