@@ -6,8 +6,10 @@ never hidden or withdrawn ones, shown as "a parent carer" unless the author chos
 name; only published responses.
 """
 from django.apps import apps
-from django.db.models import Count, Prefetch, Q
+from django.core.exceptions import FieldError
+from django.db.models import Count, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from agencies.models import LocalArea
 from commissioning.models import Intention, IntentionStatus, Level
@@ -141,48 +143,39 @@ def _model(label, name):
 
 
 def published_board_reports(area) -> list | None:
-    """Published board reports, when the governance app records them (else None)."""
+    """Published quarterly board reports (titles and dates only), when governance has them."""
     model = _model("governance", "BoardReport")
     if model is None:
         return None
-    fields = {f.name for f in model._meta.get_fields()}
-    qs = model.objects.all()
-    if "board" in fields:
-        qs = qs.filter(board__local_area=area).select_related("board")
-    elif "local_area" in fields:
-        qs = qs.filter(local_area=area)
-    else:
+    try:
+        qs = model.objects.filter(board__local_area=area, status="published")
+        return list(qs.select_related("board").order_by("-published_at")[:40])
+    except FieldError:
         return None
-    if "status" in fields:
-        qs = qs.filter(status="published")
-    elif "published_at" in fields:
-        qs = qs.filter(published_at__isnull=False)
-    else:
-        return None
-    return list(qs[:50])
+
+
+def current_financial_year(today=None) -> str:
+    today = today or timezone.localdate()
+    first = today.year if today.month >= 4 else today.year - 1
+    return f"{first}-{str(first + 1)[2:]}"
 
 
 def pooled_budget_headline(area) -> dict | None:
-    """Total pooled contributions of the area's agreements, when the budgets app has them."""
-    from django.db.models import Sum
-
+    """The area's pooled section 75 contributions for the current financial year (or the
+    latest year recorded), when the budgets app has them. Aggregates only."""
     model = _model("budgets", "Contribution")
     if model is None:
         return None
-    fields = {f.name for f in model._meta.get_fields()}
-    if not {"amount", "agreement"} <= fields:
+    try:
+        qs = model.objects.filter(schedule__agreement__local_area=area,
+                                  schedule__budget_type="pooled")
+        years = set(qs.values_list("year", flat=True).distinct())
+        if not years:
+            return None
+        year = current_financial_year()
+        year = year if year in years else max(years)
+        totals = qs.filter(year=year).aggregate(
+            total=Sum("amount"), agreements=Count("schedule__agreement", distinct=True))
+    except FieldError:
         return None
-    agreement_fields = {f.name for f in model._meta.get_field("agreement").related_model
-                        ._meta.get_fields()}
-    if "local_area" not in agreement_fields:
-        return None
-    year_field = next((f for f in ("financial_year", "year") if f in fields), None)
-    qs = model.objects.filter(agreement__local_area=area)
-    if year_field is None:
-        return None
-    latest = qs.order_by(f"-{year_field}").values_list(year_field, flat=True).first()
-    if latest is None:
-        return None
-    total = qs.filter(**{year_field: latest}).aggregate(total=Sum("amount"))["total"]
-    agreements = qs.filter(**{year_field: latest}).values("agreement").distinct().count()
-    return {"year": latest, "total": total, "agreements": agreements}
+    return {"year": year, "total": totals["total"], "agreements": totals["agreements"]}

@@ -24,6 +24,11 @@ RETRY = {"autoretry_for": (SMTPException, ConnectionError), "retry_backoff": Tru
          "max_retries": 5}
 
 
+def _url(name, *args) -> str:
+    """An absolute link for an e-mail (PORTAL_BASE_URL + the page's path)."""
+    return getattr(settings, "PORTAL_BASE_URL", "").rstrip("/") + reverse(name, args=args)
+
+
 def _send(messages):
     sender = settings.DEFAULT_FROM_EMAIL
     send_mass_mail([(subject, body, sender, [to]) for subject, body, to in messages],
@@ -45,7 +50,7 @@ def send_consultation_opened(consultation_id: int) -> int:
             "intention__local_area").filter(pk=consultation_id).first()
         if consultation is None or consultation.opened_notified_at is not None:
             return 0
-        path = reverse("coproduction:consultation", args=[consultation.intention_id])
+        path = _url("coproduction:consultation", consultation.intention_id)
         recipients = consultation_recipients(consultation)
         subject = f"Consultation open: {consultation.title}"
         body = render_to_string("coproduction/email/consultation_opened.txt", {
@@ -66,7 +71,7 @@ def send_comment_answered(response_id: int) -> int:
         comment = response.comment
         body = render_to_string("coproduction/email/comment_answered.txt", {
             "response": response, "comment": comment, "intention": comment.intention,
-            "path": reverse("coproduction:consultation", args=[comment.intention_id])})
+            "path": _url("coproduction:consultation", comment.intention_id)})
         _send([(f"Your comment on {comment.intention.reference} has been answered", body,
                 comment.author.email)])
         Response.objects.filter(pk=response.pk).update(author_notified_at=timezone.now())
@@ -82,7 +87,7 @@ def send_comment_hidden(comment_id: int) -> int:
             return 0
         body = render_to_string("coproduction/email/comment_hidden.txt", {
             "comment": comment, "intention": comment.intention,
-            "path": reverse("coproduction:consultation", args=[comment.intention_id])})
+            "path": _url("coproduction:consultation", comment.intention_id)})
         _send([(f"Your comment on {comment.intention.reference} has been hidden", body,
                 comment.author.email)])
         Comment.objects.filter(pk=comment.pk).update(hidden_notified_at=timezone.now())
