@@ -89,3 +89,9 @@ def test_panels_only_for_commissioners_of_the_contracts(area, council, school, m
     assert panels(make_member(council, Role.VIEWER), area) == []
     forum_rep = make_member(school, Role.PARENT_CARER)
     assert panels(forum_rep, area) == []
+
+
+def test_ended_contracts_get_no_review_intention(area, council, commissioner):
+    contract = _ending_in(area, council, 30, reference="GONE", status="terminated")
+    with pytest.raises(ApplicationError, match="has terminated"):
+        services.contract_review_intention_create(actor=commissioner, contract=contract)

@@ -7,7 +7,7 @@ from commissioning.services import intention_create
 from portal.errors import ApplicationError, ErrorCode
 
 from .. import permissions
-from ..models import Contract
+from ..models import Contract, ContractStatus
 from ._common import require
 
 
@@ -43,6 +43,9 @@ def contract_review_intention_create(*, actor, contract):
         raise ApplicationError(
             f"{contract.reference} already has a review intention "
             f"({contract.review_intention.reference})", code=ErrorCode.CONFLICT)
+    if contract.status in (ContractStatus.ENDED, ContractStatus.TERMINATED):
+        raise ApplicationError(f"{contract.reference} has {contract.status}: there is nothing "
+                               "left to review before it ends")
     stage = area.stages.order_by("-position").first()
     if stage is None:
         raise ApplicationError("The local area has no stages of its commissioning cycle")
