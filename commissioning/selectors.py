@@ -3,7 +3,8 @@
 Every list costs a constant number of queries: visibility is a filter on id sets read once
 per request (agencies.permissions), related rows come by select_related/prefetch_related.
 """
-from django.db.models import Prefetch, Q
+from django.db.models import Count, F, OrderBy, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 
 from agencies import permissions as ap
@@ -80,6 +81,19 @@ def intention_list(*, actor, local_area=None, stage=None, status=None, level=Non
                 Prefetch("priorities", queryset=Priority.objects.select_related("strategy")
                          .order_by("number")))
             .order_by(*SORTS.get(sort, SORTS["reference"])))
+
+
+def count_by_stage(intentions) -> dict[int, int]:
+    return dict(intentions.order_by().values("current_stage").annotate(n=Count("id"))
+                .values_list("current_stage", "n"))
+
+
+def first_per_stage(intentions, n):
+    """The first `n` intentions of each stage in the list's order (one query, a window)."""
+    order = [OrderBy(F(f.lstrip("-")), descending=f.startswith("-"))
+             for f in intentions.query.order_by] or [F("reference").asc()]
+    return intentions.annotate(row=Window(RowNumber(), partition_by=F("current_stage"),
+                                          order_by=order)).filter(row__lte=n)
 
 
 def intention_get(*, actor, pk):

@@ -14,6 +14,7 @@ from ..models import IntentionStatus, Level, Priority
 from ..workflow import INTENTION_TRANSITIONS, transitions_from
 from ._common import form_errors, page, require, require_area
 
+BY_STAGE_SHOWN = 25  # per stage; the column links to the full list filtered by stage
 FILTERS = ("stage", "status", "level", "agency", "priority", "thematic_area")
 
 
@@ -82,12 +83,14 @@ def intention_by_stage(request):
     area = require_area(request)
     qs, _, params = _listing(request, area)
     stages = selectors.stages_of(area)
+    counts = selectors.count_by_stage(qs)
     columns = {stage.pk: [] for stage in stages}
-    for intention in with_value_flags(request.user, list(qs[:1000])):
+    for intention in with_value_flags(request.user, list(
+            selectors.first_per_stage(qs, BY_STAGE_SHOWN))):
         columns.setdefault(intention.current_stage_id, []).append(intention)
     return render(request, "commissioning/intention_by_stage.html", {
-        "page_title": "Intentions by stage",
-        "columns": [(stage, columns[stage.pk]) for stage in stages],
+        "page_title": "Intentions by stage", "shown": BY_STAGE_SHOWN,
+        "columns": [(stage, columns[stage.pk], counts.get(stage.pk, 0)) for stage in stages],
         "q": request.GET.get("q", ""), "params": params, **_choices(area),
     })
 
