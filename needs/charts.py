@@ -35,13 +35,16 @@ def line_chart(*, title, description, periods, series, unit_label, chart_id="cha
     values = [v for _, points in series for v in points if v is not None]
     if not periods or not values:
         return ""
-    low, high = min(0.0, min(values)), max(values)
-    high = high * 1.1 if high > 0 else 1.0
+    # A line chart shows change: the axis spans the figures with a margin, not from zero.
+    low, high = min(values), max(values)
+    margin = (high - low) * 0.25 or abs(high) * 0.1 or 1.0
+    low, high = (max(0.0, low - margin) if low >= 0 else low - margin), high + margin
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    step = plot_w / max(1, len(periods) - 1)
+    inset = 44  # keeps the first and last period labels inside the chart
+    step = (plot_w - 2 * inset) / max(1, len(periods) - 1)
 
     def x_at(i):
-        return LEFT + (i * step if len(periods) > 1 else plot_w / 2)
+        return LEFT + inset + (i * step if len(periods) > 1 else (plot_w - 2 * inset) / 2)
 
     def y_at(v):
         return TOP + plot_h - (v - low) / (high - low) * plot_h

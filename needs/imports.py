@@ -114,7 +114,8 @@ def _number(text, name, line, result):
     """The text if it is a usable number (thousands separators removed), else None with an
     error. The number itself travels as text: the database parses it."""
     try:
-        number = Decimal(text)
+        # Python reads "1_000" and non-ASCII digits as numbers; the database would not.
+        number = None if "_" in text or not text.isascii() else Decimal(text)
     except InvalidOperation:
         number = None
         if THOUSANDS.match(text):
@@ -290,12 +291,16 @@ def _count_changes(cursor, result):
 
 
 def _upsert(cursor):
+    """Write the new and changed rows only (unchanged ones are filtered out first, so a
+    re-import touches nothing); ON CONFLICT still guards against a concurrent import."""
     table = Observation._meta.db_table
     columns = ("indicator_id", "geography_id", "period", *_VALUE_COLUMNS)
     updates = ", ".join(f"{c} = excluded.{c}" for c in _VALUE_COLUMNS)
+    same = f"NOT ({_differs('o', 's')})"
     cursor.execute(
         f"INSERT INTO {table} ({', '.join(columns)})"  # noqa: S608
-        f" SELECT {', '.join(columns)} FROM {STAGING} WHERE 1 = 1"
+        f" SELECT {', '.join('s.' + c for c in columns)} FROM {STAGING} s"
+        f" WHERE NOT EXISTS (SELECT 1 FROM {table} o WHERE {_key_join('o', 's')} AND {same})"
         f" ON CONFLICT (indicator_id, geography_id, period) DO UPDATE SET {updates}"
         f" WHERE {_differs(table, 'excluded')}")
 
@@ -318,7 +323,8 @@ def import_observations(binary, *, dry_run=False,
                 on_progress(result.rows, "counted")
             if dry_run:
                 raise _Abort
-            _upsert(cursor)
+            if result.new or result.changed:
+                _upsert(cursor)
             cursor.execute(f"DROP TABLE {STAGING}")
             if on_progress:
                 on_progress(result.rows, "saved")

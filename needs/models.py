@@ -122,11 +122,13 @@ class Observation(models.Model):
 
     class Meta:
         ordering = ["indicator", "geography", "period_sort"]
+        # The unique key's index (indicator, geography, period) serves the dashboard's
+        # look-up (indicators x comparator geographies); a second index would only slow
+        # bulk imports.
         constraints = [
             models.UniqueConstraint(fields=["indicator", "geography", "period"],
                                     name="observation_unique_key"),
         ]
-        indexes = [models.Index(fields=["geography", "indicator", "period_sort"])]
 
     def __str__(self):
         return f"{self.indicator} — {self.geography}, {self.period}: {self.value}"

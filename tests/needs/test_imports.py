@@ -71,6 +71,8 @@ def test_dry_run_counts_but_saves_nothing(reference):
     ("sen-prevalence,E10000034,2019,fifteen,,,,,", "Value 'fifteen' is not a number."),
     ("sen-prevalence,E10000034,2019,15.9%,,,,,", "Value '15.9%' is not a number (leave out"),
     ("sen-prevalence,E10000034,2019,NaN,,,,,", "Value 'NaN' is not a usable number."),
+    ("sen-prevalence,E10000034,2019,1_000,,,,,", "Value '1_000' is not a number."),
+    ("sen-prevalence,E10000034,2019,1e99,,,,,", "Value '1e99' is not a usable number."),
     ("sen-prevalence,E10000034,2019,1,1,0,,,", "The denominator must be more than zero."),
     ("sen-prevalence,E10000034,2019,1,,,0.5,,", "Give both confidence limits or neither."),
     ("sen-prevalence,E10000034,2019,1,,,2,1,", "The lower confidence limit is above"),
