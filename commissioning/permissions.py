@@ -132,6 +132,12 @@ def can_decide_referral(user, referral) -> Decision:
         return Decision.allow()
     if ap.has_role(user, area_id, Role.BOARD_SECRETARY, Role.BOARD_MEMBER):
         return Decision.allow()
+    try:  # a seat on the board that lets its holder run it (governance's own rule)
+        from governance.permissions import can_run_board
+    except ImportError:
+        can_run_board = None
+    if can_run_board is not None and can_run_board(user, referral.board):
+        return Decision.allow()
     return Decision.deny("Only the board's secretary or members record its decision.")
 
 
