@@ -58,12 +58,20 @@ def validate(data, check):
         check.one_of(check.require(provider, "type", path), set(ProviderType.values),
                      f"{path}.type")
     check.unique(names, "providers", "provider name")
+    # The cycle's `intentions` section, when the file has one, must hold the intentions the
+    # contracts name (an intention already in the database is also found at load time).
+    intentions = data.get("intentions")
+    known_intentions = {i.get("reference") for i in intentions if isinstance(i, dict)} \
+        if isinstance(intentions, list) else None
     refs = []
     for path, contract in check.items(data, "contracts"):
         refs.append(check.require(contract, "reference", path))
         check.require(contract, "title", path)
         if check.require(contract, "provider", path) not in set(names) | {None}:
             check.error(f"{path}.provider", f"unknown provider {contract['provider']!r}")
+        named = contract.get("intention") if isinstance(contract, dict) else None
+        if named and known_intentions is not None and named not in known_intentions:
+            check.error(f"{path}.intention", f"unknown intention {named!r}")
         lead = check.require(contract, "lead", path)
         for key in [lead, *contract.get("agencies", [])]:
             if key is not None and key not in agency_keys:

@@ -49,7 +49,9 @@ def test_demo_area_loads_twice(slug):
 def test_validation_names_the_problem():
     check = area_files.Check()
     data = {"agencies": [{"key": "wcc"}], "providers": [{"name": "A", "type": "bogus"}],
+            "intentions": [{"reference": "TST-2025-001"}],
             "contracts": [{"reference": "X", "title": "T", "provider": "B", "lead": "nope",
+                           "intention": "TST-2025-999",
                            "total_value": "lots", "annual_value": 1, "starts": "2025-04-01",
                            "ends": "someday",
                            "kpis": [{"name": "K", "target": 5, "returns": ["ten"]}]}]}
@@ -57,4 +59,4 @@ def test_validation_names_the_problem():
     paths = {path for path, _ in check.problems}
     assert {"providers[0].type", "contracts[0].provider", "contracts[0].agencies",
             "contracts[0].total_value", "contracts[0].ends",
-            "contracts[0].kpis[0].returns[0]"} <= paths
+            "contracts[0].kpis[0].returns[0]", "contracts[0].intention"} <= paths
