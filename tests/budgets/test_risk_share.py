@@ -156,3 +156,14 @@ def test_largest_remainder_ties_go_to_the_first(amount):
     parts = split_largest_remainder(amount, [1, 1, 1])
     assert parts[0] >= parts[1] >= parts[2]
     assert parts[0] - parts[2] <= Decimal("0.01")
+
+
+@given(st.data(), money)
+def test_joint_package_split_from_percentages_is_exact(data, cost):
+    from commissioning.budgets.services.packages import split_amounts
+
+    parts = dict(zip(("social_care_amount", "health_amount", "education_amount"),
+                     data.draw(percentages(3)), strict=True))
+    amounts = split_amounts(cost, percentages=parts)
+    assert sum(amounts.values()) == cost
+    assert all(v >= 0 for v in amounts.values())
