@@ -156,3 +156,87 @@ class GrantForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["user"].choices = [("", "Choose a person")] + [
             (str(p.pk), f"{p} ({p.email})") for p in people]
+
+
+class ContributionsForm(forms.Form):
+    """One amount per schedule x partner for a year."""
+
+    def __init__(self, *args, schedules=(), parties=(), current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = current or {}
+        self.parties = list(parties)
+        self.rows = []
+        for schedule in schedules:
+            cells = []
+            for party in self.parties:
+                name = f"c_{schedule.pk}_{party.pk}"
+                self.fields[name] = _money(f"{party.display_name} to {schedule.code}",
+                                           required=False)
+                self.initial[name] = current.get((schedule.pk, party.pk))
+                cells.append(self[name])
+            self.rows.append((schedule, cells))
+
+    def entries(self):
+        for schedule, _ in self.rows:
+            for party in self.parties:
+                value = self.cleaned_data.get(f"c_{schedule.pk}_{party.pk}")
+                if value is not None:
+                    yield schedule, party, value
+
+
+class VariationForm(forms.Form):
+    schedule = forms.ChoiceField(label="Schedule", error_messages={
+        "required": "Choose the schedule", "invalid_choice": "Choose the schedule"})
+    agency = forms.ChoiceField(label="Partner", error_messages={
+        "required": "Choose the partner", "invalid_choice": "Choose the partner"})
+    amount = forms.DecimalField(
+        label="Change", max_digits=14, decimal_places=2, help_text="Negative to reduce, "
+        "for example -25000.00", widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+        error_messages={"required": "Enter the change in pounds",
+                        "invalid": "Enter the change in pounds, like -25000.00"})
+    date = _date("Date of the change")
+    reason = forms.CharField(label="Reason", max_length=300, error_messages={
+        "required": "Say why the contribution changes"})
+
+    def __init__(self, *args, schedules=(), parties=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["schedule"].choices = [("", "Choose a schedule")] + [
+            (str(s.pk), f"{s.code} {s.name}") for s in schedules]
+        self.fields["agency"].choices = [("", "Choose a partner")] + [
+            (str(p.pk), p.name) for p in parties]
+
+
+class RiskRuleForm(forms.Form):
+    basis = forms.ChoiceField(label="How is a variance shared?", widget=forms.RadioSelect,
+                              error_messages={"required": "Choose how the risk is shared"})
+    direction = forms.ChoiceField(label="Applies to", widget=forms.RadioSelect)
+
+    def __init__(self, *args, parties=(), separately=False, **kwargs):
+        from .models import Direction, RiskBasis
+
+        super().__init__(*args, **kwargs)
+        self.fields["basis"].choices = RiskBasis.choices
+        self.fields["direction"].choices = Direction.choices if separately else [
+            (Direction.BOTH.value, Direction.BOTH.label)]
+        self.fields["direction"].initial = Direction.BOTH
+        self.parties = list(parties)
+        for party in self.parties:
+            self.fields[f"pct_{party.pk}"] = forms.DecimalField(
+                label=f"{party.display_name}: percentage", required=False, max_digits=7,
+                decimal_places=4, min_value=0, max_value=100,
+                help_text="Fixed percentages only; they must add up to 100.",
+                widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
+                error_messages={"invalid": "Enter a percentage, like 45.5"})
+            self.fields[f"cap_{party.pk}"] = _money(f"{party.display_name}: cap",
+                                                    required=False,
+                                                    help_text="Optional; the rest falls "
+                                                              "to the host.")
+
+    def terms(self):
+        terms = []
+        for party in self.parties:
+            pct = self.cleaned_data.get(f"pct_{party.pk}")
+            cap = self.cleaned_data.get(f"cap_{party.pk}")
+            if pct is not None or cap is not None:
+                terms.append({"agency": party, "percentage": pct, "cap": cap})
+        return terms

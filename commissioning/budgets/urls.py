@@ -1,7 +1,7 @@
 """Pages of the pooled budgets app (namespace `budgets`)."""
 from django.urls import path, register_converter
 
-from .views import agreements, packages, spend
+from .views import agreements, packages, setup, spend
 
 
 class YearConverter:
@@ -30,6 +30,11 @@ urlpatterns = [
          agreements.quarter_close, name="quarter-close"),
     path("pooled-budgets/<int:pk>/quarters/<fy:year>/<int:quarter>/reopen/",
          agreements.quarter_reopen, name="quarter-reopen"),
+    path("pooled-budgets/<int:pk>/contributions/<fy:year>/", setup.contributions,
+         name="contributions"),
+    path("pooled-budgets/<int:pk>/contributions/<fy:year>/variations/new/",
+         setup.variation_create, name="variation-create"),
+    path("pooled-budgets/<int:pk>/risk-share/", setup.risk_rule, name="risk-rule"),
     path("pooled-budgets/<int:pk>/spend/", spend.spend_list, name="spend-list"),
     path("pooled-budgets/<int:pk>/spend/new/", spend.spend_create, name="spend-create"),
     path("pooled-budgets/<int:pk>/spend/import/", spend.spend_import, name="spend-import"),

@@ -192,3 +192,41 @@ def test_page_queries_constant(signed_in, viewer, area, council, icb,
     for path in paths:
         with django_assert_max_num_queries(counts[path]):
             assert client.get(path).status_code == 200
+
+
+def test_contributions_variation_and_rule_pages(signed_in, finance, viewer, s75, council, icb):
+    from commissioning.budgets.models import Contribution, RiskShareRule
+
+    pk = s75["agreement"].pk
+    client = signed_in(finance)
+    url = f"/pooled-budgets/{pk}/contributions/2025-26/"
+    assert client.get(url).status_code == 200
+    bad = client.post(url, {f"c_{s75['s1'].pk}_{council.pk}": "many"})
+    assert bad.status_code == 400
+    ok = client.post(url, {f"c_{s75['s1'].pk}_{council.pk}": "650000.00",
+                           f"c_{s75['s1'].pk}_{icb.pk}": "400000.00"})
+    assert ok.status_code == 302
+    assert Contribution.objects.get(schedule=s75["s1"], agency=council).amount == 650000
+    vary = f"/pooled-budgets/{pk}/contributions/2025-26/variations/new/"
+    wrong_year = client.post(vary, {"schedule": s75["s1"].pk, "agency": council.pk,
+                                    "amount": "-100.00", "date": "2026-05-01",
+                                    "reason": "Saving"})
+    assert wrong_year.status_code == 400 and "within 2025-26" in wrong_year.content.decode()
+    good = client.post(vary, {"schedule": s75["s1"].pk, "agency": council.pk,
+                              "amount": "-100.00", "date": "2025-11-01", "reason": "Saving"})
+    assert good.status_code == 302
+    rule = f"/pooled-budgets/{pk}/risk-share/"
+    assert client.get(rule).status_code == 200
+    not_100 = client.post(rule, {"basis": "fixed", "direction": "both",
+                                 f"pct_{council.pk}": "60", f"pct_{icb.pk}": "30"})
+    assert not_100.status_code == 400 and "exactly 100%" in not_100.content.decode()
+    capped_host = client.post(rule, {"basis": "proportional", "direction": "both",
+                                     f"cap_{council.pk}": "10"})
+    assert capped_host.status_code == 400
+    saved = client.post(rule, {"basis": "fixed", "direction": "both", f"pct_{council.pk}": "60",
+                               f"pct_{icb.pk}": "40", f"cap_{icb.pk}": "5000"})
+    assert saved.status_code == 302
+    assert RiskShareRule.objects.get().terms.count() == 2
+    viewer_client = signed_in(viewer)
+    for path in (url, vary, rule):
+        assert viewer_client.get(path).status_code == 404

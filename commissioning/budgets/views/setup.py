@@ -1,0 +1,110 @@
+"""Setting an agreement up: contributions per year, in-year variations, the risk-share rule."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from portal.errors import ApplicationError
+
+from .. import selectors, services
+from ..forms import ContributionsForm, RiskRuleForm, VariationForm
+from ..models import Contribution, Direction
+from .common import agreement_for, form_errors, period_from
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contributions(request, pk, year):
+    agreement = agreement_for(request, pk, change=True)
+    year, _ = period_from(request, agreement, year, 1)
+    schedules = list(selectors.schedule_list(agreement=agreement))
+    parties = sorted(agreement.parties.all(), key=lambda a: a.name)
+    current = {(c.schedule_id, c.agency_id): c.amount for c in Contribution.objects.filter(
+        schedule__agreement=agreement, year=year)}
+    form = ContributionsForm(request.POST or None, schedules=schedules, parties=parties,
+                             current=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                for schedule, party, amount in form.entries():
+                    services.contribution_set(actor=request.user, schedule=schedule,
+                                              agency=party, year=year, amount=amount)
+        except ApplicationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, f"Contributions for {year} were saved.")
+            return redirect("budgets:agreement-detail", pk=agreement.pk)
+    return render(request, "budgets/contributions.html", {
+        "page_title": f"Contributions for {year}", "agreement": agreement, "form": form,
+        "year": year, "parties": parties,
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def variation_create(request, pk, year):
+    agreement = agreement_for(request, pk, change=True)
+    year, _ = period_from(request, agreement, year, 1)
+    schedules = list(selectors.schedule_list(agreement=agreement))
+    parties = sorted(agreement.parties.all(), key=lambda a: a.name)
+    form = VariationForm(request.POST or None, schedules=schedules, parties=parties)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        contribution = Contribution.objects.filter(
+            schedule__agreement=agreement, schedule_id=data["schedule"],
+            agency_id=data["agency"], year=year).first()
+        if contribution is None:
+            form.add_error("agency", f"This partner has no contribution to that schedule in "
+                                     f"{year}; set one first.")
+        else:
+            try:
+                services.contribution_vary(actor=request.user, contribution=contribution,
+                                           amount=data["amount"], date=data["date"],
+                                           reason=data["reason"])
+            except ApplicationError as exc:
+                form_errors(form, exc)
+            else:
+                messages.success(request, "The in-year variation was recorded.")
+                return redirect("budgets:agreement-detail", pk=agreement.pk)
+    return render(request, "budgets/form.html", {
+        "page_title": f"Record an in-year variation, {year}", "agreement": agreement,
+        "form": form, "submit": "Record variation",
+        "back": reverse("budgets:agreement-detail", args=[agreement.pk]),
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def risk_rule(request, pk):
+    agreement = agreement_for(request, pk, change=True)
+    parties = sorted(agreement.parties.all(), key=lambda a: a.name)
+    existing = selectors.risk_rules(agreement=agreement).filter(
+        schedule__isnull=True, direction=Direction.BOTH).first()
+    initial = {}
+    if existing is not None:
+        initial["basis"] = existing.basis
+        for term in existing.terms.all():
+            initial[f"pct_{term.agency_id}"] = term.percentage
+            initial[f"cap_{term.agency_id}"] = term.cap
+    form = RiskRuleForm(request.POST or None, parties=parties, initial=initial,
+                        separately=agreement.share_separately)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.risk_rule_set(actor=request.user, agreement=agreement,
+                                   basis=form.cleaned_data["basis"],
+                                   direction=form.cleaned_data["direction"],
+                                   terms=form.terms())
+        except ApplicationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, "The risk-share rule was saved.")
+            return redirect("budgets:agreement-detail", pk=agreement.pk)
+    return render(request, "budgets/form.html", {
+        "page_title": "Risk-share rule", "agreement": agreement, "form": form,
+        "submit": "Save the rule", "back": reverse("budgets:agreement-detail",
+                                                   args=[agreement.pk]),
+        "intro": f"Applies to the whole agreement; beyond a partner's cap the rest falls to "
+                 f"the host, {agreement.host.name}, which cannot be capped.",
+    }, status=400 if form.errors else 200)
