@@ -177,3 +177,25 @@ def test_home_panel(people, area, sen, signed_in):
                             statement="A finding for home", found_on=datetime.date(2021, 1, 1))
     html = signed_in(people[Role.COMMISSIONER]).get("/").content.decode()
     assert "A finding for home" in html and "Keep the evidence up to date" in html
+
+
+def test_finding_page_follows_the_thread_to_intentions(people, area, council, sen, priority,
+                                                       signed_in):
+    """Internal roles see every intention answering the priority; parent carers only those
+    published for consultation."""
+    from tests.factories.commissioning import intention
+
+    draft = intention(lead_agency=council, title="Internal draft intention",
+                      owner=people[Role.COMMISSIONER])
+    published = intention(lead_agency=council, title="Published short breaks",
+                          owner=people[Role.COMMISSIONER])
+    for item in (draft, published):
+        item.priorities.add(priority)
+    type(published).objects.filter(pk=published.pk).update(published_for_consultation=True)
+    finding = services.finding_create(
+        actor=people[Role.COMMISSIONER], local_area=area, statement="Need is rising",
+        found_on=datetime.date(2021, 1, 1), priorities=[priority])
+    internal = signed_in(people[Role.VIEWER]).get(f"/findings/{finding.pk}/").content.decode()
+    assert "Internal draft intention" in internal and "Published short breaks" in internal
+    carer = signed_in(people[Role.PARENT_CARER]).get(f"/findings/{finding.pk}/").content.decode()
+    assert "Published short breaks" in carer and "Internal draft intention" not in carer
