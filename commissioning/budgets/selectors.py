@@ -174,3 +174,12 @@ def agreements_with_parties(*, agency_ids, area_ids=None):
         qs = qs.filter(local_area_id__in=area_ids)
     return qs.select_related("host").prefetch_related(
         Prefetch("parties")).order_by("title", "id")
+
+
+def snapshots_tampered() -> list[int]:
+    """Ids of closed snapshots whose stored position no longer matches their sha256."""
+    from .position import digest
+
+    closed = QuarterSnapshot.objects.filter(status="closed").only("id", "position", "sha256")
+    return [snap.pk for snap in closed.iterator(chunk_size=200)
+            if digest(snap.position) != snap.sha256]

@@ -97,3 +97,13 @@ def test_aggregates_cost_two_queries(area, finance, django_assert_max_num_querie
         big = selectors.joint_package_aggregates(area_ids=[area.pk])
     assert small["total"]["count"] == 3 and big["total"]["count"] == 29
     assert big["median_days"] == 6 and big["within_week"] == 29
+
+
+def test_grants_are_audited(area, finance, viewer):
+    package = create(finance, area)
+    services.joint_package_grant(actor=finance, package=package, user=viewer, can_change=True)
+    services.joint_package_revoke(actor=finance, package=package, user=viewer)
+    reasons = list(package.history.order_by("history_id").values_list(
+        "history_change_reason", "history_user"))
+    assert reasons[-2] == (f"Granted to {viewer} (may change it)", finance.pk)
+    assert reasons[-1] == (f"Access removed from {viewer}", finance.pk)

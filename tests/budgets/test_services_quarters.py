@@ -89,3 +89,13 @@ def test_finance_officer_may_close_but_not_reopen(s75, finance):
         services.quarter_reopen(actor=finance, agreement=s75["agreement"], year="2025-26",
                                 quarter=2, reason="I would like to change it")
     assert caught.value.status == 403
+
+
+def test_tampered_snapshot_is_found(s75):
+    from commissioning.budgets.tasks import verify_snapshots
+
+    snapshot = close(s75)
+    assert verify_snapshots() == []
+    QuarterSnapshot.objects.filter(pk=snapshot.pk).update(
+        position={**snapshot.position, "spend_to_date": "1.00"})
+    assert verify_snapshots() == [snapshot.pk]

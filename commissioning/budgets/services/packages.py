@@ -199,11 +199,21 @@ def joint_package_grant(*, actor, package, user=None, group=None, can_change=Fal
         raise ApplicationError("Grant to a person or a group.", code=ErrorCode.INVALID)
     if user is not None:
         _grant(package, user, can_change)
-        return package
-    assign_perm(f"budgets.{PackagePerm.VIEW}", group, package)
-    if can_change:
-        assign_perm(f"budgets.{PackagePerm.CHANGE}", group, package)
+    else:
+        assign_perm(f"budgets.{PackagePerm.VIEW}", group, package)
+        if can_change:
+            assign_perm(f"budgets.{PackagePerm.CHANGE}", group, package)
+    _audit(package, actor, f"Granted to {user or group}"
+                           f"{' (may change it)' if can_change else ''}")
     return package
+
+
+def _audit(package, actor, reason):
+    """Grants live in guardian's tables, which keep no history: record each one as a
+    history entry of the package, with the reason."""
+    package = JointPackage.objects.get(pk=package.pk)
+    package._change_reason = reason
+    save(package, actor)
 
 
 @transaction.atomic
@@ -215,4 +225,5 @@ def joint_package_revoke(*, actor, package, user):
     remove_perm(f"budgets.{PackagePerm.VIEW}", user, package)
     remove_perm(f"budgets.{PackagePerm.CHANGE}", user, package)
     permissions.clear_cache(user)
+    _audit(package, actor, f"Access removed from {user}")
     return package
