@@ -112,6 +112,15 @@ class KPIForm(forms.Form):
                                   error_messages={"required": "Choose how often it is reported"})
 
 
+class CorrectionForm(forms.Form):
+    value = forms.CharField(max_length=40, label="Corrected value",
+                            error_messages={"required": "Enter the corrected value"},
+                            widget=forms.TextInput(attrs={"class": "govuk-input--width-10",
+                                                          "inputmode": "decimal"}))
+    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                              max_length=2000, help_text="Say why it was corrected.")
+
+
 class ReturnsForm(forms.Form):
     """A quarter's returns: one value (and comment) per KPI; blank values are left out."""
 

@@ -52,7 +52,9 @@ def test_commissioner_pages(register, council, make_member, browse, check_page):
                  f"/contracts/{c}/visits/new/", f"/contracts/{c}/returns/",
                  f"/contracts/{c}/assessments/new/",
                  f"/contracts/assessments/{assessment.pk}/edit/", "/providers/new/",
-                 f"/providers/{contract.provider_id}/edit/"]:
+                 f"/providers/{contract.provider_id}/edit/",
+                 f"/contracts/kpis/{contract.kpis.first().pk}/edit/",
+                 f"/contracts/returns/{contract.kpis.first().returns.first().pk}/correct/"]:
         check_page(page, path)
     # Error states are accessible too, and the error summary links to the field.
     check_page(page, "/contracts/?ends_before=soon", status=400)

@@ -28,6 +28,8 @@ def test_contract_pages_are_valid_html(tmp_path, signed_in, commissioner, contra
                  f"/contracts/{c}/visits/new/", f"/contracts/{c}/returns/",
                  f"/contracts/{c}/assessments/new/",
                  f"/contracts/assessments/{assessment.pk}/edit/", "/providers/new/",
+                 f"/contracts/kpis/{kpi.pk}/edit/",
+                 f"/contracts/returns/{kpi.returns.get().pk}/correct/",
                  "/contracts/?ends_before=soon"]:
         pages[path] = client.get(path).content
     pages["returns-errors"] = client.post(f"/contracts/{c}/returns/", {

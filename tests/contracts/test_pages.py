@@ -240,3 +240,26 @@ def test_home_panels_cost_constant_queries(area, council, icb, commissioner,
     with django_assert_num_queries(7):
         found = panels(commissioner, area)
     assert len(found[1]["items"]) == min(count, 8)
+
+
+def test_kpi_edit_and_return_correction(page, contract, school, make_member, signed_in):
+    kpi = make_kpi(contract, target="90", tolerance="0")
+    kpi_return = add_return(kpi, *quarters.last_ended(timezone.localdate()), "85")
+    body = page.get(f"/contracts/{contract.pk}/").content.decode()
+    correct = f"/contracts/returns/{kpi_return.pk}/correct/"
+    assert f"/contracts/kpis/{kpi.pk}/edit/" in body and correct in body
+    bad = page.post(correct, {"value": "lots"})
+    assert bad.status_code == 400 and "There is a problem" in bad.content.decode()
+    assert page.post(correct, {"value": "91", "comment": "Provider resubmitted"}
+                     ).status_code == 302
+    kpi_return.refresh_from_db()
+    assert (str(kpi_return.value), kpi_return.rag) == ("91.00", "green")
+    edit = f"/contracts/kpis/{kpi.pk}/edit/"
+    data = {"name": kpi.name, "unit": "%", "target": "95", "direction": "higher",
+            "amber_tolerance": "0", "frequency": "quarterly"}
+    assert page.post(edit, {**data, "target": "ninety"}).status_code == 400
+    assert page.post(edit, data).status_code == 302
+    kpi_return.refresh_from_db()
+    assert kpi_return.rag == "red"
+    outsider = signed_in(make_member(school, Role.VIEWER))
+    assert outsider.get(edit).status_code == 404 and outsider.get(correct).status_code == 404

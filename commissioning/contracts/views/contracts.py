@@ -2,7 +2,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -14,7 +14,7 @@ from portal.errors import ApplicationError
 
 from .. import permissions, rules, selectors, services
 from ..forms import ContractForm, KPIForm, QualityVisitForm
-from ..models import Provider
+from ..models import KPI, Provider
 from ._common import form_errors, require_area, status_for
 
 
@@ -157,6 +157,28 @@ def kpi_create(request, pk):
             return redirect("contracts:contract-detail", pk=contract.pk)
     return render(request, "contracts/form.html", {
         "page_title": f"Add a KPI to {contract.reference}", "form": form, "submit": "Add KPI",
+        "back_href": reverse("contracts:contract-detail", args=[contract.pk])},
+        status=status_for(form))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def kpi_edit(request, pk):
+    kpi = get_object_or_404(KPI, pk=pk)
+    contract = _changeable(request, kpi.contract_id)
+    initial = {name: getattr(kpi, name) for name in KPIForm.base_fields}
+    form = KPIForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.kpi_update(actor=request.user, kpi=kpi, **form.cleaned_data)
+        except ApplicationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, f"The KPI “{kpi.name}” was changed; its returns were "
+                                      "rated again against the new target.")
+            return redirect("contracts:contract-detail", pk=contract.pk)
+    return render(request, "contracts/form.html", {
+        "page_title": f"Change the KPI “{kpi.name}”", "form": form, "submit": "Save changes",
         "back_href": reverse("contracts:contract-detail", args=[contract.pk])},
         status=status_for(form))
 

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from portal.errors import ApplicationError
 
 from .. import charts, permissions, quarters, rules, selectors, services
-from ..forms import AssessmentForm, ReturnsForm
-from ..models import AssessmentRating, PerformanceAssessment
+from ..forms import AssessmentForm, CorrectionForm, ReturnsForm
+from ..models import AssessmentRating, KPIReturn, PerformanceAssessment
 from ..services.assessments import derive
 from ._common import form_errors, page, require_area, status_for, with_values_flag
 
@@ -48,6 +48,31 @@ def returns_entry(request, pk):
         "page_title": f"Enter KPI returns for {contract.reference}", "contract": contract,
         "form": form, "periods": periods, "grid": grid, "rag_labels": rules.RAG_LABELS,
         "rag_colours": rules.RAG_TAG_COLOURS,
+    }, status=status_for(form))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def return_correct(request, pk):
+    kpi_return = get_object_or_404(KPIReturn.objects.select_related("kpi"), pk=pk)
+    contract = _changeable(request, kpi_return.kpi.contract_id)
+    form = CorrectionForm(request.POST or None, initial={"value": kpi_return.value.normalize(),
+                                                        "comment": kpi_return.comment})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.kpi_return_correct(actor=request.user, kpi_return=kpi_return,
+                                        value=form.cleaned_data["value"],
+                                        comment=form.cleaned_data["comment"])
+        except ApplicationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, "The return was corrected; the old value is kept in "
+                                      "its history.")
+            return redirect("contracts:contract-detail", pk=contract.pk)
+    return render(request, "contracts/form.html", {
+        "page_title": f"Correct the Q{kpi_return.quarter} {kpi_return.year} return for "
+                      f"{kpi_return.kpi.name}", "form": form, "submit": "Save correction",
+        "back_href": reverse("contracts:contract-detail", args=[contract.pk]),
     }, status=status_for(form))
 
 
