@@ -28,7 +28,7 @@ def chart(position) -> dict:
         planned, actual = Decimal(row["planned_to_date"]), Decimal(row["spend_to_date"])
         y = 30 + i * ROW
         bars.append({
-            "label": f"{row['code']} {row['name']}"[:28], "y": y, "text_y": y + 17,
+            "label": _short(f"{row['code']} {row['name']}"), "y": y, "text_y": y + 17,
             "planned": row["planned_to_date"], "actual": row["spend_to_date"],
             "planned_width": int(BAR_WIDTH * planned / top),
             "actual_width": int(BAR_WIDTH * actual / top),
@@ -38,6 +38,13 @@ def chart(position) -> dict:
             "bar_x": LABEL_WIDTH + 10, "width": LABEL_WIDTH + BAR_WIDTH + 140,
             "shown": len(rows), "total": len(position["schedules"]),
             "over": sum(1 for b in bars if b["over"])}
+
+
+def _short(text, limit=26) -> str:
+    """A bar label that fits beside the bars; the full names are in the table."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(" ,-(") + "…"
 
 
 def _money(value) -> Decimal:
