@@ -162,8 +162,8 @@ def disagreement_create(*, actor, local_area, subject, parties, details="", inte
 @transaction.atomic
 def disagreement_escalate(*, actor, disagreement, board=None) -> Disagreement:
     """One level up: to the given board, else to the parent of the board it is with."""
-    item = Disagreement.objects.select_for_update().select_related("escalated_to").get(
-        pk=disagreement.pk)
+    Disagreement.objects.select_for_update().filter(pk=disagreement.pk).values_list("pk").get()
+    item = Disagreement.objects.select_related("escalated_to").get(pk=disagreement.pk)
     if actor is not None:
         require(permissions.can_log_disagreement(actor, item.local_area_id))
     if item.status == DisagreementStatus.RESOLVED:
