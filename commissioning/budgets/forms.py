@@ -240,3 +240,53 @@ class RiskRuleForm(forms.Form):
             if pct is not None or cap is not None:
                 terms.append({"agency": party, "percentage": pct, "cap": cap})
         return terms
+
+
+class AgreementForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=250, error_messages={
+        "required": "Enter the agreement's title"})
+    reference = forms.CharField(label="Document reference", max_length=60, required=False)
+    parties = forms.MultipleChoiceField(label="Parties", widget=forms.CheckboxSelectMultiple,
+                                        error_messages={"required": "Choose the parties"})
+    host = forms.ChoiceField(label="Host partner", error_messages={
+        "required": "Choose the host partner", "invalid_choice": "Choose the host partner"})
+    pooled_fund_manager = forms.ChoiceField(label="Pooled fund manager", required=False,
+                                            help_text="An officer of the host partner.")
+    starts = _date("Start date")
+    ends = _date("End date", required=False)
+    share_separately = forms.BooleanField(
+        label="Share overspends and underspends separately, each by its own rule",
+        required=False)
+
+    def __init__(self, *args, agencies=(), people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(str(a.pk), a.name) for a in agencies]
+        self.fields["parties"].choices = choices
+        self.fields["host"].choices = [("", "Choose the host")] + choices
+        self.fields["pooled_fund_manager"].choices = [("", "Not named yet")] + [
+            (str(p.pk), str(p)) for p in people]
+
+
+class ScheduleForm(forms.Form):
+    code = forms.CharField(label="Code", max_length=20, help_text="Used in spend files, e.g. S4.",
+                           widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
+                           error_messages={"required": "Enter a short code"})
+    name = forms.CharField(label="Name", max_length=200, error_messages={
+        "required": "Enter the schedule's name"})
+    budget_type = forms.ChoiceField(label="Budget", widget=forms.RadioSelect, error_messages={
+        "required": "Choose pooled or aligned"})
+    lead_partner = forms.ChoiceField(label="Lead partner", error_messages={
+        "required": "Choose the lead partner", "invalid_choice": "Choose the lead partner"})
+    description = forms.CharField(label="Description", required=False, widget=forms.Textarea(
+        attrs={"rows": 3}))
+    contract_references = forms.CharField(label="Contract references", max_length=250,
+                                          required=False,
+                                          help_text="Separate several with commas.")
+
+    def __init__(self, *args, parties=(), **kwargs):
+        from .models import BudgetType
+
+        super().__init__(*args, **kwargs)
+        self.fields["budget_type"].choices = BudgetType.choices
+        self.fields["lead_partner"].choices = [("", "Choose the lead partner")] + [
+            (str(p.pk), p.name) for p in parties]

@@ -19,7 +19,10 @@ register_converter(YearConverter, "fy")
 app_name = "budgets"
 urlpatterns = [
     path("pooled-budgets/", agreements.agreement_list, name="agreement-list"),
+    path("pooled-budgets/new/", setup.agreement_create, name="agreement-create"),
     path("pooled-budgets/<int:pk>/", agreements.agreement_detail, name="agreement-detail"),
+    path("pooled-budgets/<int:pk>/schedules/new/", setup.schedule_create,
+         name="schedule-create"),
     path("pooled-budgets/<int:pk>/position/", agreements.position, name="position"),
     path("pooled-budgets/<int:pk>/position.xlsx", agreements.position_xlsx,
          name="position-xlsx"),

@@ -69,7 +69,8 @@ def test_finance_pages_and_forms(pool, package, people, browse, check_page):
                  f"/pooled-budgets/{pk}/quarters/2025-26/2/close/",
                  f"/pooled-budgets/{pk}/contributions/2025-26/",
                  f"/pooled-budgets/{pk}/contributions/2025-26/variations/new/",
-                 f"/pooled-budgets/{pk}/risk-share/",
+                 f"/pooled-budgets/{pk}/risk-share/", "/pooled-budgets/new/",
+                 f"/pooled-budgets/{pk}/schedules/new/",
                  "/joint-packages/new/", f"/joint-packages/{package.pk}/",
                  f"/joint-packages/{package.pk}/split/",
                  f"/joint-packages/{package.pk}/access/", "/"]:

@@ -230,3 +230,27 @@ def test_contributions_variation_and_rule_pages(signed_in, finance, viewer, s75,
     viewer_client = signed_in(viewer)
     for path in (url, vary, rule):
         assert viewer_client.get(path).status_code == 404
+
+
+def test_set_up_an_agreement_and_a_schedule(signed_in, finance, viewer, area, council, icb):
+    from commissioning.budgets.models import Section75Agreement
+
+    assert signed_in(viewer).get("/pooled-budgets/new/").status_code == 404
+    client = signed_in(finance)
+    assert client.get("/pooled-budgets/new/").status_code == 200
+    bad = client.post("/pooled-budgets/new/", {"title": "New pool", "parties": [council.pk],
+                                               "host": icb.pk, "starts": "2025-04-01"})
+    assert bad.status_code == 400
+    good = client.post("/pooled-budgets/new/", {
+        "title": "New pool", "parties": [council.pk, icb.pk], "host": council.pk,
+        "starts": "2025-04-01", "pooled_fund_manager": finance.pk})
+    assert good.status_code == 302
+    agreement = Section75Agreement.objects.get(title="New pool")
+    url = f"/pooled-budgets/{agreement.pk}/schedules/new/"
+    assert client.get(url).status_code == 200
+    added = client.post(url, {"code": "N1", "name": "New scheme", "budget_type": "pooled",
+                              "lead_partner": icb.pk})
+    assert added.status_code == 302
+    again = client.post(url, {"code": "n1", "name": "Again", "budget_type": "pooled",
+                              "lead_partner": icb.pk})
+    assert again.status_code == 400 and "already exists" in again.content.decode()

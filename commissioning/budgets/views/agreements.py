@@ -27,7 +27,7 @@ def agreement_list(request):
     agreements = selectors.agreement_list(actor=request.user, local_area=area, search=q)
     return render(request, "budgets/agreement_list.html", {
         "page_title": "Pooled and aligned budgets", "page_obj": page(request, agreements),
-        "q": q})
+        "q": q, "can_create": permissions.can_create_agreement(request.user, area).allowed})
 
 
 def position_url(agreement, year, quarter):

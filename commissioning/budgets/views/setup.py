@@ -2,16 +2,25 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from agencies import selectors as agency_selectors
+from agencies.models import User
 from portal.errors import ApplicationError
 
-from .. import selectors, services
-from ..forms import ContributionsForm, RiskRuleForm, VariationForm
+from .. import permissions, selectors, services
+from ..forms import (
+    AgreementForm,
+    ContributionsForm,
+    RiskRuleForm,
+    ScheduleForm,
+    VariationForm,
+)
 from ..models import Contribution, Direction
-from .common import agreement_for, form_errors, period_from
+from .common import agreement_for, form_errors, period_from, require_area
 
 
 @login_required
@@ -107,4 +116,63 @@ def risk_rule(request, pk):
                                                    args=[agreement.pk]),
         "intro": f"Applies to the whole agreement; beyond a partner's cap the rest falls to "
                  f"the host, {agreement.host.name}, which cannot be capped.",
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_create(request):
+    area = require_area(request)
+    if not permissions.can_create_agreement(request.user, area):
+        raise Http404
+    agencies = list(area.agencies.filter(active=True).order_by("name"))
+    people = list(agency_selectors.person_list(actor=request.user, local_area=area))
+    form = AgreementForm(request.POST or None, agencies=agencies, people=people)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        by_id = {str(a.pk): a for a in agencies}
+        manager = User.objects.filter(pk=data["pooled_fund_manager"]).first() \
+            if data["pooled_fund_manager"] else None
+        try:
+            agreement = services.agreement_create(
+                actor=request.user, local_area=area, title=data["title"].strip(),
+                reference=data["reference"].strip(),
+                parties=[by_id[i] for i in data["parties"]], host=by_id[data["host"]],
+                pooled_fund_manager=manager, starts=data["starts"], ends=data["ends"],
+                share_separately=data["share_separately"])
+        except ApplicationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, f"{agreement.title} was set up. Now add its schedules.")
+            return redirect("budgets:schedule-create", pk=agreement.pk)
+    return render(request, "budgets/form.html", {
+        "page_title": "Set up a section 75 agreement", "form": form,
+        "submit": "Set up agreement", "back": reverse("budgets:agreement-list"),
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def schedule_create(request, pk):
+    agreement = agreement_for(request, pk, change=True)
+    parties = sorted(agreement.parties.all(), key=lambda a: a.name)
+    form = ScheduleForm(request.POST or None, parties=parties)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        lead = next(p for p in parties if str(p.pk) == data["lead_partner"])
+        try:
+            schedule = services.schedule_create(
+                actor=request.user, agreement=agreement, code=data["code"], name=data["name"],
+                lead_partner=lead, budget_type=data["budget_type"],
+                description=data["description"],
+                contract_references=data["contract_references"])
+        except ApplicationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, f"Schedule {schedule.code} was added.")
+            return redirect("budgets:agreement-detail", pk=agreement.pk)
+    return render(request, "budgets/form.html", {
+        "page_title": "Add a schedule", "agreement": agreement, "form": form,
+        "submit": "Add schedule", "back": reverse("budgets:agreement-detail",
+                                                  args=[agreement.pk]),
     }, status=400 if form.errors else 200)
