@@ -44,7 +44,7 @@ def setup(area, council, icb, make_member, settings, tmp_path):
 def test_governance_pages_are_accessible(who, setup, browse, check_page):
     page = browse(setup["people"][who])
     b, held, report = setup["board"], setup["meeting"], setup["report"]
-    paths = ["/boards/", f"/boards/{b.pk}/", f"/meetings/{held.pk}/", "/reports/",
+    paths = ["/", "/boards/", f"/boards/{b.pk}/", f"/meetings/{held.pk}/", "/reports/",
              f"/reports/{report.pk}/", f"/reports/{report.pk}/compare/"]
     if who != "member":
         paths += [f"/boards/{b.pk}/meetings/new/", f"/meetings/{held.pk}/items/new/",

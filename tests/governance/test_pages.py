@@ -150,3 +150,15 @@ def test_pages_cost_a_constant_number_of_queries(gov, signed_in, path,
     busy_quarter(gov.board, meetings=3, items=5, month=10)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_home_panels_show_unread_reports_and_next_meetings(gov, signed_in, produced):
+    services.report_publish(actor=None, report=produced)
+    services.meeting_create(actor=None, board=gov.board, date=date(2099, 1, 5),
+                            location="County Hall")
+    member_home = signed_in(gov.member).get("/").content.decode()
+    assert "Board reports to read" in member_home and "Quarter 2 2025-26" in member_home
+    assert "next meetings" not in member_home
+    secretary_home = signed_in(gov.secretary).get("/").content.decode()
+    assert "Your boards&#x27; next meetings" in secretary_home
+    assert "5 January 2099" in secretary_home
