@@ -1,11 +1,9 @@
 """Quarter arithmetic for KPI returns, on top of the shared `portal.periods`."""
-
-from portal.periods import format_year, parse_year, quarter_dates, quarter_of, year_of
 from portal.periods import latest_ended_quarter as last_ended
+from portal.periods import parse_year, quarter_dates
 from portal.periods import previous_quarter as previous
 
-__all__ = ["format_year", "parse_year", "quarter_dates", "quarter_of", "year_of", "last_ended",
-           "previous", "recent", "label"]
+__all__ = ["last_ended", "parse_year", "previous", "quarter_dates", "recent"]
 
 
 def recent(year: str, quarter: int, count: int) -> list[tuple[str, int]]:
@@ -14,10 +12,3 @@ def recent(year: str, quarter: int, count: int) -> list[tuple[str, int]]:
     while len(out) < count:
         out.append(previous(*out[-1]))
     return list(reversed(out))
-
-
-def label(year: str, quarter: int) -> str:
-    return f"Q{quarter} {year}"
-
-
-

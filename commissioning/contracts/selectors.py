@@ -150,18 +150,34 @@ def overdue_assessments(*, actor, local_area, today=None):
 
 
 # --- the RAG dashboard ------------------------------------------------------------------
-def rag_counts(*, actor, local_area, year, quarter, by):
-    """{group name: {rag: count}} of the quarter's KPI returns, grouped by "agency" or
-    "provider" (one query)."""
-    field = {"agency": "kpi__contract__commissioning_agencies__name",
-             "provider": "kpi__contract__provider__name"}[by]
-    rows = (KPIReturn.objects.filter(kpi__contract__local_area=local_area, year=year,
-                                     quarter=quarter)
-            .filter(kpi__contract__local_area_id__in=_area_ids(actor))
-            .values(field, "rag").annotate(n=Count("id")).order_by(field))
-    result = {}
-    for row in rows:
-        result.setdefault(row[field], {"green": 0, "amber": 0, "red": 0})[row["rag"]] = row["n"]
+def rag_counts(*, actor, local_area, year, quarter) -> dict[str, dict]:
+    """The quarter's KPI results counted green/amber/red for the area, each commissioning
+    agency and each provider: {"area": {rag: n}, "agency": {name: {rag: n}}, "provider": ...}.
+
+    Three queries whatever the size: the returns grouped by contract and RAG (one pass over
+    the quarter's returns), then the contracts' providers and agencies, added up here. (A
+    join from every return to the agencies table would handle each return once per agency.)
+    """
+    empty = {"green": 0, "amber": 0, "red": 0}
+    result = {"area": dict(empty), "agency": {}, "provider": {}}
+    if local_area.pk not in _area_ids(actor):
+        return result
+    by_contract = {}
+    for row in (KPIReturn.objects.filter(kpi__contract__local_area=local_area, year=year,
+                                         quarter=quarter)
+                .values("kpi__contract_id", "rag").annotate(n=Count("id")).order_by()):
+        by_contract.setdefault(row["kpi__contract_id"], {})[row["rag"]] = row["n"]
+    ids = list(by_contract)
+    providers = dict(Contract.objects.filter(id__in=ids).values_list("id", "provider__name"))
+    agencies = Contract.commissioning_agencies.through.objects.filter(
+        contract_id__in=ids).values_list("contract_id", "agency__name")
+    for contract_id, counts in by_contract.items():
+        for rag, n in counts.items():
+            result["area"][rag] += n
+            result["provider"].setdefault(providers[contract_id], dict(empty))[rag] += n
+    for contract_id, name in agencies:
+        for rag, n in by_contract[contract_id].items():
+            result["agency"].setdefault(name, dict(empty))[rag] += n
     return result
 
 

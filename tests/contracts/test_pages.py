@@ -220,7 +220,7 @@ def test_pages_cost_constant_queries(page, area, council, icb, commissioner,
     _fill(area, council, icb, count)
     last = area.contracts.order_by("id").last()
     for path, limit in [("/contracts/", 19), ("/contracts/?download=csv", 11),
-                        ("/contracts/ending/", 16), ("/contracts/performance/", 13),
+                        ("/contracts/ending/", 16), ("/contracts/performance/", 14),
                         (f"/contracts/{last.pk}/", 19), (f"/contracts/{last.pk}/returns/", 17),
                         (f"/providers/{last.provider_id}/", 16), ("/providers/", 14)]:
         with django_assert_max_num_queries(limit, info=path):
@@ -263,3 +263,22 @@ def test_kpi_edit_and_return_correction(page, contract, school, make_member, sig
     assert kpi_return.rag == "red"
     outsider = signed_in(make_member(school, Role.VIEWER))
     assert outsider.get(edit).status_code == 404 and outsider.get(correct).status_code == 404
+
+
+def test_rag_counts_by_area_agency_and_provider(area, council, icb, commissioner, school):
+    from commissioning.contracts import selectors
+
+    shared = make_contract(area, council, agencies=[icb], reference="SHARED")
+    alone = make_contract(area, school, reference="ALONE")
+    for contract, values in ((shared, ("95", "87", "50")), (alone, ("99",))):
+        for value in values:
+            add_return(make_kpi(contract, target="90", tolerance="5"), "2025-26", 1, value)
+    counts = selectors.rag_counts(actor=commissioner, local_area=area, year="2025-26",
+                                  quarter=1)
+    assert counts["area"] == {"green": 2, "amber": 1, "red": 1}
+    assert counts["agency"] == {council.name: {"green": 1, "amber": 1, "red": 1},
+                                icb.name: {"green": 1, "amber": 1, "red": 1},
+                                school.name: {"green": 1, "amber": 0, "red": 0}}
+    assert counts["provider"][shared.provider.name] == {"green": 1, "amber": 1, "red": 1}
+    assert selectors.rag_counts(actor=commissioner, local_area=area, year="2025-26",
+                                quarter=2)["area"] == {"green": 0, "amber": 0, "red": 0}

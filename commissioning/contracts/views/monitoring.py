@@ -177,12 +177,9 @@ def _quarter_from(request):
 def dashboard(request):
     area = require_area(request)
     year, quarter, error = _quarter_from(request)
-    by_agency = selectors.rag_counts(actor=request.user, local_area=area, year=year,
-                                     quarter=quarter, by="agency")
-    by_provider = selectors.rag_counts(actor=request.user, local_area=area, year=year,
-                                       quarter=quarter, by="provider")
-    totals = {rag: sum(c.get(rag, 0) for c in by_provider.values())
-              for rag in charts.RAG_ORDER}
+    counts = selectors.rag_counts(actor=request.user, local_area=area, year=year,
+                                  quarter=quarter)
+    totals = counts["area"]
     area_counts = {area.name: totals} if any(totals.values()) else {}
     missing = list(selectors.missing_returns(actor=request.user, local_area=area, year=year,
                                              quarter=quarter)[:50])
@@ -194,9 +191,9 @@ def dashboard(request):
             {"id": "area", "title": f"KPI results in {area.name}",
              "chart": charts.stacked_bars(area_counts), "group": "Local area"},
             {"id": "agency", "title": "KPI results by commissioning agency",
-             "chart": charts.stacked_bars(by_agency), "group": "Agency"},
+             "chart": charts.stacked_bars(counts["agency"]), "group": "Agency"},
             {"id": "provider", "title": "KPI results by provider",
-             "chart": charts.stacked_bars(by_provider), "group": "Provider"},
+             "chart": charts.stacked_bars(counts["provider"]), "group": "Provider"},
         ],
         "missing": missing,
     }, status=400 if error else 200)
