@@ -24,7 +24,18 @@ def unit_suffix(unit):
         unit, "")
 
 
+SHORT = {"better": "Better", "worse": "Worse", "higher": "Higher", "lower": "Lower",
+         "similar": "Similar", "not-compared": "Not compared"}
+
+
 @register.simple_tag
-def verdict_tag(verdict):
-    return format_html('<strong class="govuk-tag govuk-tag--{}">{}</strong>',
-                       verdict.colour, verdict.label)
+def verdict_tag(verdict, short=False):
+    """A coloured tag; `short` (for tables) says "Higher" and leaves "Significantly" to
+    screen readers and the table's caption."""
+    if not short:
+        return format_html('<strong class="govuk-tag govuk-tag--{}">{}</strong>',
+                           verdict.colour, verdict.label)
+    hidden = "Significantly " if verdict.key in ("better", "worse", "higher", "lower") else ""
+    return format_html('<strong class="govuk-tag govuk-tag--{}">'
+                       '<span class="govuk-visually-hidden">{}</span>{}</strong>',
+                       verdict.colour, hidden, SHORT[verdict.key])
