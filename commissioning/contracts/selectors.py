@@ -167,16 +167,17 @@ def rag_counts(*, actor, local_area, year, quarter) -> dict[str, dict]:
                                          quarter=quarter)
                 .values("kpi__contract_id", "rag").annotate(n=Count("id")).order_by()):
         by_contract.setdefault(row["kpi__contract_id"], {})[row["rag"]] = row["n"]
-    ids = list(by_contract)
-    providers = dict(Contract.objects.filter(id__in=ids).values_list("id", "provider__name"))
+    # By area, not by a list of ids: an IN list of every contract would grow with the data.
+    providers = dict(Contract.objects.filter(local_area=local_area).values_list(
+        "id", "provider__name"))
     agencies = Contract.commissioning_agencies.through.objects.filter(
-        contract_id__in=ids).values_list("contract_id", "agency__name")
+        contract__local_area=local_area).values_list("contract_id", "agency__name")
     for contract_id, counts in by_contract.items():
         for rag, n in counts.items():
             result["area"][rag] += n
             result["provider"].setdefault(providers[contract_id], dict(empty))[rag] += n
     for contract_id, name in agencies:
-        for rag, n in by_contract[contract_id].items():
+        for rag, n in by_contract.get(contract_id, {}).items():
             result["agency"].setdefault(name, dict(empty))[rag] += n
     return result
 
