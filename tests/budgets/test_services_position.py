@@ -91,3 +91,17 @@ def test_positions_cost_constant_queries(area, council, icb, django_assert_max_n
         positions_of(small, "2025-26", 4)
     with django_assert_max_num_queries(11):
         positions_of(big, "2025-26", 4)
+
+
+def test_a_contributing_partner_cannot_leave(s75, council, icb, area):
+    import pytest
+
+    from portal.errors import ApplicationError
+    from tests.factories.agencies import AgencyFactory
+
+    trust = AgencyFactory(local_area=area, name="Testshire Trust", kind="nhs-trust")
+    agreement = services.agreement_update(actor=None, agreement=s75["agreement"],
+                                          parties=[council, icb, trust])
+    services.agreement_update(actor=None, agreement=agreement, parties=[council, icb])
+    with pytest.raises(ApplicationError, match="cannot leave"):
+        services.agreement_update(actor=None, agreement=agreement, parties=[council, trust])

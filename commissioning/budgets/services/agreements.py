@@ -83,6 +83,12 @@ def agreement_update(*, actor, agreement, parties=None, host=None, pooled_fund_m
                    agreement.pooled_fund_manager)
     if agreement.ends is not None and agreement.ends < agreement.starts:
         raise invalid("ends", "The end date must be after the start date.")
+    removed = set(agreement.parties.values_list("id", flat=True)) - {p.pk for p in new_parties}
+    if removed and (Contribution.objects.filter(schedule__agreement=agreement,
+                                                agency_id__in=removed).exists()
+                    or agreement.schedules.filter(lead_partner_id__in=removed).exists()):
+        raise invalid("parties", "A partner that contributes to or leads a schedule cannot "
+                                 "leave the agreement.")
     save(agreement, actor)
     if parties is not None:
         agreement.parties.set(new_parties)
