@@ -53,7 +53,7 @@ class ImportResultSerializer(serializers.Serializer):
     dry_run = serializers.BooleanField()
 
 
-class PrioritySerializer(serializers.ModelSerializer):
+class FindingPrioritySerializer(serializers.ModelSerializer):
     strategy = serializers.CharField(source="strategy.title")
 
     class Meta:
@@ -65,7 +65,7 @@ class FindingSerializer(serializers.ModelSerializer):
     local_area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     author = serializers.CharField(source="author.get_full_name", read_only=True)
     observations = ObservationSerializer(many=True, read_only=True)
-    priorities = PrioritySerializer(many=True, read_only=True)
+    priorities = FindingPrioritySerializer(many=True, read_only=True)
 
     class Meta:
         model = Finding

@@ -1,6 +1,7 @@
 """Thin API views for needs evidence: validate, call a selector or service, serialise."""
 import django_filters
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -58,7 +59,9 @@ def _verdict(verdict):
 class IndicatorComparison(APIView):
     """The area's value, each comparator's value and the significance verdicts."""
 
-    @extend_schema(parameters=[ComparisonQuerySerializer])
+    @extend_schema(parameters=[ComparisonQuerySerializer], responses={200: OpenApiTypes.OBJECT},
+                   description="The area's value and interval; England, region and the "
+                               "neighbours with their values and verdicts; the trend.")
     def get(self, request, pk):
         query = ComparisonQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
