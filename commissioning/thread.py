@@ -46,8 +46,11 @@ def golden_thread(user, intention) -> list[dict]:
                          "empty": "No needs finding is linked to these priorities yet."})
     contracts = _related(intention, "contracts") if internal else None
     if contracts is not None:
-        sections.append({"title": "Contracts it became",
+        if hasattr(contracts.model, "kpis"):
+            contracts = contracts.prefetch_related("kpis")
+        sections.append({"title": "Contracts it became and their KPIs",
                          "items": [{"text": f"{c.reference} {c.title}",
+                                    "meta": _kpis(c),
                                     "href": _href("contracts:contract-detail", c.pk)}
                                    for c in contracts.order_by("reference")],
                          "empty": "No contract has been let from it yet."})
@@ -60,9 +63,23 @@ def golden_thread(user, intention) -> list[dict]:
                          "empty": "No board has discussed it yet."})
     consultations = _related(intention, "consultations")
     if consultations is not None:
-        sections.append({"title": "Consultations with parent carers and young people",
-                         "items": [{"text": c.title, "meta": f"closes {c.closes:%d %B %Y}",
-                                    "href": _href("coproduction:consultation-detail", c.pk)}
-                                   for c in consultations.order_by("-opens")],
+        href = _href("coproduction:consultation", intention.pk)
+        items = [{"text": c.title, "meta": f"closes {c.closes:%d %B %Y}", "href": href}
+                 for c in consultations.order_by("-opens")]
+        comments = _related(intention, "comments")
+        if comments is not None:
+            shown = comments.exclude(status__in=("hidden", "withdrawn")).count()
+            if shown:
+                items.append({"text": f"{shown} comment{'s' if shown != 1 else ''} from parent "
+                                      "carers and young people", "href": href})
+        sections.append({"title": "Consultations and parent-carer comments", "items": items,
                          "empty": "It has not been consulted on yet."})
     return sections
+
+
+def _kpis(contract):
+    kpis = getattr(contract, "kpis", None)
+    if kpis is None:
+        return ""
+    names = [k.name for k in kpis.all()]
+    return f"KPIs: {'; '.join(names)}" if names else "no KPIs yet"

@@ -226,3 +226,14 @@ def test_inbox_and_detail_cost_constant_queries(size, signed_in, cycle,
         assert client.get(f"/intentions/{cycle.intention.pk}/").status_code == 200
     with django_assert_max_num_queries(32):
         assert client.get(f"/intentions/{rows[0].pk}/").status_code == 200
+
+
+def test_golden_thread_shows_contracts_with_kpis(signed_in, cycle):
+    from tests.factories.contracts import make_contract, make_kpi
+
+    contract = make_contract(cycle.area, cycle.council, agencies=[cycle.council, cycle.icb],
+                             reference="TST-C-001", intention=cycle.intention)
+    make_kpi(contract, name="Families offered a break within 6 weeks")
+    page = signed_in(cycle.commissioner).get(f"/intentions/{cycle.intention.pk}/").content.decode()
+    assert "TST-C-001 Short breaks for disabled children" in page
+    assert "KPIs: Families offered a break within 6 weeks" in page
