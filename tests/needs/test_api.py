@@ -161,3 +161,25 @@ def test_findings_list_query_count(api, people, area, sen, priority,
     add(25)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get("/api/v1/findings/").json()["count"] == 27
+
+
+def test_observation_and_indicator_lists_query_count(api, people, comparators,
+                                                     django_assert_max_num_queries):
+    from tests.factories.needs import IndicatorFactory, series
+
+    client = api.as_user(people[Role.VIEWER])
+
+    def add(start, n):
+        for i in range(start, start + n):
+            series(IndicatorFactory(code=f"q-{i}"), comparators,
+                   {"2020": (1, 2, 3, [4, 5]), "2021": (1, 2, 3, [4, 5])})
+    add(0, 1)
+    client.get("/api/v1/indicators/")  # reads the person's grants once (cached on the user)
+    sizes = []
+    for start, n in ((1, 0), (1, 10)):
+        add(start, n)
+        for path in ("/api/v1/observations/", "/api/v1/indicators/"):
+            with django_assert_max_num_queries(8) as ctx:
+                assert client.get(path).status_code == 200
+            sizes.append(len(ctx.captured_queries))
+    assert sizes[:2] == sizes[2:]  # 1 indicator (10 rows) and 11 indicators (110 rows)
