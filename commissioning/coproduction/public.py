@@ -169,7 +169,7 @@ def pooled_budget_headline(area) -> dict | None:
     try:
         qs = model.objects.filter(schedule__agreement__local_area=area,
                                   schedule__budget_type="pooled")
-        years = set(qs.values_list("year", flat=True).distinct())
+        years = set(qs.order_by().values_list("year", flat=True).distinct())
         if not years:
             return None
         year = current_financial_year()

@@ -46,7 +46,7 @@ def consultation_recipients(consultation) -> list[str]:
 @shared_task(**RETRY)
 def send_consultation_opened(consultation_id: int) -> int:
     with transaction.atomic():
-        consultation = Consultation.objects.select_for_update().select_related(
+        consultation = Consultation.objects.select_for_update(of=("self",)).select_related(
             "intention__local_area").filter(pk=consultation_id).first()
         if consultation is None or consultation.opened_notified_at is not None:
             return 0
@@ -63,7 +63,7 @@ def send_consultation_opened(consultation_id: int) -> int:
 @shared_task(**RETRY)
 def send_comment_answered(response_id: int) -> int:
     with transaction.atomic():
-        response = Response.objects.select_for_update().select_related(
+        response = Response.objects.select_for_update(of=("self",)).select_related(
             "comment__author", "comment__intention", "agency").filter(pk=response_id).first()
         if response is None or response.author_notified_at is not None \
                 or response.published_at is None:
@@ -81,7 +81,7 @@ def send_comment_answered(response_id: int) -> int:
 @shared_task(**RETRY)
 def send_comment_hidden(comment_id: int) -> int:
     with transaction.atomic():
-        comment = Comment.objects.select_for_update().select_related(
+        comment = Comment.objects.select_for_update(of=("self",)).select_related(
             "author", "intention").filter(pk=comment_id).first()
         if comment is None or comment.hidden_at is None or comment.hidden_notified_at:
             return 0

@@ -3,19 +3,24 @@ parent carer can comment using the keyboard alone (including the personal-data w
 from types import SimpleNamespace
 
 import pytest
-from django.core.cache import cache
 
 from agencies.roles import Role
 from commissioning.coproduction import services
 from tests.factories.agencies import AgencyFactory
-from tests.factories.coproduction import IntentionFactory, close, comment, open_consultation
+from tests.factories.coproduction import (
+    IntentionFactory,
+    close,
+    comment,
+    fresh_rate_limits,
+    open_consultation,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def world(area, council, icb, make_member):
-    cache.clear()
+def world(area, council, icb, make_member, settings):
+    fresh_rate_limits(settings)
     forum = AgencyFactory(local_area=area, name="Testshire Parent Carer Forum",
                           kind="parent-carer-forum")
     people = SimpleNamespace(

@@ -3,18 +3,15 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from django.core.cache import cache
 
 from agencies.roles import Role
 from tests.factories.agencies import AgencyFactory
-from tests.factories.coproduction import IntentionFactory, open_consultation
+from tests.factories.coproduction import IntentionFactory, fresh_rate_limits, open_consultation
 
 
 @pytest.fixture(autouse=True)
-def _clear_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
+def _fresh_rate_limits(settings):
+    fresh_rate_limits(settings)
 
 
 @pytest.fixture

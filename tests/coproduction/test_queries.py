@@ -27,10 +27,11 @@ PAGES = {
 }
 # Public pages have no session work: area (1) + the page's queries.
 # you-said-we-did: intentions + consultations + public comments + milestones (4);
-# intentions: the list + partners (2); transparency also looks for budgets' contributions.
+# intentions: the list + partners (2); transparency also reads the published board reports
+# (1) and the years of pooled contributions (1; +1 for the total when there are some).
 PUBLIC = {
     "/public/testshire/you-said-we-did/": 5,
-    "/public/testshire/transparency/": 4,
+    "/public/testshire/transparency/": 6,
     "/public/testshire/open-data/you-said-we-did.json": 5,
     "/public/testshire/open-data/intentions.csv": 3,
     "/api/v1/public/testshire/you-said-we-did/": 5,

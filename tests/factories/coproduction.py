@@ -63,3 +63,18 @@ def comment(*, author, intention, body="We need more after-school clubs that can
             "children with complex needs.", **kwargs):
     kwargs.setdefault("show_publicly", True)
     return services.comment_create(actor=author, intention=intention, body=body, **kwargs)
+
+
+def fresh_rate_limits(settings):
+    """Start the rate-limit counters afresh for a test without flushing a shared Redis:
+    locmem is cleared; on Redis the test gets a key prefix of its own (keys expire)."""
+    import uuid
+
+    from django.core.cache import cache
+
+    default = dict(settings.CACHES["default"])
+    if default["BACKEND"].endswith("LocMemCache"):
+        cache.clear()
+        return
+    default["KEY_PREFIX"] = f"jcp-test-coproduction-{uuid.uuid4().hex[:12]}"
+    settings.CACHES = {**settings.CACHES, "default": default}

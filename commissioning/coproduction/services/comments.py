@@ -72,7 +72,7 @@ def comment_create(*, actor, intention, body, consultation=None, in_reply_to=Non
 
 
 def _locked(comment):
-    return Comment.objects.select_for_update().select_related(
+    return Comment.objects.select_for_update(of=("self",)).select_related(
         "intention", "consultation").get(pk=comment.pk)
 
 

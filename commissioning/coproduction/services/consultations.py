@@ -72,7 +72,7 @@ def consultation_create(*, actor, intention, title, opens, closes, audiences,
 
 @transaction.atomic
 def consultation_update(*, actor, consultation, notify=True, **changes) -> Consultation:
-    consultation = Consultation.objects.select_for_update().select_related(
+    consultation = Consultation.objects.select_for_update(of=("self",)).select_related(
         "intention").get(pk=consultation.pk)
     require(permissions.can_manage_consultation(actor, consultation.intention))
     current = {k: getattr(consultation, k) for k in
@@ -99,14 +99,15 @@ def consultation_publish_responses(*, actor, consultation, notify=True) -> int:
     Allowed once the consultation has closed. Returns how many were published; comments
     still without a response stay on the commissioners' "awaiting a response" list.
     """
-    consultation = Consultation.objects.select_for_update().select_related(
+    consultation = Consultation.objects.select_for_update(of=("self",)).select_related(
         "intention").get(pk=consultation.pk)
     require(permissions.can_manage_consultation(actor, consultation.intention))
     if timezone.localdate() <= consultation.closes:
         raise ApplicationError(
             f"Responses are published together after the consultation closes on "
             f"{consultation.closes:%-d %B %Y}.", code=ErrorCode.CONFLICT)
-    drafts = list(Response.objects.select_for_update().select_related("comment").filter(
+    drafts = list(Response.objects.select_for_update(of=("self", "comment")).select_related(
+        "comment").filter(
         comment__consultation=consultation, status=ResponseStatus.DRAFT,
         comment__status=CommentStatus.OPEN))
     if not drafts:

@@ -20,7 +20,7 @@ def response_save(*, actor, comment, body, outcome, reason="", what_changed="",
     at once. A published response may still be updated (audited): "under consideration"
     becomes a final outcome later.
     """
-    comment = Comment.objects.select_for_update().select_related(
+    comment = Comment.objects.select_for_update(of=("self",)).select_related(
         "intention__lead_agency", "consultation").get(pk=comment.pk)
     require(permissions.can_respond(actor, comment))
     agency = permissions.responding_agency(actor, comment.intention)
