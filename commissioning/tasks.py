@@ -1,5 +1,6 @@
 """E-mails of the stage-gate workflow. Tasks take ids, load, send; queued on commit."""
 from celery import shared_task
+from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
 
@@ -11,7 +12,9 @@ RETRY = {"autoretry_for": (ConnectionError, TimeoutError), "retry_backoff": True
 
 
 def _path(intention):
-    return reverse("commissioning:intention-detail", args=[intention.pk])
+    """An absolute link when PORTAL_BASE_URL is set (e.g. https://portal.example.org)."""
+    return getattr(settings, "PORTAL_BASE_URL", "").rstrip("/") + reverse(
+        "commissioning:intention-detail", args=[intention.pk])
 
 
 @shared_task(**RETRY)
