@@ -120,7 +120,17 @@ def celery_worker(require_postgres, require_redis, settings, tmp_path):
     if connection.vendor != "postgresql":
         pytest.fail("the worker tests need PostgreSQL")
     client = redis.Redis.from_url(settings.REDIS_URL)
-    client.flushdb()  # our own Redis database number (REDIS_URL), never db 0 wholesale
+    own_db = client.connection_pool.connection_kwargs.get("db", 0) != 0
+
+    def clean():
+        # A Redis database of our own (REDIS_URL .../<n>) is emptied; db 0 is shared, so
+        # there only the Celery queue is purged, never the database wholesale.
+        if own_db:
+            client.flushdb()
+        else:
+            app.control.purge()
+
+    clean()
     was_eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
     settings.CELERY_TASK_ALWAYS_EAGER = False
@@ -136,5 +146,5 @@ def celery_worker(require_postgres, require_redis, settings, tmp_path):
     for worker in workers:
         worker.stop()
     app.conf.task_always_eager = was_eager
-    client.flushdb()
+    clean()
     print("".join(w.log()[-3000:] for w in workers), file=sys.stderr)
