@@ -1,5 +1,7 @@
-"""Pooled budgets: the position of an agreement with 1,000 schedules and 100,000 spend lines,
-the risk share of 1,000 schemes, and a 2,000-line CSV import check."""
+"""Pooled budgets: position (1,000 schedules, 100,000 spend lines), risk share, CSV check.
+
+The position of one agreement with 1,000 schedules and 100,000 spend lines at Q2 and Q4,
+the risk share of 1,000 schemes, and the checks of a 2,000-line CSV import (dry run)."""
 import random
 from datetime import date, timedelta
 from decimal import Decimal
