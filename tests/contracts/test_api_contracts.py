@@ -1,6 +1,6 @@
 """The contracts API: providers, contracts, KPI returns, and the OCDS export."""
 import json
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -170,6 +170,13 @@ def test_ocds_package_is_valid_and_withholds_sensitive_values(api, area, council
     assert {p["name"] for p in buyers} == {council.name, icb.name}
     assert open_release["buyer"]["name"] == council.name
     assert open_contract.reference in open_release["ocid"]
+    # jsonschema checks "date-time" only with optional extras, so check the dates here:
+    # ISO 8601 with a time zone, as OCDS requires.
+    stamps = [package["publishedDate"]] + [
+        stamp for r in package["releases"] for stamp in (
+            r["date"], r["contracts"][0]["period"]["startDate"],
+            r["contracts"][0]["period"]["endDate"], r["awards"][0]["contractPeriod"]["endDate"])]
+    assert all(datetime.fromisoformat(stamp).tzinfo is not None for stamp in stamps)
 
 
 def test_the_schema_rejects_a_broken_package():
