@@ -174,3 +174,35 @@ def test_list_query_count_is_constant(api, area, council, icb, viewer,
         make.pool(area, council, icb, schedules=2, spend_lines=0, prefix=prefix)
     with django_assert_max_num_queries(8):
         assert client.get(BASE).json()["count"] == 7
+
+
+def test_spend_and_package_lists_constant_queries(api, s75, finance, area,
+                                                  django_assert_max_num_queries):
+    from datetime import date
+
+    from commissioning.budgets import services
+    from tests.factories import budgets as make
+
+    def package(n):
+        services.joint_package_create(
+            actor=finance, local_area=area, reference=f"JP-TST-{n:04d}", needs_category="semh",
+            annual_cost="10.00", request_date=date(2025, 5, 1),
+            amounts={"social_care_amount": "10.00", "health_amount": "0",
+                     "education_amount": "0"})
+
+    package(1)
+    client = api.as_user(finance)
+    spend_url = f"{BASE}{s75['agreement'].pk}/spend/"
+    # grants 3 + agreement 2 (+parties) + count + page = 7; packages: grants 1 + count + page
+    with django_assert_max_num_queries(7):
+        assert client.get(spend_url).json()["count"] == 3
+    with django_assert_max_num_queries(4):
+        assert client.get("/api/v1/joint-packages/").json()["count"] == 1
+    for n in range(40):
+        make.spend(s75["s1"], date(2025, 10, 1 + n % 28), 10 + n, f"Line {n}")
+    for n in range(2, 30):
+        package(n)
+    with django_assert_max_num_queries(7):
+        assert client.get(spend_url).json()["count"] == 43
+    with django_assert_max_num_queries(4):
+        assert client.get("/api/v1/joint-packages/").json()["count"] == 29
