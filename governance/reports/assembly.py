@@ -46,16 +46,27 @@ def _number(value):
     return isinstance(value, int | Decimal) and not isinstance(value, bool)
 
 
+NOT_FIGURES = {"year", "quarter", "version"}
+
+
+def _is_layout(key):
+    return key.startswith("chart") or key.endswith(("_width", "_height", "_x", "_y"))
+
+
 def figures_of(title, data) -> dict[str, str]:
-    """A section's headline figures: its top-level numbers, or its `figures` list."""
+    """A section's headline figures: its `figures` list when it gives one, else its
+    top-level numbers (less the period and chart geometry)."""
     figures = {}
     if not isinstance(data, dict):
         return figures
-    for item in data.get("figures") or []:
-        if isinstance(item, dict) and "label" in item and "value" in item:
-            figures[f"{title}: {item['label']}"] = str(item["value"])
+    listed = [item for item in data.get("figures") or []
+              if isinstance(item, dict) and "label" in item and "value" in item]
+    for item in listed:
+        figures[f"{title}: {item['label']}"] = str(item["value"])
+    if listed:
+        return figures
     for key, value in data.items():
-        if _number(value):
+        if _number(value) and key not in NOT_FIGURES and not _is_layout(key):
             figures[f"{title}: {capfirst(key.replace('_', ' '))}"] = str(value)
     return figures
 
