@@ -7,6 +7,7 @@ against WCAG 2.0/2.1/2.2 A and AA rules.
 import json
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -47,6 +48,8 @@ def check_page(live_server):
         response = page.goto(live_server.url + path)
         assert response is not None and response.status == status, (
             f"{path} answered {response.status if response else 'nothing'}")
+        # A redirect (say, to the sign-in page) would test the wrong page.
+        assert urlsplit(page.url).path == urlsplit(path).path, f"{path} ended at {page.url}"
         violations = axe_violations(page)
         assert violations == [], f"axe on {path}:\n{json.dumps(violations, indent=1)}"
         return page
