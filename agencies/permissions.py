@@ -34,9 +34,13 @@ def _cache(user):
 
 
 def clear_cache(user):
-    """Forget cached grants (after a role is granted or ended in the same request)."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    """Forget cached grants (after a role is granted or ended in the same request).
+
+    Every app caches its per-request grants on the user under a `_jcp_` attribute, so one
+    call clears them all.
+    """
+    for name in [n for n in vars(user) if n.startswith("_jcp_")]:
+        delattr(user, name)
 
 
 def _granted_ids(user, perm, group_model, user_model):

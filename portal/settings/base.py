@@ -143,7 +143,16 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # Memberships start and end on dates: grants follow them daily (agencies.services).
     "agencies-sync-memberships": {"task": "agencies.sync_memberships", "schedule": 60 * 60 * 24},
+    # Frozen quarter positions still match their sha256 (commissioning.budgets).
+    "budgets-verify-snapshots": {"task": "budgets.verify_snapshots", "schedule": 60 * 60 * 24},
 }
+
+# --- Contracts ------------------------------------------------------------------------
+# Contracts ending within this many months need a review-stage intention.
+CONTRACTS_EXPIRY_PIPELINE_MONTHS = env.int("CONTRACTS_EXPIRY_PIPELINE_MONTHS", default=18)
+# The Open Contracting ocid prefix: register one with the Open Contracting Partnership
+# before publishing; the default is a placeholder.
+OCDS_PREFIX = env("OCDS_PREFIX", default="ocds-jcp000")
 
 # --- Security and sign-in -------------------------------------------------------------
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
