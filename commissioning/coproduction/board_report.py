@@ -4,7 +4,7 @@ Aggregates only (no comment text, no names). A constant four queries whatever th
 """
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from commissioning.models import Intention
 
@@ -29,7 +29,10 @@ def quarter_dates(year: str, quarter: int) -> tuple[date, date]:
 
 def section(*, board, year: str, quarter: int, agencies) -> dict | None:
     start, end = quarter_dates(year, quarter)
-    agency_ids = [a.pk if hasattr(a, "pk") else a for a in agencies]
+    if isinstance(agencies, QuerySet):
+        agency_ids = agencies.values("pk")  # a subquery: no query of its own
+    else:
+        agency_ids = [a.pk if hasattr(a, "pk") else a for a in agencies]
     intentions = Intention.objects.filter(
         Q(lead_agency_id__in=agency_ids) | Q(partner_agencies__in=agency_ids)).values("pk")
     consultations = Consultation.objects.filter(intention__in=intentions).aggregate(

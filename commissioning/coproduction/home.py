@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from agencies import permissions
 from agencies.roles import Role
 
 from . import selectors
@@ -22,6 +23,16 @@ def _days(n):
 
 def panels(user, area):
     today = timezone.localdate()
+    roles = permissions.roles_in_area(user, area)
+    result = []
+    if user.is_superuser or roles & set(CO_PRODUCTION):
+        result += _co_production_panels(user, area, today)
+    if user.is_superuser or Role.COMMISSIONER in roles:
+        result += _commissioner_panels(user, area, today)
+    return result
+
+
+def _co_production_panels(user, area, today):
     consultations = list(selectors.consultation_list(actor=user, area=area, state="open")[:LIMIT])
     published = list(selectors.published_intentions(actor=user, area=area)[:LIMIT])
     mine = list(selectors.my_comments(actor=user, area=area)[:LIMIT])
@@ -58,7 +69,6 @@ def panels(user, area):
             "items": _notifications(mine, consultations, today),
             "empty": "Nothing new in the last 30 days.",
         },
-        *_commissioner_panels(user, area, today),
     ]
 
 
