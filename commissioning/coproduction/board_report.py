@@ -68,4 +68,12 @@ def section(*, board, year: str, quarter: int, agencies) -> dict | None:
         "outcomes": outcomes,
         "changed_plan": by_outcome.get(Outcome.CHANGED.value, 0),
         "milestones_achieved": milestones,
+        "figures": [
+            {"label": "Comments received", "value": comments["received"]},
+            {"label": "Responses published", "value": answered},
+            {"label": "Responses that changed the plan",
+             "value": by_outcome.get(Outcome.CHANGED.value, 0)},
+            {"label": "Comments awaiting a response", "value": comments["awaiting"]},
+            {"label": "Delivery milestones achieved", "value": milestones},
+        ],
     }
