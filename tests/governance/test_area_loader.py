@@ -1,6 +1,7 @@
 """Governance's area-file section: the real demo areas load (twice: idempotent), with their
 board hierarchies from the seeds, seats, meetings, decisions and reports produced through
 the task path; a bad section names the path of each problem and saves nothing."""
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,12 @@ def test_the_demo_areas_load_twice_with_their_real_board_hierarchies(
     strategic = BoardReport.objects.get(board__name="SEND Strategic Board",
                                         board__local_area__slug="derbyshire", quarter=2)
     assert [r["board"] for r in strategic.data["rollup"]] == ["SEND Commissioning Hub"]
+    # The demo reports carry every app's sections that have data, and stay tagged PDFs.
+    assert "Board business this quarter" in [s["title"] for s in strategic.data["sections"]]
+    pdfua = Path(settings.BASE_DIR) / ".venv" / "bin" / "pdfua"
+    result = subprocess.run([str(pdfua), "check", strategic.pdf.path, "--min-severity",
+                             "error"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout
 
 
 def test_a_bad_boards_section_names_each_problem_and_saves_nothing(tmp_path):

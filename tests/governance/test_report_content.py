@@ -127,3 +127,29 @@ def test_assembling_costs_a_constant_number_of_queries(gov, django_assert_max_nu
     # governance's own (scope, agenda, referrals, children) plus each section's fixed set.
     with django_assert_max_num_queries(small):
         assemble(report)
+
+
+def test_referrals_waiting_for_the_board_are_decisions_required(area, produce):
+    from commissioning.models import BoardReferral
+    from tests.factories.commissioning import Cycle
+
+    cycle = Cycle(area, value="800000.00")
+    gate = cycle.submit()  # above both approvers' limits: referred to the cycle's board
+    waiting = BoardReferral.objects.filter(gate=gate, board=cycle.board)
+    assert waiting.count() == 2
+    board = services.board_update(actor=None, board=cycle.board,
+                                  scope_agencies=[cycle.council, cycle.icb])
+    report = produce(actor=None, board=board, year="2025-26", quarter=2)
+    assert report.status == "ready", report.error
+    required = report.data["decisions_required"]
+    assert len(required) == 2 and {r["source"] for r in required} == {"Board referral"}
+    assert report.data["figures"]["Decisions required"] == "2"
+    _, text = _text(report)
+    assert "Referrals, sign-offs and items awaiting the board (2)" in text
+    assert cycle.intention.reference in text
+    titles = [s["title"] for s in report.data["sections"]]
+    assert "Commissioning cycle" in titles  # the cycle's own section, from its app
+    if PDFUA.exists():
+        result = subprocess.run([str(PDFUA), "check", report.pdf.path, "--min-severity",
+                                 "error"], capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stdout
