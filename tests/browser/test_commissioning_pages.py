@@ -41,7 +41,7 @@ def test_commissioner_pages(world, browse, check_page):
                  "/intentions/by-stage/", f"/intentions/{pk}/", "/intentions/new/",
                  f"/intentions/{pk}/edit/", f"/intentions/{pk}/status/hold/",
                  "/strategies/", f"/strategies/{world['strategy'].pk}/",
-                 "/approvals/", "/action-plans/", f"/action-plans/{world['plan'].pk}/",
+                 "/approvals/", f"/action-plans/{world['plan'].pk}/",
                  f"/action-plans/{world['plan'].pk}/actions/new/",
                  f"/actions/{world['action'].pk}/edit/", "/disagreements/",
                  "/disagreements/new/", f"/disagreements/{world['disagreement'].pk}/", "/"]:
