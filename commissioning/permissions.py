@@ -126,19 +126,11 @@ def can_refer_to_board(user, intention, agency) -> Decision:
 
 
 def can_decide_referral(user, referral) -> Decision:
-    """Recording a board's decision: the board's secretary or members, or an administrator."""
-    area_id = referral.board.local_area_id
-    if user.is_superuser or ap.can_administer_area(user, area_id):
-        return Decision.allow()
-    if ap.has_role(user, area_id, Role.BOARD_SECRETARY, Role.BOARD_MEMBER):
-        return Decision.allow()
-    try:  # a seat on the board that lets its holder run it (governance's own rule)
-        from governance.permissions import can_run_board
-    except ImportError:
-        can_run_board = None
-    if can_run_board is not None and can_run_board(user, referral.board):
-        return Decision.allow()
-    return Decision.deny("Only the board's secretary or members record its decision.")
+    """Recording a board's decision is for those who run *that* board (its secretary, or the
+    area's administrators): governance decides, so a board role elsewhere grants nothing."""
+    from governance.permissions import can_run_board
+
+    return can_run_board(user, referral.board)
 
 
 def can_manage_actions(user, area) -> Decision:

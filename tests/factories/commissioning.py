@@ -78,6 +78,11 @@ class Cycle:
         self.board = BoardFactory(local_area=area, name="Joint Commissioning Group",
                                   delegated_limit=Decimal("5000000"))
         self.secretary = member(self.council, Role.BOARD_SECRETARY, username="secretary")
+        # Deciding a referral takes a secretary's seat on *that* board (governance's rule).
+        from governance.roles import BoardRole
+        from tests.factories.governance import seat
+
+        seat(self.board, self.council, BoardRole.SECRETARY, user=self.secretary)
         self.intention = intention(lead_agency=self.council, owner=self.commissioner,
                                    partners=[self.icb], value=value)
 
