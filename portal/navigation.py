@@ -5,6 +5,7 @@ from django.urls import NoReverseMatch, reverse
 SECTIONS = [
     ("home", "Home", False),
     ("commissioning:intention-list", "Intentions", False),
+    ("coproduction:consultation-list", "Consultations", False),
     ("budgets:agreement-list", "Pooled budgets", True),
     ("contracts:contract-list", "Contracts", True),
     ("needs:dashboard", "Needs", False),

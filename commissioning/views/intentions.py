@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies import permissions as ap
+from commissioning.coproduction import selectors as coproduction_selectors
 from portal.errors import ApplicationError
 
 from .. import exports, permissions, selectors, services, thread
@@ -125,6 +126,9 @@ def intention_detail(request, pk):
         "transitions": [t for t in transitions_from(intention.status)]
         if permissions.can_change_intention(user, intention) else [],
         "my_sign": my_sign, "note_form": NoteForm(),
+        # Co-production's own summary (consultation, comments, what changed).
+        "coproduction_panel": coproduction_selectors.intention_panel(actor=user,
+                                                                     intention=intention),
     })
 
 

@@ -145,6 +145,10 @@ CELERY_BEAT_SCHEDULE = {
     "agencies-sync-memberships": {"task": "agencies.sync_memberships", "schedule": 60 * 60 * 24},
     # Frozen quarter positions still match their sha256 (commissioning.budgets).
     "budgets-verify-snapshots": {"task": "budgets.verify_snapshots", "schedule": 60 * 60 * 24},
+    # Consultations whose opening date has come: tell their audiences (co-production).
+    "coproduction-consultations-opening": {
+        "task": "commissioning.coproduction.tasks.notify_consultations_opening",
+        "schedule": 60 * 60 * 24},
 }
 
 # --- Contracts ------------------------------------------------------------------------
