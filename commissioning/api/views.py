@@ -4,8 +4,8 @@ Writes by people whose role may only read (viewers, parent-carer and young peopl
 representatives) answer 403 with the reason; objects they may not see answer 404.
 """
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -186,6 +186,9 @@ class Advance(APIView):
 
 
 class Approvals(APIView):
+    @extend_schema(responses=inline_serializer("ApprovalItem", many=True, fields={
+        "intention": serializers.DictField(), "agency": serializers.DictField(),
+        "gate": serializers.DictField(), "within_limit": serializers.BooleanField()}))
     def get(self, request):
         items = selectors.approvals_inbox(actor=request.user)
         return Response([{

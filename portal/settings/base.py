@@ -199,6 +199,26 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "status", "rag" or "outcome" of their own: name each enum.
+    "ENUM_NAME_OVERRIDES": {
+        "CommentStatusEnum": "commissioning.coproduction.models.CommentStatus",
+        "ConsultationOutcomeEnum": "commissioning.coproduction.models.Outcome",
+        "ResponseStatusEnum": "commissioning.coproduction.models.ResponseStatus",
+        "AgreementStatusEnum": "commissioning.budgets.models.AgreementStatus",
+        "SnapshotStatusEnum": "commissioning.budgets.models.SnapshotStatus",
+        "StrategyStatusEnum": "commissioning.models.StrategyStatus",
+        "IntentionStatusEnum": "commissioning.models.IntentionStatus",
+        "GateStatusEnum": "commissioning.models.GateStatus",
+        "ReferralStatusEnum": "commissioning.models.ReferralStatus",
+        "ActionRagEnum": "commissioning.models.Rag",
+        "DisagreementStatusEnum": "commissioning.models.DisagreementStatus",
+        "ContractStatusEnum": "commissioning.contracts.models.ContractStatus",
+        "KpiRagEnum": "commissioning.contracts.models.Rag",
+        "MeetingStatusEnum": "governance.models.MeetingStatus",
+        "DecisionOutcomeEnum": "governance.models.Outcome",
+        "ReportStatusEnum": "governance.models.ReportStatus",
+        "ImportStatusEnum": "needs.models.ImportStatus",
+    },
 }
 
 IS_PRODUCTION = False

@@ -157,9 +157,10 @@ def test_list_pages_cost_constant_queries(size, client, area, council, make_memb
     for i in range(min(size, 60)):
         make_member(council, Role.VIEWER, username=f"p{size}-{i}")
     client.force_login(make_member(council, Role.COMMISSIONER))
-    # session + user + grants (3) + area + stages + roles + list count + page + prefetch
-    for path in ("/agencies/?sort=-members", "/people/?q=p", "/"):
-        with django_assert_max_num_queries(14):
+    # Lists: session + user + grants (3) + area + stages + roles + count + page + prefetch.
+    # Home: the same request overhead plus each app's panels (measured 22 in all).
+    for path, most in (("/agencies/?sort=-members", 14), ("/people/?q=p", 14), ("/", 24)):
+        with django_assert_max_num_queries(most):
             assert client.get(path).status_code == 200
 
 

@@ -73,5 +73,5 @@ def test_the_report_assembly_finds_the_section():
     figures = figures_of(board_report.TITLE, {"meta": {"quarter": 2}, "contract_count": 3,
                                               "figures": [{"label": "KPI results rated red",
                                                            "value": 1}]})
-    assert set(figures) == {f"{board_report.TITLE}: Contract count",
-                            f"{board_report.TITLE}: KPI results rated red"}
+    # A section that lists its headline `figures` is compared on those alone.
+    assert figures == {f"{board_report.TITLE}: KPI results rated red": "1"}

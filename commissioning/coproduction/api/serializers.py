@@ -1,4 +1,5 @@
 """Input and output shapes of the co-production API (separate where they differ)."""
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import Comment, Outcome, Response
@@ -15,7 +16,7 @@ class ResponseOutSerializer(serializers.ModelSerializer):
         fields = ["id", "agency", "outcome", "outcome_label", "body", "body_html", "reason",
                   "what_changed", "status", "published_at"]
 
-    def get_body_html(self, response):
+    def get_body_html(self, response) -> str:
         return render_plain_text(response.body)
 
 
@@ -35,16 +36,17 @@ class CommentOutSerializer(serializers.ModelSerializer):
                   "status", "show_publicly", "show_name", "created_at", "edited_at",
                   "hidden_reason", "response", "is_mine"]
 
-    def get_body(self, comment):
+    def get_body(self, comment) -> str:
         return comment.body if comment.is_visible_text else ""
 
-    def get_body_html(self, comment):
+    def get_body_html(self, comment) -> str:
         return render_plain_text(comment.body) if comment.is_visible_text else ""
 
-    def get_is_mine(self, comment):
+    def get_is_mine(self, comment) -> bool:
         request = self.context.get("request")
         return bool(request and request.user.pk == comment.author_id)
 
+    @extend_schema_field(ResponseOutSerializer(allow_null=True))
     def get_response(self, comment):
         response = getattr(comment, "response", None)
         may_manage = self.context.get("may_manage", False)
