@@ -11,17 +11,11 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from portal.errors import ApplicationError, ErrorCode
+from portal.services import save as _save
 
 from . import permissions
 from .models import Agency, LocalArea, Membership, Stage, User
 from .roles import ROLE_AGENCY_PERMS, ROLE_AREA_PERMS, Role, group_name
-
-
-def _save(instance, actor, **kwargs):
-    instance._history_user = actor
-    instance.full_clean(**kwargs)
-    instance.save()
-    return instance
 
 
 def _require_admin(actor, area):

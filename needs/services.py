@@ -3,12 +3,12 @@
 Each is one transaction that records who did it; imports run the engine in `imports.py`.
 """
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from commissioning.models import Priority
 from portal.errors import ApplicationError, ErrorCode
+from portal.services import save as _save
 
 from . import permissions
 from .imports import ImportResult, import_observations
@@ -26,16 +26,6 @@ INDICATOR_FIELDS = ("name", "definition", "unit", "polarity", "source", "fingert
                     "topic", "headline", "position")
 
 
-def _save(instance, actor):
-    instance._history_user = actor
-    try:
-        instance.full_clean()
-    except ValidationError as exc:
-        errors = exc.message_dict
-        first = next(iter(errors.values()))[0]
-        raise ApplicationError(first, errors=errors) from exc
-    instance.save()
-    return instance
 
 
 def _deny(decision):

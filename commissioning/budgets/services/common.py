@@ -1,28 +1,11 @@
 """Helpers shared by the budget services: saving with audit, permission, frozen quarters."""
-from django.core.exceptions import ValidationError
 
 from portal import periods
 from portal.errors import ApplicationError, ErrorCode
+from portal.services import require, save  # noqa: F401 - the shared kernel's, used here
 
 from .. import permissions
 from ..models import QuarterSnapshot, Section75Agreement, SnapshotStatus
-
-
-def save(instance, actor, **clean_kwargs):
-    instance._history_user = actor
-    try:
-        instance.full_clean(**clean_kwargs)
-    except ValidationError as exc:
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-        first = next(iter(errors.values()))[0]
-        raise ApplicationError(first, errors=errors) from exc
-    instance.save()
-    return instance
-
-
-def require(decision):
-    if not decision:
-        raise ApplicationError(decision.reason, code=ErrorCode.FORBIDDEN)
 
 
 def lock_agreement(agreement, actor, check=permissions.can_change_agreement):

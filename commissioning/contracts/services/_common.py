@@ -1,29 +1,8 @@
 """Helpers every contracts service uses: validated, audited saves and permission checks."""
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
-
-from portal.errors import ApplicationError, ErrorCode
-
-
-def save(instance, actor, *, exclude=None):
-    """full_clean then save, recording the actor; validation errors become ApplicationError."""
-    instance._history_user = actor
-    try:
-        instance.full_clean(exclude=exclude)
-    except ValidationError as exc:
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {
-            "non_field_errors": exc.messages}
-        errors = {("non_field_errors" if k == "__all__" else k): v for k, v in errors.items()}
-        first = next(iter(errors.values()))[0]
-        raise ApplicationError(first, errors=errors) from exc
-    instance.save()
-    return instance
-
-
-def require(decision):
-    if not decision:
-        raise ApplicationError(decision.reason, code=ErrorCode.FORBIDDEN)
+from portal.errors import ApplicationError
+from portal.services import require, save  # noqa: F401 - the shared kernel's, used here
 
 
 def invalid(field, message):

@@ -1,21 +1,12 @@
 """Helpers the co-production services share."""
 from django.db import transaction
 
-from portal.errors import ApplicationError, ErrorCode
+from portal.errors import ApplicationError
+from portal.services import require, save  # noqa: F401 - the shared kernel's, used here
 
 BODY_MAX = 5000
 
 
-def save(instance, actor, **kwargs):
-    instance._history_user = actor
-    instance.full_clean(**kwargs)
-    instance.save()
-    return instance
-
-
-def require(decision, code=ErrorCode.FORBIDDEN):
-    if not decision:
-        raise ApplicationError(decision.reason, code=code)
 
 
 def clean_text(value, field, *, required=True, label="text", max_length=BODY_MAX) -> str:
