@@ -19,7 +19,8 @@ class IntentionFactory(factory.django.DjangoModelFactory):
         model = Intention
         skip_postgeneration_save = True
 
-    reference = factory.Sequence(lambda n: f"TST-2026-{n:03d}")
+    # Its own series, apart from the fixed TST-2026-0nn references the fixtures name.
+    reference = factory.Sequence(lambda n: f"TST-F-{n:05d}")
     title = factory.Sequence(lambda n: f"Short breaks for disabled children {n}")
     summary = "More short breaks, closer to home, co-designed with families."
     thematic_area = "Short breaks"
