@@ -22,6 +22,14 @@ def missing(what):
     pytest.skip(f"{what} is not available here (set DATABASE_URL/REDIS_URL as CI does)")
 
 
+def pytest_collection_modifyitems(items):
+    """Under pytest-xdist (`--dist loadgroup`) every test that starts a real Celery worker
+    runs in the same process, one after another: they share Redis's broker queue."""
+    for item in items:
+        if item.get_closest_marker("celery_worker"):
+            item.add_marker(pytest.mark.xdist_group("celery-worker"))
+
+
 @pytest.fixture
 def require_postgres(db):
     if connection.vendor != "postgresql":
