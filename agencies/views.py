@@ -125,7 +125,8 @@ def two_factor(request):
             return _enrolment_link_page(request)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["otp_token"].strip()):
+        allowed, _ = device.verify_is_allowed()  # checked first: a wrong code throttles
+        if allowed and device.verify_token(form.cleaned_data["otp_token"].strip()):
             if setting_up:
                 services.two_factor_confirm(user=user, device=device)
                 request.session.pop(twofactor.ENROL_SESSION_KEY, None)

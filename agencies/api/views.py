@@ -80,11 +80,11 @@ class TokenView(APIView):
                 "use the API.", code=ErrorCode.FORBIDDEN)
         if not code:
             raise TwoFactorRequired()
+        allowed, _ = device.verify_is_allowed()  # django-otp slows repeated wrong codes
+        if not allowed:
+            raise exceptions.Throttled(
+                detail="Too many wrong codes: wait a minute, then try again.")
         if not device.verify_token(code):
-            allowed, _ = device.verify_is_allowed()
-            if not allowed:
-                raise exceptions.Throttled(
-                    detail="Too many wrong codes: wait a minute, then try again.")
             raise ApplicationError("The code is not right or has expired.",
                                    errors={"otp_token": ["Enter the newest code from your "
                                                          "authenticator app."]})
