@@ -9,6 +9,7 @@
 from datetime import timedelta
 
 from django.utils import timezone
+from drf_spectacular.authentication import SessionScheme
 from rest_framework import authentication, exceptions
 
 from .twofactor import is_verified, requires_second_factor
@@ -52,3 +53,11 @@ class VerifiedSessionAuthentication(authentication.SessionAuthentication):
             raise exceptions.AuthenticationFailed(
                 "Finish two-factor sign-in on the website before using the API.")
         return result
+
+
+
+class VerifiedSessionScheme(SessionScheme):
+    """drf-spectacular documents it as its session scheme (its token scheme already
+    matches subclasses of TokenAuthentication)."""
+
+    target_class = VerifiedSessionAuthentication
