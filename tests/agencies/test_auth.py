@@ -98,6 +98,14 @@ def test_password_only_session_is_worthless_on_the_api(client, signed_in, counci
     assert signed_in(admin).get("/api/v1/me/").status_code == 200  # verified session
 
 
+@pytest.mark.parametrize("url", ["/api/v1/reports/7/publish/", "/api/v1/comments/1/hide/"])
+def test_password_only_session_cannot_write_through_the_api(client, council, make_member,
+                                                            url):
+    client.force_login(make_member(council, Role.ADMIN))
+    response = client.post(url, {}, content_type="application/json")
+    assert response.status_code == 401 and response.json()["code"] == "authentication_failed"
+
+
 def test_enrolled_non_admin_session_must_be_verified_too(client, council, make_member):
     person = make_member(council, Role.COMMISSIONER)
     enrolled(person)
@@ -222,6 +230,15 @@ def test_api_failures_lock_the_page_too_and_the_429_is_json(client, api, council
     assert int(response["Retry-After"]) > 0
     assert client.post(SIGN_IN, {"username": "llr.viewer",
                                  "password": PASSWORD}).status_code == 429
+
+
+def test_unknown_names_count_under_their_normalised_text(client, settings):
+    from axes.models import AccessAttempt
+
+    for name in ("Nobody", "NOBODY", " nobody ", "noBody", "nobody"):
+        client.post(SIGN_IN, {"username": name, "password": "wrong"})
+    assert set(AccessAttempt.objects.values_list("username", flat=True)) == {"nobody"}
+    assert client.post(SIGN_IN, {"username": "NoBoDy", "password": "x"}).status_code == 429
 
 
 def test_lockout_counts_failures_per_address(client, council, make_member, settings):
