@@ -2,6 +2,7 @@
 import time
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -78,10 +79,16 @@ class SessionTimeoutMiddleware:
             if started is None or seen is None:  # a session from before this rule
                 session[SESSION_STARTED] = started = now
                 session[SESSION_SEEN] = seen = now
-            if (now - seen > settings.SESSION_IDLE_TIMEOUT
-                    or now - started > settings.SESSION_ABSOLUTE_TIMEOUT):
+            idle = now - seen > settings.SESSION_IDLE_TIMEOUT
+            if idle or now - started > settings.SESSION_ABSOLUTE_TIMEOUT:
                 logout(request)  # flushes the session; the request goes on signed out
                 request.session_timed_out = True
+                if not request.path.startswith("/api/"):
+                    messages.info(request, (
+                        f"You were signed out after {settings.SESSION_IDLE_TIMEOUT // 60} "
+                        "minutes without activity." if idle else
+                        f"You were signed out {settings.SESSION_ABSOLUTE_TIMEOUT // 3600} hours "
+                        "after you signed in.") + " Sign in again to carry on.")
             elif now - seen >= self.write_every:
                 session[SESSION_SEEN] = now
         return self.get_response(request)

@@ -47,9 +47,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "agencies.middleware.SessionTimeoutMiddleware",  # idle and absolute session limits
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "agencies.middleware.SessionTimeoutMiddleware",  # idle and absolute session limits
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "agencies.middleware.CurrentAreaMiddleware",

@@ -351,6 +351,7 @@ def test_sessions_end_after_30_idle_minutes(client, council, make_member):
     with time_machine.travel(start + timedelta(minutes=29 + 31)):
         response = client.get("/agencies/")
         assert response.status_code == 302 and response.url.startswith(SIGN_IN)
+        assert "signed out after 30 minutes" in client.get(response.url).content.decode()
     client.force_login(make_member(council, Role.VIEWER))
     with time_machine.travel(timezone.now() + timedelta(minutes=31)):
         assert client.get("/api/v1/me/").status_code == 401
