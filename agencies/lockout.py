@@ -19,6 +19,19 @@ LOCKED_MESSAGE = ("Too many failed attempts to sign in: this account is locked f
                   "minutes. Try again later, or reset your password.")
 
 
+def client_ip(request) -> str:
+    """The client's address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT reverse proxies the
+    address the nearest of them saw (X-Forwarded-For, counted from the right: the entries
+    to its left are whatever the client sent, so they are never believed)."""
+    count = settings.TRUSTED_PROXY_COUNT
+    if count:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+                if hop.strip()]
+        if len(hops) >= count:
+            return hops[-count]
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def account_key(request, credentials) -> str | None:
     """AXES_USERNAME_CALLABLE: the account a sign-in attempt is aimed at."""
     from .models import User
@@ -73,7 +86,8 @@ def password_reset_throttled(request, email: str) -> bool:
                              key=lambda group, req: address,
                              rate=settings.PASSWORD_RESET_RATE_PER_ADDRESS, method="POST",
                              increment=True)
-    limited |= is_ratelimited(request, group="agencies.password-reset.ip", key="ip",
+    limited |= is_ratelimited(request, group="agencies.password-reset.ip",
+                              key=lambda group, req: client_ip(req),
                               rate=settings.PASSWORD_RESET_RATE_PER_IP, method="POST",
                               increment=True)
     return limited

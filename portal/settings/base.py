@@ -168,6 +168,10 @@ AXES_USERNAME_CALLABLE = "agencies.lockout.account_key"
 AXES_HANDLER = "agencies.lockout.AccountAndAddressHandler"
 AXES_LOCKOUT_CALLABLE = "agencies.lockout.lockout_response"  # JSON on /api/, page elsewhere
 LOGIN_FAILURE_LIMIT_PER_IP = env.int("LOGIN_FAILURE_LIMIT_PER_IP", default=30)
+# How many reverse proxies (that append to X-Forwarded-For) stand in front of the portal:
+# 0 trusts only REMOTE_ADDR. Set it in production, or every client shares the proxy's address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "agencies.lockout.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"

@@ -252,6 +252,25 @@ def test_lockout_counts_failures_per_address(client, council, make_member, setti
     assert other.post(SIGN_IN, {"username": "innocent", "password": PASSWORD}).status_code == 302
 
 
+def test_per_address_count_believes_only_trusted_proxies(client, council, make_member,
+                                                         settings):
+    settings.LOGIN_FAILURE_LIMIT_PER_IP = 4
+    make_member(council, Role.VIEWER, username="innocent")
+    for i in range(4):  # a forged X-Forwarded-For does not make a new address
+        client.post(SIGN_IN, {"username": f"guess{i}", "password": "wrong"},
+                    HTTP_X_FORWARDED_FOR=f"203.0.113.{i}")
+    assert client.post(SIGN_IN, {"username": "innocent", "password": PASSWORD},
+                       HTTP_X_FORWARDED_FOR="203.0.113.99").status_code == 429
+    settings.TRUSTED_PROXY_COUNT = 1  # behind one proxy: its right-most entry is the client
+    for i in range(4):
+        client.post(SIGN_IN, {"username": f"other{i}", "password": "wrong"},
+                    HTTP_X_FORWARDED_FOR=f"198.51.100.{i}, 192.0.2.1")
+    assert client.post(SIGN_IN, {"username": "innocent", "password": PASSWORD},
+                       HTTP_X_FORWARDED_FOR="192.0.2.1").status_code == 429
+    assert client.post(SIGN_IN, {"username": "innocent", "password": PASSWORD},
+                       HTTP_X_FORWARDED_FOR="192.0.2.1, 192.0.2.2").status_code == 302
+
+
 def test_lockout_ends_after_the_cool_off(client, council, make_member, settings):
     make_member(council, Role.VIEWER, username="llr.viewer")
     for _ in range(settings.AXES_FAILURE_LIMIT):
