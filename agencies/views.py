@@ -67,6 +67,8 @@ def _must_verify(request):
 def account(request):
     from .models import ApiToken
 
+    if (refusal := _must_verify(request)) is not None:
+        return refusal
     return render(request, "agencies/account.html", {
         "page_title": "Your account",
         "memberships": selectors.memberships_of(user=request.user),
@@ -100,6 +102,8 @@ def token_create(request):
 def token_revoke(request, pk):
     from .models import ApiToken
 
+    if (refusal := _must_verify(request)) is not None:
+        return refusal
     token = ApiToken.objects.filter(pk=pk, user=request.user).first()
     if token is None:
         raise Http404

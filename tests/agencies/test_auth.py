@@ -192,11 +192,16 @@ def test_page_token_is_two_factor_only_from_a_verified_session(client, signed_in
     assert response.status_code == 302 and response.url.startswith("/account/two-factor/")
     assert client.post("/account/tokens/new/", {"name": "x"}).status_code == 302
     assert not ApiToken.objects.exists()
+    old, _ = services.api_token_create(user=admin, two_factor=True)
+    assert client.get("/account/").status_code == 302  # the token list waits for the code
+    assert client.post(f"/account/tokens/{old.pk}/revoke/").status_code == 302
+    old.refresh_from_db()
+    assert old.revoked_at is None
     client = signed_in(admin)
     assert client.post("/account/tokens/new/", {"name": ""}).status_code == 400
     page = client.post("/account/tokens/new/", {"name": "Finance export"})
     key = re.search(r'id="token-key">([^<]+)<', page.content.decode()).group(1)
-    assert ApiToken.objects.get(user=admin).two_factor
+    assert ApiToken.objects.get(user=admin, name="Finance export").two_factor
     assert with_token(api, key).get("/api/v1/me/").status_code == 200
 
 
