@@ -421,3 +421,18 @@ def test_password_reset_mails_are_throttled_per_address_of_sender(client, counci
 def test_inactive_accounts_get_no_token(api, council, make_member):
     UserFactory(username="gone", is_active=False)
     assert api.post(TOKEN, {"username": "gone", "password": PASSWORD}).status_code == 400
+
+
+def test_platform_administrators_revoke_tokens_in_the_admin(signed_in, council, make_member):
+    person = make_member(council, Role.COMMISSIONER)
+    token, _ = services.api_token_create(user=person, two_factor=False)
+    root = UserFactory(is_superuser=True, is_staff=True)
+    client = signed_in(root)
+    page = client.get("/admin/agencies/apitoken/")
+    assert page.status_code == 200 and token.prefix in page.content.decode()
+    assert client.get("/admin/agencies/apitoken/add/").status_code == 403
+    response = client.post("/admin/agencies/apitoken/", {
+        "action": "revoke", "_selected_action": [token.pk]})
+    assert response.status_code == 302
+    token.refresh_from_db()
+    assert token.revoked_at is not None
