@@ -2,7 +2,9 @@
 from base64 import b32encode
 
 import segno
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -12,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portal import links
 from portal.errors import ApplicationError
 
 from . import permissions, selectors, services
@@ -284,3 +287,14 @@ def area_settings(request):
     return render(request, "agencies/area_settings.html", {
         "page_title": f"{area.name}: settings", "form": form, "area": area,
     }, status=400 if form.errors else 200)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, whose e-mail links to the site's configured address
+    (SITE_URL, portal/links.py) rather than to whatever host the request came in on."""
+
+    def form_valid(self, form):
+        self.extra_email_context = {**(self.extra_email_context or {}),
+                                    "site_url": links.site_url(),
+                                    "site_name": settings.PORTAL_NAME}
+        return super().form_valid(form)
