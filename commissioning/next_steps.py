@@ -90,9 +90,9 @@ def task_list(user, intention, *, items, gate, next_stage, sign_offs=()) -> list
         steps.append(_step(agencies, IN_PROGRESS, href="#sign-off",
                            hint=f"Waiting for {', '.join(waiting)}." if waiting else ""))
     move = f"Move to {next_stage.name}"
-    decision = permissions.can_advance_intention(user, intention)
+    decision = permissions.advance_guard(gate)
     if decision:
-        decision = permissions.advance_guard(gate)
+        decision = permissions.can_advance_intention(user, intention)
     steps.append(_step(move, INCOMPLETE if decision else CANNOT_START,
                        href="#advance" if decision else "",
                        hint="" if decision else decision.reason))
