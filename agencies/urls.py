@@ -35,7 +35,7 @@ auth_urlpatterns = [
         authentication_form=SignInForm, redirect_authenticated_user=True,
         extra_context={"page_title": "Sign in"}), name="login"),
     path("account/sign-out/", auth_views.LogoutView.as_view(), name="logout"),
-    path("account/password-reset/", views.ThrottledPasswordResetView.as_view(
+    path("account/password-reset/", views.PasswordResetView.as_view(
         extra_context={"page_title": "Reset your password"},
         success_url=reverse_lazy("password_reset_done")), name="password_reset"),
     path("account/password-reset/sent/", auth_views.PasswordResetDoneView.as_view(

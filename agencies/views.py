@@ -17,6 +17,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_ratelimit.core import is_ratelimited
 
+from portal import links
 from portal.errors import ApplicationError
 
 from . import lockout, permissions, selectors, services, twofactor
@@ -217,16 +218,6 @@ def two_factor_invite(request, pk):
     return redirect("agencies:person-detail", pk=person.pk)
 
 
-class ThrottledPasswordResetView(auth_views.PasswordResetView):
-    """Password reset e-mails are limited per address and per IP; the page answers the same
-    neutral message either way, so it tells nobody whether an address has an account."""
-
-    def form_valid(self, form):
-        if lockout.password_reset_throttled(self.request, form.cleaned_data["email"]):
-            return HttpResponseRedirect(self.get_success_url())
-        return super().form_valid(form)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def area_switch(request):
@@ -420,3 +411,18 @@ def area_settings(request):
     return render(request, "agencies/area_settings.html", {
         "page_title": f"{area.name}: settings", "form": form, "area": area,
     }, status=400 if form.errors else 200)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, whose e-mail links to the site's configured address
+    (SITE_URL, portal/links.py) rather than to whatever host the request came in on.
+    E-mails are limited per address and per IP; the page answers the same neutral message
+    either way, so it tells nobody whether an address has an account."""
+
+    def form_valid(self, form):
+        if lockout.password_reset_throttled(self.request, form.cleaned_data["email"]):
+            return HttpResponseRedirect(self.get_success_url())
+        self.extra_email_context = {**(self.extra_email_context or {}),
+                                    "site_url": links.site_url(),
+                                    "site_name": settings.PORTAL_NAME}
+        return super().form_valid(form)

@@ -265,7 +265,13 @@ GOVERNANCE_REPORT_WORKING_DAYS = env.int("GOVERNANCE_REPORT_WORKING_DAYS", defau
 GOVERNANCE_HOLIDAYS = env.list("GOVERNANCE_HOLIDAYS", default=[])  # ISO dates
 # A report queued or running this long (seconds) with no live worker is queued again.
 GOVERNANCE_REPORT_STUCK_AFTER = env.int("GOVERNANCE_REPORT_STUCK_AFTER", default=1800)
-PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://localhost:8000")
+# The site's public address (scheme + host, no trailing slash), used for every absolute link
+# the portal writes where there is no request: e-mails above all (portal/links.py).
+# `make run` sets it to http://127.0.0.1:$PORT; production refuses to start without it.
+# PORTAL_BASE_URL is the older name, still read when SITE_URL is not set.
+SITE_URL = env("SITE_URL", default=env("PORTAL_BASE_URL", default="")).rstrip("/") or \
+    "http://127.0.0.1:8000"
+PORTAL_BASE_URL = SITE_URL  # kept for code that still reads the older name
 CELERY_BEAT_SCHEDULE.update({
     "governance-request-due-reports": {
         "task": "governance.request_due_reports", "schedule": crontab(hour=6, minute=15)},
