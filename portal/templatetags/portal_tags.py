@@ -12,9 +12,14 @@ def widget_kind(field):
     widget = field.field.widget
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
+    # CheckboxSelectMultiple is a subclass of RadioSelect: test it first, or a
+    # multi-choice field renders as radios and saving keeps only one value.
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
     if isinstance(widget, forms.RadioSelect):
         return "radios"
-    if isinstance(widget, forms.CheckboxSelectMultiple):
+    if isinstance(widget, forms.SelectMultiple):
+        # a multi-select list would be unusable; render it as checkboxes too
         return "checkboxes"
     if isinstance(widget, forms.Textarea):
         return "textarea"
