@@ -165,11 +165,12 @@ def sign_off_status(intention, gate) -> list[dict]:
     return rows
 
 
-def timeline(intention) -> list[dict]:
-    """What happened to the intention, newest first, from the simple-history audit."""
+def timeline(intention, show_value=True) -> list[dict]:
+    """What happened to the intention, newest first, from the simple-history audit
+    (amounts of a sensitive value only when `show_value`)."""
     from .timeline import build
 
-    return build(intention)
+    return build(intention, show_value=show_value)
 
 
 def approvals_inbox(*, actor, local_area=None):

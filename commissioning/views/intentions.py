@@ -117,7 +117,9 @@ def intention_detail(request, pk):
         "gate": gate, "last_gate": last_gate,
         "sign_offs": selectors.sign_off_status(intention, last_gate) if internal else [],
         "checklist": checklist, "checklist_done": all(c["done"] for c in checklist),
-        "timeline": selectors.timeline(intention) if internal else [],
+        "timeline": selectors.timeline(
+            intention, show_value=permissions.can_view_value(user, intention).allowed)
+        if internal else [],
         "thread": thread.golden_thread(user, intention),
         "stages": selectors.stages_of(intention.local_area_id),
         "can_edit": permissions.can_edit_intention(user, intention).allowed,
