@@ -10,6 +10,7 @@ from django.http import Http404
 from agencies import permissions as ap
 from agencies.models import Agency, Membership, Stage
 from agencies.roles import AgencyPerm, AreaPerm, Role
+from portal import audit
 
 from .models import (
     Action,
@@ -296,3 +297,19 @@ def disagreement_get(*, actor, pk):
     if item is None:
         raise Http404("No such disagreement.")
     return item
+
+
+# --- what changed (portal.audit) --------------------------------------------------------
+DISAGREEMENT_WATCH = audit.Watch(
+    fields={"subject": "subject", "details": "details", "intention_id": "intention",
+            "status": "status", "escalation_level": "escalation level",
+            "escalated_to_id": "board it is escalated to", "resolution": "resolution"},
+    m2m={"parties": "parties"})
+
+
+def disagreement_changes(item) -> list[dict]:
+    """Who changed what on the disagreement, newest first: parties added or removed,
+    escalations, resolution."""
+    return audit.newest_first(
+        (when, kind, who, what or "Logged", detail)
+        for when, kind, who, what, detail in audit.changes(item, DISAGREEMENT_WATCH))

@@ -15,9 +15,13 @@ with when and by whom:
 Queries: one for the history rows, one per many-to-many field, one per related model whose
 names are needed, whatever the length of the story.
 """
+import datetime
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.db import models
+
+from portal import dates
 from portal.money import format_gbp
 
 CREATION = "created"
@@ -90,28 +94,75 @@ def _listing(names, pks):
     return ", ".join(sorted(names.get(pk, f"#{pk}") for pk in pks))
 
 
-def _show(value, attname, fk_names):
+def _show(value, labels):
     if value is None or value == "":
         return "none"
-    return fk_names[attname].get(value, f"#{value}")
+    if value in labels:
+        return labels[value]
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime.date):
+        return dates.long_date(value)
+    return str(value)
 
 
 def changes(instance, watch: Watch, *, show_money=True, records=None):
-    """Yield (when, kind, who, what, detail) for the record's audit, oldest first.
+    """Yield (when, kind, who, what, detail) for one record's audit, oldest first.
 
-    kind is "created", "edited", "money" or "m2m". `show_money=False` names a change of
-    amount without the amounts (a viewer who may not see a commercially sensitive value).
-    `records` lets a caller pass history rows it has already read (ordered oldest first,
-    with history_user)."""
-    model = type(instance)
+    kind is "created", "edited", "money" or "m2m"; a "created" event's `what` is empty (the
+    caller names it) and its detail lists the many-to-many values it was created with.
+    `show_money=False` names a change of amount without the amounts (a viewer who may not
+    see a commercially sensitive value). `records` lets a caller pass history rows it has
+    already read (ordered oldest first, with history_user)."""
     if records is None:
         records = list(instance.history.select_related("history_user").order_by(
             "history_date", "history_id"))
+    yield from _diff(type(instance), records, watch, show_money=show_money)
+
+
+def row_changes(model, records, watch: Watch, subject, *, show_money=True):
+    """Events for many rows of one model (a board's seats, an agreement's contributions):
+    `records` are their history rows, oldest first; `subject(record)` names the row
+    ("Seat of Ann Lee", "DCC's contribution to S1, 2026-27"). Rows added say "Added:",
+    rows deleted "Removed:", and each change is prefixed by the row's subject."""
+    records = list(records)
+    context = _context(model, records, watch)
+    pk = model._meta.pk.attname
+    by_row = {}
+    for record in records:
+        by_row.setdefault(getattr(record, pk), []).append(record)
+    for rows in by_row.values():
+        yield from _diff(model, rows, watch, show_money=show_money, subject=subject,
+                         context=context)
+
+
+def _context(model, records, watch):
+    sets = {name: _m2m_sets(model, records, name) for name in watch.m2m}
+    names = {name: _names(model, name, set().union(*sets[name].values()))
+             for name in watch.m2m}
+    return sets, names, _fk_names(model, records, watch)
+
+
+def _amount(value, show_money):
+    return format_gbp(value or 0) if show_money else "an amount not shown"
+
+
+def _diff(model, records, watch, *, show_money, subject=None, context=None):
     if not records:
         return
-    sets = {name: _m2m_sets(model, records, name) for name in watch.m2m}
-    names = {name: _names(model, name, set().union(*sets[name].values())) for name in watch.m2m}
-    fk_names = _fk_names(model, records, watch)
+    sets, names, fk_names = context or _context(model, records, watch)
+    # Fields whose old and new values are worth saying (not free text): choices by label,
+    # dates, yes/no, numbers; foreign keys by name (fk_names).
+    choices = {}
+    for attname in watch.fields:
+        if attname in fk_names or attname in watch.money:
+            continue
+        model_field = model._meta.get_field(attname)
+        if model_field.choices:
+            choices[attname] = {k: str(v) for k, v in model_field.flatchoices}
+        elif isinstance(model_field, (models.DateField, models.BooleanField,
+                                      models.IntegerField)):
+            choices[attname] = {}
     # Group the rows: a creation row and the rows its service wrote inside `creating()`
     # make one "created" event.
     groups = []
@@ -121,14 +172,24 @@ def changes(instance, watch: Watch, *, show_money=True, records=None):
             groups[-1].append(record)
         else:
             groups.append([record])
+    prefix = (lambda r: f"{subject(r)}: ") if subject else (lambda r: "")
     previous = None
     for group in groups:
         record = group[-1]
+        when, by = record.history_date, who(record)
+        if record.history_type == "-":
+            yield when, "removed", by, f"Removed: {subject(record)}" if subject else "Deleted", ""
+            previous = record
+            continue
         if previous is None or group[0].history_type == "+":
             detail = [f"{label.capitalize()}: {_listing(names[name], final)}"
                       for name, label in watch.m2m.items()
                       if (final := sets[name][record.history_id])]
-            yield group[0].history_date, "created", who(group[0]), "", "\n".join(detail)
+            if subject:
+                detail += [f"{watch.fields[a].capitalize()}: "
+                           f"{_amount(getattr(record, a), show_money)}" for a in watch.money]
+            yield (group[0].history_date, "created", who(group[0]),
+                   f"Added: {subject(record)}" if subject else "", "\n".join(detail))
             previous = record
             continue
         edited = []
@@ -140,22 +201,31 @@ def changes(instance, watch: Watch, *, show_money=True, records=None):
                 what = (f"{label.capitalize()} changed from {format_gbp(before or 0)} to "
                         f"{format_gbp(after or 0)}" if show_money
                         else f"{label.capitalize()} changed")
-                yield record.history_date, "money", who(record), what, ""
-            elif attname in fk_names:
-                yield record.history_date, "edited", who(record), (
-                    f"{label.capitalize()} changed from {_show(before, attname, fk_names)} "
-                    f"to {_show(after, attname, fk_names)}"), ""
+                yield when, "money", by, prefix(record) + what, ""
+            elif attname in fk_names or attname in choices:
+                labels = fk_names.get(attname) or choices[attname]
+                yield when, "edited", by, prefix(record) + (
+                    f"{label.capitalize()} changed from {_show(before, labels)} "
+                    f"to {_show(after, labels)}"), ""
             else:
                 edited.append(label)
         if edited:
-            yield record.history_date, "edited", who(record), "Edited: " + ", ".join(edited), ""
+            yield when, "edited", by, prefix(record) + "Edited: " + ", ".join(edited), ""
         for name, label in watch.m2m.items():
             before, after = sets[name][previous.history_id], sets[name][record.history_id]
             added, removed = after - before, before - after
             if added:
-                yield record.history_date, "m2m", who(record), \
+                yield when, "m2m", by, prefix(record) + \
                     f"{label.capitalize()} added: {_listing(names[name], added)}", ""
             if removed:
-                yield record.history_date, "m2m", who(record), \
+                yield when, "m2m", by, prefix(record) + \
                     f"{label.capitalize()} removed: {_listing(names[name], removed)}", ""
         previous = record
+
+
+def newest_first(*event_streams) -> list[dict]:
+    """Merge event streams into the list a template shows, newest first."""
+    events = [event for stream in event_streams for event in stream]
+    events.sort(key=lambda e: e[0], reverse=True)
+    return [{"when": when, "kind": kind, "who": who_, "what": what, "detail": detail}
+            for when, kind, who_, what, detail in events]

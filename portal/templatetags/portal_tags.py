@@ -2,6 +2,7 @@
 from django import forms, template
 from django.utils.html import format_html
 
+from portal import dates
 from portal.money import format_gbp
 
 register = template.Library()
@@ -71,3 +72,22 @@ def tag(text, colour=""):
     """A GOV.UK tag; colour is one of GOV.UK's tag modifiers (green, red, yellow, grey…)."""
     modifier = f" govuk-tag--{colour}" if colour else ""
     return format_html('<strong class="govuk-tag{}">{}</strong>', modifier, text)
+
+
+# --- dates: one format everywhere (portal.dates) -----------------------------------------
+@register.filter
+def govuk_date(value):
+    """1 December 2026 (no leading zero)."""
+    return dates.long_date(value)
+
+
+@register.filter
+def govuk_datetime(value):
+    """1 December 2026 at 2:05pm."""
+    return dates.long_datetime(value)
+
+
+@register.filter
+def govuk_month(value):
+    """December 2026."""
+    return dates.month_year(value)

@@ -35,3 +35,19 @@ def test_contract_keeps_every_commissioning_agency(signed_in, commissioner, area
     contract.refresh_from_db()
     assert contract.title == "Key working service"
     assert {icb, school} <= set(contract.commissioning_agencies.all())
+
+
+def test_contract_page_shows_who_changed_agencies_and_values(signed_in, commissioner,
+                                                             contract, council, icb, school):
+    from commissioning.contracts import services
+
+    services.contract_update(actor=commissioner, contract=contract,
+                             commissioning_agencies=[school], annual_value="310000.00")
+    page = signed_in(commissioner).get(f"/contracts/{contract.pk}/").content.decode()
+    changes = page[page.index('id="changes"'):]
+    for what in ("Commissioning agencies added: Testshire Special School",
+                 f"Commissioning agencies removed: {icb.name}",
+                 "Annual value changed from £300,000.00 to £310,000.00",
+                 "Added to the register"):
+        assert what in changes, what
+    assert str(commissioner) in changes
