@@ -3,6 +3,7 @@ decisions with boards, and what is published for consultation."""
 from django.urls import reverse
 
 from agencies.roles import Role
+from portal.dates import long_date
 
 from . import selectors
 from .models import IntentionStatus, ReferralStatus
@@ -19,7 +20,7 @@ def panels(user, area):
                    "href": reverse("commissioning:sign-off", args=[i["intention"].pk])
                    + f"?agency={i['agency'].pk}",
                    "meta": f"for {i['agency'].display_name}, since "
-                           f"{i['gate'].opened_at:%d %B %Y}"} for i in inbox[:LIMIT]],
+                           f"{long_date(i['gate'].opened_at)}"} for i in inbox[:LIMIT]],
         "empty": "Nothing is waiting for your sign-off.",
         "href": reverse("commissioning:approvals"), "link_text": "All approvals"})
     mine = selectors.intention_list(actor=user, local_area=area).filter(

@@ -60,33 +60,35 @@ def who(record) -> str:
 
 
 def _m2m_sets(model, records, name):
-    """{history_id: set of target pks} for one many-to-many field, in one query."""
+    """({history_id: set of target pks}, {pk: name}) for one many-to-many field, in one
+    query (the targets joined)."""
     history_model = model.history.model
     m2m_history = getattr(history_model, name).model
     target = model._meta.get_field(name).m2m_reverse_field_name()
     sets = {r.history_id: set() for r in records}
-    rows = m2m_history.objects.filter(history_id__in=list(sets)).values_list(
-        "history_id", f"{target}_id")
-    for history_id, pk in rows:
-        sets[history_id].add(pk)
-    return sets
-
-
-def _names(model, name, pks):
-    related = model._meta.get_field(name).related_model
-    return {obj.pk: str(obj) for obj in related._default_manager.filter(pk__in=pks)}
+    names = {}
+    for row in m2m_history.objects.filter(history_id__in=list(sets)).select_related(target):
+        pk = getattr(row, f"{target}_id")
+        sets[row.history_id].add(pk)
+        if pk not in names:
+            names[pk] = str(getattr(row, target))
+    return sets, names
 
 
 def _fk_names(model, records, watch):
-    """Names of the objects that watched foreign keys pointed to, one query per field."""
+    """Names of the objects that watched foreign keys pointed to, one query per field
+    whose value changed (none while nothing changed)."""
     names = {}
     for attname in watch.fields:
         if not attname.endswith("_id"):
             continue
         fk = model._meta.get_field(attname[:-3])
-        pks = {getattr(r, attname) for r in records} - {None}
-        names[attname] = {obj.pk: str(obj)
-                          for obj in fk.related_model._default_manager.filter(pk__in=pks)}
+        values = [getattr(r, attname) for r in records]
+        pairs = zip(values, values[1:], strict=False)
+        changed = {v for before, after in pairs if before != after
+                   for v in (before, after)} - {None}
+        names[attname] = {obj.pk: str(obj) for obj in fk.related_model._default_manager
+                          .filter(pk__in=changed)} if changed else {}
     return names
 
 
@@ -137,9 +139,9 @@ def row_changes(model, records, watch: Watch, subject, *, show_money=True):
 
 
 def _context(model, records, watch):
-    sets = {name: _m2m_sets(model, records, name) for name in watch.m2m}
-    names = {name: _names(model, name, set().union(*sets[name].values()))
-             for name in watch.m2m}
+    sets, names = {}, {}
+    for name in watch.m2m:
+        sets[name], names[name] = _m2m_sets(model, records, name)
     return sets, names, _fk_names(model, records, watch)
 
 
@@ -203,7 +205,7 @@ def _diff(model, records, watch, *, show_money, subject=None, context=None):
                         else f"{label.capitalize()} changed")
                 yield when, "money", by, prefix(record) + what, ""
             elif attname in fk_names or attname in choices:
-                labels = fk_names.get(attname) or choices[attname]
+                labels = fk_names[attname] if attname in fk_names else choices[attname]
                 yield when, "edited", by, prefix(record) + (
                     f"{label.capitalize()} changed from {_show(before, labels)} "
                     f"to {_show(after, labels)}"), ""

@@ -2,6 +2,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from portal.dates import long_date
 from portal.errors import ApplicationError, ErrorCode
 
 from .. import permissions
@@ -47,7 +48,7 @@ def response_save(*, actor, comment, body, outcome, reason="", what_changed="",
             timezone.localdate() <= consultation.closes:
         raise ApplicationError(
             "Responses to this consultation are published together after it closes on "
-            f"{consultation.closes:%-d %B %Y}; save this one as a draft.",
+            f"{long_date(consultation.closes)}; save this one as a draft.",
             code=ErrorCode.CONFLICT)
     response = Response.objects.select_for_update().filter(comment=comment).first() or \
         Response(comment=comment)
