@@ -19,7 +19,7 @@ def panels(user, area):
         "items": [{"text": f"{i['intention'].reference} {i['intention'].title}",
                    "href": reverse("commissioning:sign-off", args=[i["intention"].pk])
                    + f"?agency={i['agency'].pk}",
-                   "meta": f"for {i['agency'].display_name}, since "
+                   "meta": f"for {i['agency'].name}, since "
                            f"{long_date(i['gate'].opened_at)}"} for i in inbox[:LIMIT]],
         "empty": "Nothing is waiting for your sign-off.",
         "href": reverse("commissioning:approvals"), "link_text": "All approvals"})
@@ -40,7 +40,7 @@ def panels(user, area):
         "roles": [Role.BOARD_SECRETARY, Role.BOARD_MEMBER],
         "items": [{"text": f"{r.gate.intention.reference} {r.gate.intention.title}",
                    "href": reverse("commissioning:intention-detail", args=[r.gate.intention_id]),
-                   "meta": f"{r.agency.display_name} to the {r.board.name}"
+                   "meta": f"{r.agency.name} to the {r.board.name}"
                            if r.status == ReferralStatus.AWAITING else ""}
                   for r in referrals],
         "empty": "No sign-off is waiting for a board."})

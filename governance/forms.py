@@ -48,7 +48,7 @@ class AttendanceForm(forms.Form):
     def __init__(self, *args, members=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["present"].choices = [
-            (m.pk, f"{m.user}, {m.agency.display_name} ({m.get_role_display().lower()})")
+            (m.pk, f"{m.user}, {m.agency.name} ({m.get_role_display().lower()})")
             for m in members]
 
 

@@ -170,7 +170,7 @@ class ContributionsForm(forms.Form):
             cells = []
             for party in self.parties:
                 name = f"c_{schedule.pk}_{party.pk}"
-                self.fields[name] = _money(f"{party.display_name} to {schedule.code}",
+                self.fields[name] = _money(f"{party.name} to {schedule.code}",
                                            required=False)
                 self.initial[name] = current.get((schedule.pk, party.pk))
                 cells.append(self[name])
@@ -222,12 +222,12 @@ class RiskRuleForm(forms.Form):
         self.parties = list(parties)
         for party in self.parties:
             self.fields[f"pct_{party.pk}"] = forms.DecimalField(
-                label=f"{party.display_name}: percentage", required=False, max_digits=7,
+                label=f"{party.name}: percentage", required=False, max_digits=7,
                 decimal_places=4, min_value=0, max_value=100,
                 help_text="Fixed percentages only; they must add up to 100.",
                 widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
                 error_messages={"invalid": "Enter a percentage, like 45.5"})
-            self.fields[f"cap_{party.pk}"] = _money(f"{party.display_name}: cap",
+            self.fields[f"cap_{party.pk}"] = _money(f"{party.name}: cap",
                                                     required=False,
                                                     help_text="Optional; the rest falls "
                                                               "to the host.")

@@ -91,3 +91,22 @@ def govuk_datetime(value):
 def govuk_month(value):
     """December 2026."""
     return dates.month_year(value)
+
+
+# --- agency and board short names spelled out (issue 12) ---------------------------------
+@register.simple_tag
+def abbr_text(short, full=""):
+    """`<abbr title="Derby City Council">DCC</abbr>`; the full name alone when there is no
+    distinct short name."""
+    if short and full and short != full:
+        return format_html('<abbr title="{}">{}</abbr>', full, short)
+    return short or full
+
+
+@register.filter
+def abbr(obj):
+    """An agency or board by its short name with the full name in an `<abbr>` title (DCC,
+    DDICB, Hub, SSB); by its full name when it has no short name."""
+    if obj in (None, ""):
+        return ""
+    return abbr_text(getattr(obj, "short_name", ""), getattr(obj, "name", str(obj)))
