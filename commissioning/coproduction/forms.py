@@ -45,7 +45,7 @@ class ReasonForm(forms.Form):
 
 class ResponseForm(forms.Form):
     outcome = forms.ChoiceField(choices=Outcome.choices, widget=forms.RadioSelect,
-                                error_messages={"required": "Choose the outcome"})
+                                error_messages={"required": "Select the outcome"})
     body = forms.CharField(label="Your response", max_length=5000,
                            widget=forms.Textarea(attrs={"rows": 5}),
                            error_messages={"required": "Enter the response"})
@@ -73,7 +73,7 @@ class ConsultationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}))
     audiences = forms.MultipleChoiceField(
         label="Who it is for", choices=Audience.choices, widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose who the consultation is for"})
+        error_messages={"required": "Select who the consultation is for"})
     opens = forms.DateField(help_text="For example, 2026-11-23",
                             error_messages={"required": "Enter the date it opens",
                                             "invalid": "Enter a real date, like 2026-11-23"})
@@ -85,7 +85,7 @@ class ConsultationForm(forms.Form):
 class MilestoneForm(forms.Form):
     kind = forms.ChoiceField(label="Milestone", choices=MilestoneKind.choices,
                              widget=forms.RadioSelect,
-                             error_messages={"required": "Choose the milestone"})
+                             error_messages={"required": "Select the milestone"})
     planned_on = forms.DateField(required=False, label="Planned date",
                                  help_text="For example, 2027-04-01",
                                  error_messages={"invalid": "Enter a real date, like 2027-04-01"})
