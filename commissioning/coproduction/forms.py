@@ -52,16 +52,33 @@ class ResponseForm(forms.Form):
     reason = forms.CharField(
         label="Why it is not taken forward", required=False, max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Needed when the outcome is “Not taken forward”.")
+        help_text="Required if the outcome is “Not taken forward”.")
     what_changed = forms.CharField(
         label="What changed in the plan", required=False, max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Needed when the outcome is “Changed the plan”; shown in the "
+        help_text="Required if the outcome is “Changed the plan”; shown in the "
                   "“what changed” summary.")
     publish = forms.BooleanField(
         required=False, label="Publish it now",
         help_text="Responses to a consultation's comments are published together after it "
                   "closes; leave this unticked to save a draft.")
+
+    # Required only with one outcome: the page does not mark them "(optional)" (the hint
+    # says when they are needed) and the form asks for them with the service's words.
+    REQUIRED_WHEN = {"reason": (Outcome.NOT_TAKEN_FORWARD, "Enter why it is not taken forward"),
+                     "what_changed": (Outcome.CHANGED, "Enter what changed in the plan")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, (outcome, _message) in self.REQUIRED_WHEN.items():
+            self.fields[name].required_when = Outcome(outcome).label
+
+    def clean(self):
+        data = super().clean()
+        for name, (outcome, message) in self.REQUIRED_WHEN.items():
+            if data.get("outcome") == outcome and not (data.get(name) or "").strip():
+                self.add_error(name, message)
+        return data
 
 
 class ConsultationForm(forms.Form):

@@ -31,6 +31,16 @@ def widget_kind(field):
     return "input"
 
 
+@register.filter
+def optional_suffix(field):
+    """" (optional)" after the label of a field that may be left blank; nothing for a
+    required field or one required only with some answer (`field.required_when`, explained
+    by its hint), so the label never says optional about a field that is then required."""
+    if field.field.required or getattr(field.field, "required_when", ""):
+        return ""
+    return " (optional)"
+
+
 _CLASSES = {
     "textarea": "govuk-textarea",
     "select": "govuk-select",
