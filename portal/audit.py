@@ -50,6 +50,8 @@ class Watch:
     fields: dict[str, str] = field(default_factory=dict)  # attname -> label
     m2m: dict[str, str] = field(default_factory=dict)  # m2m field name -> label
     money: frozenset[str] = frozenset()  # attnames holding money
+    # relations of a many-to-many target that its name needs (joined in the same query)
+    m2m_related: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def who(record) -> str:
@@ -59,7 +61,7 @@ def who(record) -> str:
     return user.get_full_name() or user.username
 
 
-def _m2m_sets(model, records, name):
+def _m2m_sets(model, records, name, related=()):
     """({history_id: set of target pks}, {pk: name}) for one many-to-many field, in one
     query (the targets joined)."""
     history_model = model.history.model
@@ -67,7 +69,8 @@ def _m2m_sets(model, records, name):
     target = model._meta.get_field(name).m2m_reverse_field_name()
     sets = {r.history_id: set() for r in records}
     names = {}
-    for row in m2m_history.objects.filter(history_id__in=list(sets)).select_related(target):
+    joins = [target] + [f"{target}__{relation}" for relation in related]
+    for row in m2m_history.objects.filter(history_id__in=list(sets)).select_related(*joins):
         pk = getattr(row, f"{target}_id")
         sets[row.history_id].add(pk)
         if pk not in names:
@@ -141,7 +144,8 @@ def row_changes(model, records, watch: Watch, subject, *, show_money=True):
 def _context(model, records, watch):
     sets, names = {}, {}
     for name in watch.m2m:
-        sets[name], names[name] = _m2m_sets(model, records, name)
+        sets[name], names[name] = _m2m_sets(model, records, name,
+                                            watch.m2m_related.get(name, ()))
     return sets, names, _fk_names(model, records, watch)
 
 
