@@ -12,8 +12,8 @@ with when and by whom:
   `HistoricalRecords(m2m_fields=[...])`: each `add`/`remove`/`set` writes a history row
   holding the full set, so consecutive rows are diffed here.
 
-Queries: one for the history rows, one per many-to-many field, one per related model whose
-names are needed, whatever the length of the story.
+Queries: one for the history rows, one per many-to-many field (its targets joined), one
+per foreign key whose value changed, whatever the length of the story.
 """
 import datetime
 from contextlib import contextmanager
@@ -93,6 +93,10 @@ def _fk_names(model, records, watch):
         names[attname] = {obj.pk: str(obj) for obj in fk.related_model._default_manager
                           .filter(pk__in=changed)} if changed else {}
     return names
+
+
+def _cap(label):
+    return label[:1].upper() + label[1:]
 
 
 def _listing(names, pks):
@@ -188,11 +192,11 @@ def _diff(model, records, watch, *, show_money, subject=None, context=None):
             previous = record
             continue
         if previous is None or group[0].history_type == "+":
-            detail = [f"{label.capitalize()}: {_listing(names[name], final)}"
+            detail = [f"{_cap(label)}: {_listing(names[name], final)}"
                       for name, label in watch.m2m.items()
                       if (final := sets[name][record.history_id])]
             if subject:
-                detail += [f"{watch.fields[a].capitalize()}: "
+                detail += [f"{_cap(watch.fields[a])}: "
                            f"{_amount(getattr(record, a), show_money)}" for a in watch.money]
             yield (group[0].history_date, "created", who(group[0]),
                    f"Added: {subject(record)}" if subject else "", "\n".join(detail))
@@ -204,14 +208,14 @@ def _diff(model, records, watch, *, show_money, subject=None, context=None):
             if before == after:
                 continue
             if attname in watch.money:
-                what = (f"{label.capitalize()} changed from {format_gbp(before or 0)} to "
+                what = (f"{_cap(label)} changed from {format_gbp(before or 0)} to "
                         f"{format_gbp(after or 0)}" if show_money
-                        else f"{label.capitalize()} changed")
+                        else f"{_cap(label)} changed")
                 yield when, "money", by, prefix(record) + what, ""
             elif attname in fk_names or attname in choices:
                 labels = fk_names[attname] if attname in fk_names else choices[attname]
                 yield when, "edited", by, prefix(record) + (
-                    f"{label.capitalize()} changed from {_show(before, labels)} "
+                    f"{_cap(label)} changed from {_show(before, labels)} "
                     f"to {_show(after, labels)}"), ""
             else:
                 edited.append(label)
@@ -222,10 +226,10 @@ def _diff(model, records, watch, *, show_money, subject=None, context=None):
             added, removed = after - before, before - after
             if added:
                 yield when, "m2m", by, prefix(record) + \
-                    f"{label.capitalize()} added: {_listing(names[name], added)}", ""
+                    f"{_cap(label)} added: {_listing(names[name], added)}", ""
             if removed:
                 yield when, "m2m", by, prefix(record) + \
-                    f"{label.capitalize()} removed: {_listing(names[name], removed)}", ""
+                    f"{_cap(label)} removed: {_listing(names[name], removed)}", ""
         previous = record
 
 
