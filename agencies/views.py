@@ -324,6 +324,8 @@ def person_detail(request, pk):
     return render(request, "agencies/person_detail.html", {
         "page_title": str(person), "person": person,
         "can_manage": permissions.can_administer_area(request.user, area).allowed,
+        # roles and delegated limits given, changed or ended, by whom (issue 12)
+        "changes": selectors.person_changes(person=person, local_area=area),
     })
 
 
