@@ -31,4 +31,7 @@ def board_detail(request, pk):
         "referrals": referrals.waiting_for([board.pk]),
         "can_read": can_read, "can_run": can_run,
         "request_form": ReportRequestForm(initial={"year": year, "quarter": quarter}),
+        # While a report is being produced the board page links to it instead of offering
+        # the request button again (the service would return that same report).
+        "in_progress": selectors.report_in_progress(board=board) if can_run else None,
     })
