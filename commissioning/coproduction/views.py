@@ -328,7 +328,7 @@ def moderation_rules(request):
     if not permissions.can_moderate(request.user, area):
         raise Http404
     rule = selectors.area_moderation(area=area)
-    form = ModerationRuleForm(request.POST or None, initial={
+    form = ModerationRuleForm(request.POST if request.method == "POST" else None, initial={
         "comments": rule.comments, "young_people": rule.young_people})
     if request.method == "POST" and form.is_valid():
         try:

@@ -79,12 +79,12 @@ def comment_create(*, actor, intention, body, consultation=None, in_reply_to=Non
         if not in_reply_to.is_shown:
             raise ApplicationError("That comment is not shown, so it cannot be replied to.",
                                    errors={"in_reply_to": ["That comment is not shown"]})
-        parent_consultation = in_reply_to.consultation
         # A reply belongs to the parent's consultation only while that is open; made later,
         # it is not listed under the closed consultation.
-        if consultation is None and parent_consultation is not None and \
-                parent_consultation.is_open_on(timezone.localdate()):
-            consultation = parent_consultation
+        if consultation is None and in_reply_to.consultation_id is not None:
+            today = timezone.localdate()
+            consultation = Consultation.objects.filter(
+                pk=in_reply_to.consultation_id, opens__lte=today, closes__gte=today).first()
     if consultation is None:
         consultation = _open_consultation(intention)
     elif consultation.intention_id != intention.pk:
