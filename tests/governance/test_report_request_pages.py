@@ -162,7 +162,7 @@ def test_publish_asks_first_and_names_who_will_be_e_mailed(gov, signed_in, produ
 
 
 @pytest.mark.django_db
-def test_pdf_downloads_with_a_meaningful_name_and_views_inline(gov, signed_in, produced):
+def test_pdf_downloads_with_a_meaningful_name_and_views_inline(gov, signed_in, produced, api):
     client = signed_in(gov.member)
     BoardReport.objects.filter(pk=produced.pk).update(status=ReportStatus.PUBLISHED)
     name = "send-strategic-board-2025-26-q2-v1.pdf"
@@ -174,6 +174,8 @@ def test_pdf_downloads_with_a_meaningful_name_and_views_inline(gov, signed_in, p
     assert view["Content-Disposition"] == f'inline; filename="{name}"'
     page = client.get(f"/reports/{produced.pk}/").content.decode()
     assert "View the PDF in your browser" in page and name in page
+    from_api = api.as_user(gov.member).get(f"/api/v1/reports/{produced.pk}/pdf/")
+    assert from_api["Content-Disposition"] == f'attachment; filename="{name}"'
 
 
 @pytest.mark.django_db
