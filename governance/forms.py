@@ -83,6 +83,8 @@ class ReportRequestForm(forms.Form):
     new_version = forms.BooleanField(
         label="Produce a new version", required=False,
         help_text="Only to correct a report already produced for this quarter.")
+    # Set by the confirmation page shown for a quarter that has not ended yet.
+    confirm_unfinished = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def clean_year(self):
         year = self.cleaned_data["year"].strip()

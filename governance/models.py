@@ -248,6 +248,13 @@ class BoardReport(models.Model):
         return f"Quarter {self.quarter} {self.year}"
 
     @property
+    def download_name(self) -> str:
+        """The PDF's file name: board, year, quarter and version."""
+        from django.utils.text import slugify
+
+        return f"{slugify(self.board.name)}-{self.year}-q{self.quarter}-v{self.version}.pdf"
+
+    @property
     def duration_seconds(self):
         if self.started_at and self.finished_at:
             return round((self.finished_at - self.started_at).total_seconds(), 2)

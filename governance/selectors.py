@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from agencies import permissions as agency_permissions
 from agencies.roles import AreaPerm
@@ -180,3 +181,20 @@ def board_changes(board) -> list[dict]:
         ((when, kind, who, what or "Board set up", detail)
          for when, kind, who, what, detail in audit.changes(board, BOARD_WATCH)),
         audit.row_changes(BoardMember, seats, SEAT_WATCH, seat))
+
+
+def report_recipients(*, report) -> list:
+    """The board's current seats whose holders are e-mailed when the report is published
+    (the publish page names them; `notify_report_published` writes to them)."""
+    today = timezone.localdate()
+    seats = (BoardMember.objects.filter(board=report.board).select_related("user", "agency")
+             .exclude(ends__lt=today).exclude(starts__gt=today)
+             .order_by("user__last_name", "user__first_name", "user__username"))
+    return [seat for seat in seats if seat.user.email]
+
+
+def report_in_progress(*, board):
+    """The board's report being produced now (queued or running), if any."""
+    in_progress = [ReportStatus.QUEUED, ReportStatus.RUNNING]
+    return (BoardReport.objects.filter(board=board, status__in=in_progress)
+            .defer("html", "data").order_by("-requested_at").first())

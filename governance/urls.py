@@ -18,6 +18,7 @@ urlpatterns = [
     path("reports/", reports.report_library, name="report-library"),
     path("reports/<int:pk>/", reports.report_detail, name="report-detail"),
     path("reports/<int:pk>/pdf/", reports.report_pdf, name="report-pdf"),
+    path("reports/<int:pk>/pdf/view/", reports.report_pdf_view, name="report-pdf-view"),
     path("reports/<int:pk>/compare/", reports.report_compare, name="report-compare"),
     path("reports/<int:pk>/comments/", reports.report_comment, name="report-comment"),
     path("reports/<int:pk>/read/", reports.report_read, name="report-read"),

@@ -31,7 +31,11 @@ def section(*, board, year: str, quarter: int, agencies) -> dict | None:
         top = max(total, outturn, Decimal(1))
         contributions = {c["agency"]: c["amount"] for c in position["contributions"]}
         variance = Decimal(position["variance"])
+        # An empty year says so rather than printing £0.00 (read as a balanced pool).
+        contributed = any(Decimal(c["amount"]) for c in position["contributions"])
+        spent = bool(Decimal(position["spend_to_date"]) or outturn)
         pools.append({
+            "contributed": contributed, "recorded": contributed or spent,
             "id": agreement.pk, "title": agreement.title, "host": agreement.host.name,
             "frozen": position["frozen"], "total_pool": position["total_pool"],
             "spend_to_date": position["spend_to_date"],

@@ -7,7 +7,7 @@ days from the day of loading (negative = in the past), so demo consultations sta
 Loading again updates in place: consultations by (intention, title), comments by
 (intention, author, text), responses by comment, milestones by (intention, kind).
 """
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -160,6 +160,7 @@ class _Loader:
                                      **window)
         for i, comment in enumerate(spec.get("comments", [])):
             self.comment(comment, intention, consultation, None, f"{path}.comments[{i}]")
+        self._date_within(consultation, opens, closes, today)
         self.call(path, services.consultation_update, actor=actor, consultation=consultation,
                   notify=False, opens=opens, closes=closes)
         has_drafts = consultation.comments.filter(response__status=ResponseStatus.DRAFT,
@@ -167,6 +168,18 @@ class _Loader:
         if spec.get("publish_responses") and closes < today and has_drafts:
             self.call(path, services.consultation_publish_responses, actor=actor,
                       consultation=consultation, notify=False)
+
+    @staticmethod
+    def _date_within(consultation, opens, closes, today):
+        """Comments loaded in the open window are dated within the consultation's real
+        dates (a comment is never listed under a consultation it was made after)."""
+        day = min(max(today, opens), closes)
+        if day == today:
+            return
+        noon = timezone.make_aware(datetime.combine(day, time(12, 0)))
+        outside = Comment.objects.filter(consultation=consultation).exclude(
+            created_at__date__gte=opens, created_at__date__lte=closes)
+        outside.update(created_at=noon)
 
     def comment(self, spec, intention, consultation, parent, path):
         author = self.person(spec["author"], f"{path}.author")
@@ -179,6 +192,10 @@ class _Loader:
                                 in_reply_to=parent, show_publicly=spec.get("public", False),
                                 show_name=spec.get("show_name", False),
                                 confirm_personal_data=spec.get("confirm_personal_data", False))
+            if comment.approved_at is None and not spec.get("pending", False):
+                # Area files record comments already moderated, unless marked pending.
+                Comment.objects.filter(pk=comment.pk).update(approved_at=timezone.now())
+                comment.refresh_from_db()
         response = spec.get("response")
         existing = getattr(comment, "response", None) if response else None
         if existing is not None and (existing.body, existing.outcome, existing.reason,

@@ -43,7 +43,8 @@ def section(*, board, year: str, quarter: int, agencies) -> dict | None:
     comments = Comment.objects.filter(intention__in=intentions).aggregate(
         received=Count("pk", filter=Q(created_at__date__gte=start, created_at__date__lt=end)
                        & visible),
-        awaiting=Count("pk", filter=Q(status=CommentStatus.OPEN, created_at__date__lt=end)),
+        awaiting=Count("pk", filter=Q(status=CommentStatus.OPEN, created_at__date__lt=end,
+                                      approved_at__isnull=False)),
         hidden=Count("pk", filter=Q(hidden_at__date__gte=start, hidden_at__date__lt=end)),
     )
     in_quarter = Q(response__status=ResponseStatus.PUBLISHED,

@@ -1,7 +1,7 @@
 """Forms of the co-production pages (GOV.UK markup via components/form_fields.html)."""
 from django import forms
 
-from .models import Audience, MilestoneKind, Outcome
+from .models import Audience, MilestoneKind, Moderation, Outcome
 
 BODY_HINT = ("Plain text. Line breaks and web links are kept. Do not include anyone's "
              "name, contact details, NHS number or date of birth.")
@@ -21,6 +21,15 @@ class CommentForm(forms.Form):
     confirm_personal_data = forms.BooleanField(
         required=False, widget=forms.HiddenInput,
         label="I have checked my comment and want to post it as it is")
+
+    def __init__(self, *args, attribution=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if attribution:  # say exactly how this person's comment will appear
+            self.fields["show_publicly"].help_text = (
+                f"It is shown as from “{attribution}”, without your name.")
+            self.fields["body"].help_text = (
+                f"Your comment appears as from “{attribution}” unless you choose to show "
+                f"your name. {BODY_HINT}")
 
 
 class CommentEditForm(forms.Form):
@@ -81,6 +90,18 @@ class ResponseForm(forms.Form):
         return data
 
 
+class ModerationRuleForm(forms.Form):
+    comments = forms.ChoiceField(
+        label="Comments from parent carers and partner organisations",
+        choices=Moderation.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Choose how these comments are moderated"})
+    young_people = forms.ChoiceField(
+        label="Comments from young people", choices=Moderation.choices,
+        widget=forms.RadioSelect,
+        help_text="Pre-moderation is the default for young people's comments.",
+        error_messages={"required": "Choose how young people's comments are moderated"})
+
+
 class ConsultationForm(forms.Form):
     title = forms.CharField(max_length=200, error_messages={"required": "Enter a title"})
     description = forms.CharField(required=False, max_length=5000,
@@ -97,6 +118,11 @@ class ConsultationForm(forms.Form):
     closes = forms.DateField(help_text="The last day comments are taken, e.g. 2026-12-21",
                              error_messages={"required": "Enter the date it closes",
                                              "invalid": "Enter a real date, like 2026-12-21"})
+    moderation = forms.ChoiceField(
+        label="How comments are moderated", required=False, widget=forms.RadioSelect,
+        choices=[("", "As the local area's rules say")] + list(Moderation.choices),
+        help_text="The area's rules pre-moderate young people's comments unless it has "
+                  "chosen otherwise.")
 
 
 class MilestoneForm(forms.Form):

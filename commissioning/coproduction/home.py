@@ -30,7 +30,29 @@ def panels(user, area):
         result += _co_production_panels(user, area, today)
     if user.is_superuser or Role.COMMISSIONER in roles:
         result += _commissioner_panels(user, area, today)
+    if permissions.can_administer_area(user, area):  # its moderators
+        result += _moderator_panels(user, area)
     return result
+
+
+def _moderator_panels(user, area):
+    pending = list(selectors.pending_comments(actor=user, area=area)[:LIMIT + 1])
+    reported = selectors.reported_comments(actor=user, area=area).count()
+    items = [{"text": f"{c.intention.reference}: comment from {c.attribution}",
+              "href": reverse("coproduction:moderation") + f"#pending-{c.pk}",
+              "meta": f"posted {timezone.localtime(c.created_at):%-d %B %Y}"}
+             for c in pending[:LIMIT]]
+    if reported:
+        items.append({"text": f"{reported} reported comment{'s' if reported != 1 else ''}",
+                      "href": reverse("coproduction:reported"), "meta": "to look at"})
+    return [{
+        "title": "Comments waiting for a moderator",
+        "roles": [Role.ADMIN],
+        "items": items,
+        "empty": "No comment is waiting for a moderator.",
+        "href": reverse("coproduction:moderation"),
+        "link_text": "Moderate comments",
+    }]
 
 
 def _co_production_panels(user, area, today):
@@ -75,7 +97,9 @@ def _co_production_panels(user, area, today):
 
 def _my_comment_item(comment):
     response = getattr(comment, "response", None)
-    if comment.status == CommentStatus.ANSWERED and response is not None:
+    if comment.is_pending:
+        meta = "waiting for a moderator"
+    elif comment.status == CommentStatus.ANSWERED and response is not None:
         meta = f"answered: {response.get_outcome_display().lower()}"
     else:
         meta = comment.get_status_display().lower()

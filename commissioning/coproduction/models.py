@@ -16,6 +16,31 @@ class Audience(models.TextChoices):
     PUBLIC = "public", "The public"
 
 
+class Moderation(models.TextChoices):
+    PRE = "pre", "Pre-moderation: a moderator lets each comment through before it is shown"
+    POST = "post", "Post-moderation: comments are shown at once and moderators can hide them"
+
+
+class AreaModeration(models.Model):
+    """A local area's moderation rule for comments (a consultation may choose its own).
+
+    Without a row the defaults hold: young people's comments are pre-moderated, everyone
+    else's post-moderated."""
+
+    local_area = models.OneToOneField("agencies.LocalArea", on_delete=models.CASCADE,
+                                      related_name="coproduction_moderation")
+    comments = models.CharField(
+        "Comments from parent carers and partners", max_length=10,
+        choices=Moderation.choices, default=Moderation.POST)
+    young_people = models.CharField(
+        "Comments from young people", max_length=10, choices=Moderation.choices,
+        default=Moderation.PRE)
+    history = HistoricalRecords()
+
+    def __str__(self):
+        return f"Moderation in {self.local_area_id}"
+
+
 class Consultation(models.Model):
     intention = models.ForeignKey("commissioning.Intention", on_delete=models.PROTECT,
                                   related_name="consultations")
@@ -31,6 +56,9 @@ class Consultation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     responses_published_at = models.DateTimeField(null=True, blank=True)
     opened_notified_at = models.DateTimeField(null=True, blank=True)
+    moderation = models.CharField(
+        max_length=10, choices=Moderation.choices, blank=True, default="",
+        help_text="Blank: the local area's rule applies.")
     history = HistoricalRecords()
 
     class Meta:
@@ -96,6 +124,11 @@ class Comment(models.Model):
     hidden_at = models.DateTimeField(null=True, blank=True)
     hidden_notified_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # Moderation: a comment is shown to others only once let through. Pre-moderated ones
+    # wait for a moderator; post-moderated ones are let through as they are posted.
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+")
     history = HistoricalRecords()
 
     class Meta:
@@ -109,6 +142,16 @@ class Comment(models.Model):
     @property
     def is_visible_text(self) -> bool:
         return self.status not in (CommentStatus.HIDDEN, CommentStatus.WITHDRAWN)
+
+    @property
+    def is_pending(self) -> bool:
+        """Waiting for a moderator: shown only to its author and the moderators."""
+        return self.approved_at is None and self.status == CommentStatus.OPEN
+
+    @property
+    def is_shown(self) -> bool:
+        """Its text is shown to everyone who can see the intention."""
+        return self.is_visible_text and self.approved_at is not None
 
     @property
     def attribution(self) -> str:

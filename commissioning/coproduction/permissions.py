@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from agencies import permissions as base
-from agencies.roles import Role
+from agencies.roles import AreaPerm, Role
 from portal.dates import long_date
 from portal.decisions import Decision
 
@@ -20,6 +20,7 @@ from .models import CommentStatus
 
 EDIT_WINDOW = timedelta(minutes=15)
 CO_PRODUCTION_ROLES = {Role.PARENT_CARER, Role.YOUNG_PERSON}
+READ_ONLY_ROLES = {Role.VIEWER}
 
 try:  # the cycle app's checks, once they exist
     from commissioning import permissions as cycle
@@ -96,8 +97,15 @@ def responding_agency(user, intention):
 
 # --- comments --------------------------------------------------------------------------
 def can_comment(user, intention, consultation=None, *, today=None) -> Decision:
+    """Parent carers, young people and staff who work on the area's commissioning may
+    comment; a viewer's role is read-only by its name, so a viewer reads but never posts."""
     if not can_view_intention(user, intention):
         return Decision.deny(NOT_FOUND)
+    roles = base.roles_in_area(user, intention.local_area_id)
+    if not user.is_superuser and roles and roles <= READ_ONLY_ROLES:
+        return Decision.deny("Your role in this area is viewer, which is read-only: you can "
+                             "read comments but not post them. Ask your local-area "
+                             "administrator if you need to take part.")
     if not intention.published_for_consultation:
         return Decision.deny("This intention is not open for comments.")
     if consultation is not None:
@@ -109,8 +117,31 @@ def can_comment(user, intention, consultation=None, *, today=None) -> Decision:
     return Decision.allow()
 
 
+def moderated_area_ids(user) -> set[int]:
+    """Areas whose comments the person moderates (its local-area administrators)."""
+    return base.area_ids_for(user, AreaPerm.ADMINISTER)
+
+
+def shown_comments_filter(user) -> Q:
+    """Comments on a visible intention that the person may see, as a filter on Comment:
+    those let through by moderation, their own, and every one in an area they moderate.
+    (Hidden and withdrawn ones are listed without their text.)"""
+    return (Q(approved_at__isnull=False) | Q(author_id=user.pk)
+            | Q(intention__local_area_id__in=moderated_area_ids(user)))
+
+
 def can_view_comment(user, comment) -> Decision:
+    if comment.approved_at is None and comment.author_id != user.pk and \
+            comment.intention.local_area_id not in moderated_area_ids(user):
+        return Decision.deny(NOT_FOUND)
     return can_view_intention(user, comment.intention)
+
+
+def can_reply_to(user, comment) -> Decision:
+    """Only a comment shown to everyone can be replied to (and quoted in the reply form)."""
+    if not comment.is_shown:
+        return Decision.deny("That comment is not shown, so it cannot be replied to.")
+    return can_comment(user, comment.intention)
 
 
 def can_edit_comment(user, comment, *, now=None) -> Decision:
@@ -140,6 +171,9 @@ def can_withdraw_comment(user, comment) -> Decision:
 def can_respond(user, comment) -> Decision:
     if comment.status in (CommentStatus.HIDDEN, CommentStatus.WITHDRAWN):
         return Decision.deny("A hidden or withdrawn comment is not answered.")
+    if comment.is_pending:
+        return Decision.deny("This comment is waiting for a moderator; it can be answered "
+                             "once it is let through.")
     return can_manage_consultation(user, comment.intention)
 
 
@@ -160,6 +194,19 @@ def can_moderate(user, area) -> Decision:
     return base.can_administer_area(user, area)
 
 
+def can_approve_comment(user, comment) -> Decision:
+    decision = can_moderate(user, comment.intention.local_area_id)
+    if not decision:
+        return decision
+    if not comment.is_pending:
+        return Decision.deny("This comment is not waiting for a moderator.")
+    return Decision.allow()
+
+
+def can_set_moderation(user, area) -> Decision:
+    return can_moderate(user, area)
+
+
 def can_hide_comment(user, comment) -> Decision:
     decision = can_moderate(user, comment.intention.local_area_id)
     if not decision:
@@ -172,8 +219,8 @@ def can_hide_comment(user, comment) -> Decision:
 def can_report_comment(user, comment) -> Decision:
     if comment.author_id == user.pk:
         return Decision.deny("You cannot report your own comment; you can withdraw it.")
-    if not comment.is_visible_text:
-        return Decision.deny("This comment is no longer shown.")
+    if not comment.is_shown:
+        return Decision.deny("This comment is not shown.")
     return Decision.allow()
 
 

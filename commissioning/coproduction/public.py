@@ -2,7 +2,8 @@
 
 Nothing private: intentions at individual level (joint packages) and drafts never appear;
 values flagged sensitive are left out; only comments whose authors agreed to public view,
-never hidden or withdrawn ones, shown as "a parent carer" unless the author chose their
+never hidden or withdrawn ones nor those waiting for a moderator, shown as "a parent
+carer" unless the author chose their
 name; only published responses.
 """
 from django.apps import apps
@@ -47,7 +48,7 @@ def public_intentions(area):
 
 
 def public_comments():
-    return Comment.objects.filter(show_publicly=True).exclude(
+    return Comment.objects.filter(show_publicly=True, approved_at__isnull=False).exclude(
         status__in=[CommentStatus.HIDDEN, CommentStatus.WITHDRAWN])
 
 

@@ -59,7 +59,8 @@ def consultation_list(*, actor, area=None, state="", today=None):
     elif state == "closed":
         qs = qs.filter(closes__lt=today).order_by("-closes", "title")
     return qs.annotate(comment_count=Count("comments", filter=~Q(
-        comments__status__in=[CommentStatus.HIDDEN, CommentStatus.WITHDRAWN])))
+        comments__status__in=[CommentStatus.HIDDEN, CommentStatus.WITHDRAWN])
+        & Q(comments__approved_at__isnull=False)))
 
 
 def consultation_get(*, actor, pk):
@@ -74,13 +75,49 @@ def _comment_qs():
 
 
 def comment_get(*, actor, pk) -> Comment:
+    """A comment the actor may see: not one waiting for a moderator, unless theirs or
+    they moderate the area (missing and forbidden are the same 404)."""
     visible = Intention.objects.filter(permissions.visible_intentions_filter(actor))
-    return get_object_or_404(_comment_qs().filter(intention__in=visible), pk=pk)
+    return get_object_or_404(_comment_qs().filter(permissions.shown_comments_filter(actor),
+                                                  intention__in=visible), pk=pk)
 
 
 def comment_list(*, actor, intention):
-    """The intention's comments in posting order (the caller has checked the intention)."""
-    return _comment_qs().filter(intention=intention).order_by("created_at", "id")
+    """The intention's comments the actor may see, in posting order (the caller has
+    checked the intention): hidden and withdrawn ones are listed without their text; one
+    waiting for a moderator only for its author and the moderators."""
+    return _comment_qs().filter(permissions.shown_comments_filter(actor),
+                                intention=intention).order_by("created_at", "id")
+
+
+def reply_targets(*, intention):
+    """The intention's comments shown to everyone (let through, neither hidden nor
+    withdrawn): the only ones that may be replied to."""
+    return _comment_qs().filter(intention=intention, approved_at__isnull=False).exclude(
+        status__in=[CommentStatus.HIDDEN, CommentStatus.WITHDRAWN])
+
+
+def reply_target(*, actor, intention, pk) -> Comment:
+    """A comment the actor may reply to; anything else is a 404, so the text of a hidden,
+    withdrawn or waiting comment never reaches the reply form. (The caller has checked
+    the actor may see the intention.)"""
+    return get_object_or_404(reply_targets(intention=intention), pk=pk)
+
+
+def pending_comments(*, actor, area):
+    """Comments waiting for a moderator in an area the actor moderates, oldest first."""
+    if not permissions.can_moderate(actor, area):
+        return Comment.objects.none()
+    return _comment_qs().filter(intention__local_area=area, approved_at__isnull=True,
+                                status=CommentStatus.OPEN).order_by("created_at", "id")
+
+
+def area_moderation(*, area):
+    """The area's moderation rule (an unsaved default when it has not chosen one)."""
+    from .models import AreaModeration
+
+    return AreaModeration.objects.filter(local_area=area).first() or \
+        AreaModeration(local_area=area)
 
 
 def comment_thread(*, actor, intention) -> list[dict]:
@@ -130,7 +167,8 @@ def comments_awaiting_response(*, actor, area=None):
                                           | Q(partner_agencies__in=agencies))
     if actor.is_superuser:
         intentions = Intention.objects.all()
-    qs = _comment_qs().filter(intention__in=intentions, status=CommentStatus.OPEN)
+    qs = _comment_qs().filter(intention__in=intentions, status=CommentStatus.OPEN,
+                              approved_at__isnull=False)
     if area is not None:
         qs = qs.filter(intention__local_area=area)
     comments = list(qs.order_by("created_at", "id"))
@@ -164,7 +202,8 @@ def intention_panel(*, actor, intention) -> dict:
     today = timezone.localdate()
     consultations = list(Consultation.objects.filter(intention=intention).order_by("-opens"))
     current = next((c for c in consultations if c.is_open_on(today)), None)
-    counts = dict(Comment.objects.filter(intention=intention).exclude(
+    counts = dict(Comment.objects.filter(intention=intention,
+                                         approved_at__isnull=False).exclude(
         status__in=[CommentStatus.HIDDEN, CommentStatus.WITHDRAWN]).values_list("status")
         .annotate(n=Count("id")).values_list("status", "n"))
     changed = list(Comment.objects.filter(

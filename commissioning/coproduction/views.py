@@ -11,9 +11,12 @@ from django.views.decorators.http import require_http_methods
 from portal.errors import ApplicationError
 
 from . import permissions, ratelimits, selectors, services
-from .forms import CommentEditForm, CommentForm, ReasonForm, ResponseForm
+from .forms import CommentEditForm, CommentForm, ModerationRuleForm, ReasonForm, ResponseForm
 
 PAGE_SIZE = 25
+PENDING_MESSAGE = ("Your comment was sent to the moderators. Only you can see it until a "
+                   "moderator lets it through; then everyone can, and you will get an e-mail "
+                   "when it is answered.")
 
 
 def form_errors(form, exc: ApplicationError):
@@ -70,7 +73,8 @@ def consultation(request, pk):
         "what_changed": selectors.what_changed(intention_comments=flat),
         "milestones": selectors.milestone_list(intention=intention),
         "show_value": permissions.can_view_value(request.user, intention).allowed,
-        "form": CommentForm() if panel["can_comment"] else None,
+        "form": CommentForm(attribution=services.attribution_for(request.user, intention))
+        if panel["can_comment"] else None,
         "is_moderator": permissions.can_moderate(request.user, intention.local_area_id).allowed,
         "today": timezone.localdate(),
     })
@@ -85,19 +89,23 @@ def comment_create(request, pk):
     parent = None
     if reply_id:
         try:
-            parent = selectors.comment_list(actor=request.user, intention=intention).get(
-                pk=int(reply_id))
-        except (ValueError, selectors.Comment.DoesNotExist) as exc:
+            # Only a comment shown to everyone: a hidden, withdrawn or waiting one is a
+            # 404, so its text never reaches this page.
+            parent = selectors.reply_target(actor=request.user, intention=intention,
+                                            pk=int(reply_id))
+        except (ValueError, OverflowError) as exc:
             raise Http404 from exc
-    decision = permissions.can_comment(request.user, intention,
-                                       parent.consultation if parent else None)
-    form = CommentForm(request.POST or None,
-                       initial={"in_reply_to": parent.pk if parent else None})
+    decision = permissions.can_reply_to(request.user, parent) if parent else \
+        permissions.can_comment(request.user, intention)
+    form = CommentForm(request.POST or None, attribution=services.attribution_for(
+        request.user, intention), initial={"in_reply_to": parent.pk if parent else None})
     status = 200
     if request.method == "POST":
-        if ratelimits.comment_rate_limited(request):
+        limited = decision and ratelimits.comment_rate_limited(
+            actor=request.user, area_id=intention.local_area_id)
+        if limited:
             form.is_valid()
-            form.add_error(None, ratelimits.MESSAGE)
+            form.add_error(None, limited)
             status = 429
         elif form.is_valid():
             data = form.cleaned_data
@@ -113,8 +121,9 @@ def comment_create(request, pk):
                 else:
                     form_errors(form, exc)
             else:
-                messages.success(request, "Your comment was posted. You will get an e-mail "
-                                          "when it is answered.")
+                messages.success(request, PENDING_MESSAGE if comment.is_pending else
+                                 "Your comment was posted. You will get an e-mail when it "
+                                 "is answered.")
                 return redirect(f"{_consultation_url(intention)}#comment-{comment.pk}")
         status = status if status != 200 else _status(form)
     return render(request, "coproduction/comment_form.html", {
@@ -282,3 +291,58 @@ def reported(request):
         "page_obj": _page(request, selectors.reported_comments(actor=request.user, area=area)),
     })
 
+
+
+# --- moderation --------------------------------------------------------------------------
+@login_required
+def moderation(request):
+    """Comments waiting for a moderator (pre-moderation), oldest first."""
+    area = _area(request)
+    if not permissions.can_moderate(request.user, area):
+        raise Http404
+    return render(request, "coproduction/moderation.html", {
+        "page_title": "Comments waiting for a moderator", "area": area,
+        "page_obj": _page(request, selectors.pending_comments(actor=request.user, area=area)),
+        "rule": selectors.area_moderation(area=area),
+    })
+
+
+@login_required
+@require_http_methods(["POST"])
+def comment_approve(request, pk):
+    comment = selectors.comment_get(actor=request.user, pk=pk)
+    if not permissions.can_moderate(request.user, comment.intention.local_area_id):
+        raise Http404
+    try:
+        services.comment_approve(actor=request.user, comment=comment)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"The comment on {comment.intention.reference} was let "
+                                  "through: everyone who can see the intention now sees it.")
+    return redirect("coproduction:moderation")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def moderation_rules(request):
+    """The area's rule: pre- or post-moderation, for young people's comments and others'."""
+    area = _area(request)
+    if not permissions.can_moderate(request.user, area):
+        raise Http404
+    rule = selectors.area_moderation(area=area)
+    form = ModerationRuleForm(request.POST if request.method == "POST" else None, initial={
+        "comments": rule.comments, "young_people": rule.young_people})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.area_moderation_set(actor=request.user, local_area=area,
+                                         **form.cleaned_data)
+        except ApplicationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, "The moderation rules were saved. A consultation can "
+                                      "still choose its own.")
+            return redirect("coproduction:moderation")
+    return render(request, "coproduction/moderation_rules.html", {
+        "page_title": "How comments are moderated", "form": form, "area": area,
+    }, status=_status(form))

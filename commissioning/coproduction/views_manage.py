@@ -64,7 +64,7 @@ def consultation_edit(request, pk):
     initial = {"title": consultation.title, "description": consultation.description,
                "questions": "\n".join(consultation.questions),
                "audiences": consultation.audiences, "opens": consultation.opens,
-               "closes": consultation.closes}
+               "closes": consultation.closes, "moderation": consultation.moderation}
     form = ConsultationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -76,6 +76,9 @@ class ReportRequestSerializer(serializers.Serializer):
                                   error_messages={"invalid": "Write the year like 2025-26."})
     quarter = serializers.IntegerField(min_value=1, max_value=4)
     new_version = serializers.BooleanField(required=False, default=False)
+    confirm_unfinished = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Produce it although the quarter has not ended yet.")
 
 
 class ReportSerializer(serializers.ModelSerializer):

@@ -111,7 +111,7 @@ class ReportPdf(APIView):
             raise ApplicationError("The stored PDF does not match its checksum, so it is "
                                    "withheld.", code=ErrorCode.CONFLICT)
         return FileResponse(report.pdf.open("rb"), content_type="application/pdf",
-                            filename=f"board-report-{report.pk}-v{report.version}.pdf")
+                            as_attachment=True, filename=report.download_name)
 
 
 class ReportPublish(APIView):

@@ -10,7 +10,6 @@ import logging
 from celery import Task, shared_task
 from django.conf import settings
 from django.core.mail import send_mass_mail
-from django.utils import timezone
 
 from portal.links import absolute_url  # e-mail links use SITE_URL
 
@@ -60,12 +59,11 @@ def sync_board_access():
              max_retries=5)
 def notify_report_published(report_id):
     """E-mail the board's current members that the report is published."""
-    from ..models import BoardMember, BoardReport
+    from ..models import BoardReport
+    from ..selectors import report_recipients
 
     report = BoardReport.objects.select_related("board").get(pk=report_id)
-    today = timezone.localdate()
-    seats = (BoardMember.objects.filter(board=report.board).select_related("user")
-             .exclude(ends__lt=today).exclude(starts__gt=today))
+    seats = report_recipients(report=report)  # the people the publish page names
     link = absolute_url("governance:report-detail", report.pk)
     subject = f"{report.board.name}: {report.period_label} report published"
     messages = [

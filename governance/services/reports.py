@@ -32,18 +32,35 @@ COMMENT_MAX = 5000
 
 
 def _enqueue(report_id):
+    """Produce the report after the commit: queued for a worker, or on the eager default in
+    the background thread (portal.background), so the request answers at once."""
+    from portal import background
+
     from ..reports import tasks
 
-    transaction.on_commit(lambda: tasks.produce_board_report.delay(report_id))
+    background.defer(tasks.produce_board_report, report_id)
+
+
+UNFINISHED_MESSAGE = ("{period} has not ended yet, so the report will leave out what happens "
+                      "before {end:%-d %B %Y}. Confirm that you want it now.")
+
+
+def quarter_unfinished(year, quarter, today=None) -> bool:
+    """True when the quarter has begun but not yet ended."""
+    start, end = quarters.quarter_bounds(year, int(quarter))
+    today = today or timezone.localdate()
+    return start <= today <= end
 
 
 # --- request ---------------------------------------------------------------------------
-def report_request(*, actor, board, year, quarter, new_version=False):
+def report_request(*, actor, board, year, quarter, new_version=False,
+                   confirm_unfinished=False):
     """Ask for the board's report for a quarter; returns (report, created).
 
     Asking again returns the existing latest version (a failed one is queued again).
     `new_version` adds a version after a ready, published or failed one; while a version is
-    queued or running, that version is returned instead.
+    queued or running, that version is returned instead. A quarter that has not ended is
+    produced only with `confirm_unfinished` (the refusal's `confirm_with` names it).
     """
     try:
         quarters.quarter_bounds(year, int(quarter))
@@ -56,6 +73,12 @@ def report_request(*, actor, board, year, quarter, new_version=False):
     if quarters.quarter_bounds(year, quarter)[0] > timezone.localdate():
         message = "A report can be produced once its quarter has begun."
         raise ApplicationError(message, errors={"quarter": [message]})
+    if quarter_unfinished(year, quarter) and not confirm_unfinished and \
+            _would_create(_latest(board, year, quarter), new_version):
+        end = quarters.quarter_bounds(year, quarter)[1]
+        message = UNFINISHED_MESSAGE.format(period=quarters.label(year, quarter), end=end)
+        raise ApplicationError(message, errors={"confirm_unfinished": [message]},
+                               extra={"confirm_with": "confirm_unfinished"})
     try:
         return _request(actor, board, year, quarter, new_version)
     except IntegrityError:
@@ -69,7 +92,7 @@ def report_request(*, actor, board, year, quarter, new_version=False):
 def _request(actor, board, year, quarter, new_version):
     Board.objects.select_for_update().filter(pk=board.pk).first()  # serialise requests
     latest = _latest(board, year, quarter)
-    if latest is not None and (not new_version or latest.status in IN_PROGRESS):
+    if not _would_create(latest, new_version):
         if latest.status == ReportStatus.FAILED and not new_version:
             latest.status, latest.error = ReportStatus.QUEUED, ""
             save(latest, actor)
@@ -80,6 +103,10 @@ def _request(actor, board, year, quarter, new_version):
     save(report, actor)
     _enqueue(report.pk)
     return report, True
+
+
+def _would_create(latest, new_version) -> bool:
+    return latest is None or (new_version and latest.status not in IN_PROGRESS)
 
 
 def _latest(board, year, quarter):

@@ -33,4 +33,7 @@ def board_detail(request, pk):
         "request_form": ReportRequestForm(initial={"year": year, "quarter": quarter}),
         # who changed seats, scope, quorum and the delegated limit (issue 12)
         "changes": selectors.board_changes(board),
+        # While a report is being produced the board page links to it instead of offering
+        # the request button again (the service would return that same report).
+        "in_progress": selectors.report_in_progress(board=board) if can_run else None,
     })

@@ -132,6 +132,9 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Eager (no broker): tasks deferred with portal.background.defer run in a background thread
+# after the request commits, so a page never waits for a slow task (board reports).
+CELERY_EAGER_IN_THREAD = env.bool("CELERY_EAGER_IN_THREAD", default=True)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -23,3 +23,5 @@ STORAGES = {
 }
 # Tasks run in-process unless a test starts a real worker (tests/governance does).
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_EAGER", default=True)
+# Deferred tasks run inline in tests (deterministic); tests of the deferral turn it on.
+CELERY_EAGER_IN_THREAD = env.bool("CELERY_EAGER_IN_THREAD", default=False)

@@ -108,7 +108,11 @@ def test_commissioner_pages(world, browse, check_page):
 def test_moderator_pages(world, browse, check_page):
     w = world
     page = browse(w.people.admin)
-    for path in ["/comments/reported/", f"/comments/{w.reply.pk}/hide/",
+    waiting = comment(author=w.people.young, intention=w.open_one, body="Please read me",
+                      let_through=False)
+    for path in ["/", "/comments/moderation/", "/comments/moderation/rules/",
+                 "/comments/reported/", f"/comments/{w.reply.pk}/hide/",
+                 f"/comments/{waiting.pk}/hide/",
                  f"/intentions/{w.open_one.pk}/consultation/"]:
         check_page(page, path)
 
@@ -141,7 +145,8 @@ def test_keyboard_only_walk_through_commenting(world, browse, live_server):
     assert page.is_checked("#id_show_publicly")
     _tab_to(page, "#main-form button[type=submit]")
     _enter(page)
-    assert "Your comment was posted" in page.content()
+    # A young person's comment is pre-moderated: its author sees it, waiting.
+    assert "Your comment was sent to the moderators" in page.content()
     assert "Evening sessions would help young people who work." in page.content()
     # 2. reply to the first comment: follow the Reply link from the keyboard
     _tab_to(page, f"a[href$='in_reply_to={w.first.pk}']")
@@ -157,5 +162,5 @@ def test_keyboard_only_walk_through_commenting(world, browse, live_server):
     page.keyboard.press("Space")
     _tab_to(page, "#main-form button[type=submit]")
     _enter(page)
-    assert "Your comment was posted" in page.content()
+    assert "Your comment was sent to the moderators" in page.content()
     assert "My son Oliver (7) agrees." in page.content()

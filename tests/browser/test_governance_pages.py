@@ -72,3 +72,65 @@ def test_the_html_report_view_and_error_states_are_accessible(setup, browse, che
     page.click("#main-form button[type=submit]")
     assert "There is a problem" in page.content()
     assert axe_violations(page) == []
+
+
+def test_publish_confirmation_and_unfinished_quarter_pages_are_accessible(setup, browse,
+                                                                         check_page):
+    from governance.quarters import quarter_of
+    from tests.browser.conftest import axe_violations
+
+    page = browse(setup["people"]["secretary"])
+    b = setup["board"]
+    ready = BoardReport.objects.get(status="ready")  # the hub's; the strategic one is published
+    check_page(page, f"/reports/{ready.pk}/publish/")
+    assert "will be e-mailed" in page.content()
+    check_page(page, f"/boards/{b.pk}/")
+    year, quarter = quarter_of(date.today())
+    page.fill("#id_year", year)
+    page.check(f"input[name=quarter][value='{quarter}']")
+    page.click("button:has-text('Request report')")
+    assert "has not ended yet" in page.content()
+    assert axe_violations(page) == []
+    # A report being produced: its status page (without the self-reload, so that axe
+    # does not race a reload; the reloading version differs only in one sentence).
+    queued = BoardReport.objects.create(board=b, year="2025-26", quarter=1)
+    check_page(page, f"/reports/{queued.pk}/?refresh=off")
+    assert "Queued" in page.content()
+
+
+def test_a_requested_report_page_checks_again_by_itself_without_javascript(
+        setup, browser, live_server, settings):
+    """Request a report with JavaScript turned off: the answer comes at once, the page says
+    it is queued, and it reloads by itself (HTTP Refresh) until the report is ready."""
+    import threading
+
+    from portal import background
+    from tests.browser.conftest import _pass_two_factor
+
+    settings.CELERY_EAGER_IN_THREAD = True
+    release = threading.Event()
+    blocker = background.submit(release.wait, 120)  # holds the report until we have looked
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        secretary = setup["people"]["secretary"]
+        page.goto(live_server.url + "/account/sign-in/")
+        page.fill("#id_username", secretary.username)
+        page.fill("#id_password", "secret-pass-123")
+        page.click("button[type=submit]")
+        if "/account/two-factor/" in page.url:
+            _pass_two_factor(page, secretary)
+        page.goto(f"{live_server.url}/boards/{setup['board'].pk}/")
+        page.fill("#id_year", "2025-26")
+        page.check("input[name=quarter][value='1']")
+        page.click("button:has-text('Request report')")
+        assert "/reports/" in page.url and "Queued" in page.content()
+        assert "checks again by itself" in page.content()
+        release.set()
+        page.wait_for_selector("text=Download the PDF", timeout=180_000)
+        assert "checks again by itself" not in page.content()
+    finally:
+        release.set()
+        blocker.result(timeout=120)
+        background.wait(timeout=300)
+        context.close()

@@ -1,4 +1,6 @@
-"""Posting is rate limited per person and per IP address, with a clear message (429)."""
+"""Posting is rate limited per person and per local area, with a clear message (429);
+refused attempts use up nobody's allowance and people behind one IP address never limit
+each other (issue 14)."""
 import pytest
 
 from commissioning.coproduction import ratelimits
@@ -10,7 +12,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def low_limits(settings):
     settings.COPRODUCTION_COMMENT_RATE_PER_PERSON = "3/h"
-    settings.COPRODUCTION_COMMENT_RATE_PER_IP = "5/h"
+    settings.COPRODUCTION_COMMENT_RATE_PER_AREA = "5/h"
 
 
 def test_page_answers_429_with_the_message(people, intentions, signed_in, low_limits):
@@ -36,7 +38,7 @@ def test_api_answers_429_with_the_message(people, intentions, api, low_limits):
     assert response.json()["message"] == ratelimits.MESSAGE
 
 
-def test_limit_per_ip_covers_several_people(people, intentions, api, low_limits):
+def test_limit_per_area_covers_several_people(people, intentions, api, low_limits):
     url = f"/api/v1/intentions/{intentions.published.pk}/comments/"
     statuses = []
     for user in (people.parent, people.young, people.commissioner):
@@ -45,6 +47,57 @@ def test_limit_per_ip_covers_several_people(people, intentions, api, low_limits)
             statuses.append(api.post(url, {"body": f"{user.username} {i}"},
                                      format="json").status_code)
     assert statuses == [201] * 5 + [429]
+    refused = api.post(url, {"body": "more"}, format="json")
+    assert refused.json()["message"] == ratelimits.AREA_MESSAGE
+
+
+def test_one_person_behind_a_shared_ip_does_not_block_the_others(
+        people, intentions, api, low_limits):
+    """One person keeps trying long after their limit, from the proxy everyone shares: their
+    refused attempts count for nobody, so the others still post, in this area and another."""
+    url = f"/api/v1/intentions/{intentions.published.pk}/comments/"
+    api.as_user(people.parent)
+    statuses = [api.post(url, {"body": f"Point {i}"}, format="json",
+                         REMOTE_ADDR="10.9.9.9").status_code for i in range(30)]
+    assert statuses == [201] * 3 + [429] * 27
+    assert Comment.objects.count() == 3
+    api.as_user(people.young)
+    assert api.post(url, {"body": "Mine"}, format="json",
+                    REMOTE_ADDR="10.9.9.9").status_code == 201
+    api.as_user(people.commissioner)
+    assert api.post(url, {"body": "And mine"}, format="json",
+                    REMOTE_ADDR="10.9.9.9").status_code == 201
+
+
+def test_refused_attempts_use_up_no_allowance(people, intentions, consultation, signed_in,
+                                             low_limits, settings):
+    """Invalid posts (an empty comment) and posts over the area's limit are not counted:
+    only comments actually posted are."""
+    client = signed_in(people.parent)
+    url = f"/intentions/{intentions.published.pk}/comments/new/"
+    for _ in range(10):
+        assert client.post(url, {"body": ""}).status_code == 400
+    for i in range(3):
+        assert client.post(url, {"body": f"Point {i}"}).status_code == 302
+
+
+def test_the_limits_of_one_area_do_not_reach_another(people, intentions, other_area, api,
+                                                     low_limits, make_member):
+    from tests.factories.agencies import AgencyFactory
+    from tests.factories.coproduction import IntentionFactory
+
+    url = f"/api/v1/intentions/{intentions.published.pk}/comments/"
+    for user in (people.parent, people.young):
+        api.as_user(user)
+        for i in range(3 if user == people.parent else 2):
+            api.post(url, {"body": f"{user.username} {i}"}, format="json")
+    assert Comment.objects.count() == 5  # the area's limit is reached
+    other_council = AgencyFactory(local_area=other_area, name="Otherton Council")
+    elsewhere = IntentionFactory(local_area=other_area, lead_agency=other_council,
+                                 reference="OTH-2026-001")
+    api.as_user(people.other_parent)
+    assert api.post(f"/api/v1/intentions/{elsewhere.pk}/comments/", {"body": "Hello"},
+                    format="json").status_code == 201
 
 
 def test_other_people_are_not_limited_by_one_person(people, intentions, api, low_limits):

@@ -41,6 +41,8 @@ def loaded(area, council, icb, people, forum, make_member):
         reply = services.comment_create(actor=people.young, intention=intention,
                                         body=payload + "\nreply", in_reply_to=comment,
                                         show_publicly=True, confirm_personal_data=True)
+        # A young person's comment is pre-moderated: a moderator lets it through.
+        reply = services.comment_approve(actor=people.admin, comment=reply)
         outcome = ["changed-plan", "already-planned", "not-taken-forward",
                    "under-consideration"][i % 4]
         services.response_save(actor=people.commissioner, comment=comment, body=payload,

@@ -29,12 +29,15 @@ class CommentOutSerializer(serializers.ModelSerializer):
     response = serializers.SerializerMethodField()
     consultation = serializers.PrimaryKeyRelatedField(read_only=True)
     is_mine = serializers.SerializerMethodField()
+    awaiting_moderation = serializers.BooleanField(
+        source="is_pending", read_only=True,
+        help_text="Shown only to its author and the moderators until one lets it through.")
 
     class Meta:
         model = Comment
         fields = ["id", "intention", "consultation", "in_reply_to", "by", "body", "body_html",
                   "status", "show_publicly", "show_name", "created_at", "edited_at",
-                  "hidden_reason", "response", "is_mine"]
+                  "hidden_reason", "response", "is_mine", "awaiting_moderation"]
 
     def get_body(self, comment) -> str:
         return comment.body if comment.is_visible_text else ""

@@ -14,6 +14,8 @@ urlpatterns = [
     path("comments/<int:pk>/responses/", views.CommentResponses.as_view(),
          name="api-comment-responses"),
     path("comments/<int:pk>/hide/", views.CommentHide.as_view(), name="api-comment-hide"),
+    path("comments/<int:pk>/approve/", views.CommentApprove.as_view(),
+         name="api-comment-approve"),
     path("comments/<int:pk>/report/", views.CommentReport.as_view(), name="api-comment-report"),
     path("consultations/<int:pk>/publish-responses/",
          views.ConsultationPublishResponses.as_view(), name="api-consultation-publish"),

@@ -24,8 +24,8 @@ from .serializers import (
 class RateLimited(exceptions.Throttled):
     default_detail = ratelimits.MESSAGE
 
-    def __init__(self):
-        super().__init__(detail=ratelimits.MESSAGE)
+    def __init__(self, message=ratelimits.MESSAGE):
+        super().__init__(detail=message)
 
 
 def _out(request, comment, intention=None):
@@ -60,14 +60,20 @@ class IntentionComments(generics.ListAPIView):
     @extend_schema(request=CommentInSerializer, responses={201: CommentOutSerializer})
     def post(self, request, pk):
         intention = self.get_intention()
-        if ratelimits.comment_rate_limited(request._request):
-            raise RateLimited()
+        if perms.can_comment(request.user, intention):
+            limited = ratelimits.comment_rate_limited(actor=request.user,
+                                                      area_id=intention.local_area_id)
+            if limited:
+                raise RateLimited(limited)
         data = CommentInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         parent = None
         if values.get("in_reply_to"):
-            parent = self.get_queryset().filter(pk=values["in_reply_to"]).first()
+            # Only a comment shown to everyone (not hidden, withdrawn or waiting).
+            parent = selectors.reply_targets(intention=intention).filter(
+                pk=values["in_reply_to"]).first() if 0 < values["in_reply_to"] < 2**63 \
+                else None
             if parent is None:
                 raise ApplicationError("There is no such comment on this intention.",
                                        errors={"in_reply_to": ["Choose a comment on this "
@@ -131,6 +137,18 @@ class CommentHide(APIView):
         data.is_valid(raise_exception=True)
         comment = services.comment_hide(actor=request.user, comment=comment,
                                         reason=data.validated_data["reason"])
+        return Response(_out(request, comment))
+
+
+class CommentApprove(APIView):
+    """Let a comment waiting for a moderator through (the area's moderators)."""
+
+    @extend_schema(request=None, responses=CommentOutSerializer)
+    def post(self, request, pk):
+        comment = selectors.comment_get(actor=request.user, pk=pk)
+        if not perms.can_moderate(request.user, comment.intention.local_area_id):
+            raise Http404
+        comment = services.comment_approve(actor=request.user, comment=comment)
         return Response(_out(request, comment))
 
 

@@ -3,6 +3,9 @@
 Side effects (e-mails) are queued with `transaction.on_commit`.
 """
 from .comments import (
+    area_moderation_set,
+    attribution_for,
+    comment_approve,
     comment_create,
     comment_hide,
     comment_report,
@@ -14,7 +17,8 @@ from .milestones import milestone_set
 from .responses import response_save
 
 __all__ = [
-    "comment_create", "comment_hide", "comment_report", "comment_update", "comment_withdraw",
+    "area_moderation_set", "attribution_for", "comment_approve", "comment_create", "comment_hide",
+    "comment_report", "comment_update", "comment_withdraw",
     "consultation_create", "consultation_publish_responses", "consultation_update",
     "milestone_set", "response_save",
 ]

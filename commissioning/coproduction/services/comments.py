@@ -6,7 +6,15 @@ from agencies import permissions as base
 from portal.errors import ApplicationError, ErrorCode
 
 from .. import permissions
-from ..models import AuthorKind, Comment, CommentReport, CommentStatus, Consultation
+from ..models import (
+    AreaModeration,
+    AuthorKind,
+    Comment,
+    CommentReport,
+    CommentStatus,
+    Consultation,
+    Moderation,
+)
 from ..personal_data import find_personal_data
 from .common import clean_text, queue, require, save
 
@@ -21,6 +29,12 @@ def _author_kind(user, area) -> str:
     if "young-person" in roles:
         return AuthorKind.YOUNG_PERSON
     return AuthorKind.PARTNER
+
+
+def attribution_for(user, intention) -> str:
+    """How a comment by this person on the intention appears when they do not show their
+    name: "a parent carer", "a young person" or "a partner organisation"."""
+    return AuthorKind(_author_kind(user, intention.local_area_id)).label
 
 
 def check_personal_data(body, confirmed):
@@ -42,6 +56,17 @@ def _open_consultation(intention):
                                        closes__gte=today).order_by("closes").first()
 
 
+def moderation_rule(*, area_id, author_kind, consultation=None) -> str:
+    """Pre or post: the consultation's own choice, else the area's rule for the author's
+    kind (young people's comments are pre-moderated unless the area says otherwise)."""
+    if consultation is not None and consultation.moderation:
+        return consultation.moderation
+    rule = AreaModeration.objects.filter(local_area_id=area_id).first()
+    if author_kind == AuthorKind.YOUNG_PERSON:
+        return rule.young_people if rule else Moderation.PRE
+    return rule.comments if rule else Moderation.POST
+
+
 @transaction.atomic
 def comment_create(*, actor, intention, body, consultation=None, in_reply_to=None,
                    show_publicly=False, show_name=False,
@@ -51,10 +76,15 @@ def comment_create(*, actor, intention, body, consultation=None, in_reply_to=Non
         if in_reply_to.intention_id != intention.pk:
             raise ApplicationError("You can only reply to a comment on the same intention.",
                                    errors={"in_reply_to": ["Choose a comment on this intention"]})
-        if not in_reply_to.is_visible_text:
-            raise ApplicationError("That comment is no longer shown, so it cannot be replied to.",
-                                   errors={"in_reply_to": ["That comment is no longer shown"]})
-        consultation = consultation or in_reply_to.consultation
+        if not in_reply_to.is_shown:
+            raise ApplicationError("That comment is not shown, so it cannot be replied to.",
+                                   errors={"in_reply_to": ["That comment is not shown"]})
+        # A reply belongs to the parent's consultation only while that is open; made later,
+        # it is not listed under the closed consultation.
+        if consultation is None and in_reply_to.consultation_id is not None:
+            today = timezone.localdate()
+            consultation = Consultation.objects.filter(
+                pk=in_reply_to.consultation_id, opens__lte=today, closes__gte=today).first()
     if consultation is None:
         consultation = _open_consultation(intention)
     elif consultation.intention_id != intention.pk:
@@ -63,12 +93,44 @@ def comment_create(*, actor, intention, body, consultation=None, in_reply_to=Non
     require(permissions.can_comment(actor, intention, consultation))
     body = clean_text(body, "body", label="comment")
     confirmed = check_personal_data(body, confirm_personal_data)
+    kind = _author_kind(actor, intention.local_area_id)
     comment = Comment(intention=intention, consultation=consultation, author=actor,
-                      author_kind=_author_kind(actor, intention.local_area_id), body=body,
+                      author_kind=kind, body=body,
                       in_reply_to=in_reply_to, show_publicly=bool(show_publicly),
                       show_name=bool(show_publicly and show_name),
                       personal_data_confirmed=confirmed)
+    rule = moderation_rule(area_id=intention.local_area_id, author_kind=kind,
+                           consultation=consultation)
+    if rule == Moderation.POST:
+        comment.approved_at = timezone.now()  # shown at once; moderators can hide it
     return save(comment, actor)
+
+
+@transaction.atomic
+def comment_approve(*, actor, comment) -> Comment:
+    """A moderator lets a pre-moderated comment through: from now on everyone who can see
+    the intention sees it (and the public pages, when its author agreed)."""
+    comment = _locked(comment)
+    require(permissions.can_approve_comment(actor, comment))
+    comment.approved_at, comment.approved_by = timezone.now(), actor
+    return save(comment, actor)
+
+
+@transaction.atomic
+def area_moderation_set(*, actor, local_area, comments, young_people) -> AreaModeration:
+    """The area's rule: pre- or post-moderation for parent carers' and partners' comments
+    and, separately, for young people's."""
+    require(permissions.can_set_moderation(actor, local_area))
+    allowed = {m.value for m in Moderation}
+    errors = {field: ["Choose pre-moderation or post-moderation"]
+              for field, value in (("comments", comments), ("young_people", young_people))
+              if value not in allowed}
+    if errors:
+        raise ApplicationError("Choose how comments are moderated.", errors=errors)
+    rule = AreaModeration.objects.select_for_update().filter(local_area=local_area).first() \
+        or AreaModeration(local_area=local_area)
+    rule.comments, rule.young_people = comments, young_people
+    return save(rule, actor)
 
 
 def _locked(comment):

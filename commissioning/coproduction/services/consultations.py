@@ -6,14 +6,26 @@ from portal.dates import long_date
 from portal.errors import ApplicationError, ErrorCode
 
 from .. import permissions
-from ..models import Audience, CommentStatus, Consultation, Response, ResponseStatus
+from ..models import (
+    Audience,
+    Comment,
+    CommentStatus,
+    Consultation,
+    Moderation,
+    Response,
+    ResponseStatus,
+)
 from .common import queue, require, save
 
 AUDIENCES = {a.value for a in Audience}
+MODERATION = {""} | {m.value for m in Moderation}
 
 
-def _clean(*, title, description, questions, audiences, opens, closes):
+def _clean(*, title, description, questions, audiences, opens, closes, moderation=""):
     errors = {}
+    moderation = moderation or ""
+    if moderation not in MODERATION:
+        errors["moderation"] = ["Choose how comments are moderated"]
     title = (title or "").strip()
     if not title:
         errors["title"] = ["Enter a title for the consultation"]
@@ -41,7 +53,7 @@ def _clean(*, title, description, questions, audiences, opens, closes):
     if errors:
         raise ApplicationError("Check the consultation's details.", errors=errors)
     return {"title": title, "description": description, "questions": questions,
-            "audiences": audiences, "opens": opens, "closes": closes}
+            "audiences": audiences, "opens": opens, "closes": closes, "moderation": moderation}
 
 
 def _notify_if_open(consultation):
@@ -54,14 +66,15 @@ def _notify_if_open(consultation):
 
 @transaction.atomic
 def consultation_create(*, actor, intention, title, opens, closes, audiences,
-                        description="", questions=(), notify=True) -> Consultation:
+                        description="", questions=(), moderation="",
+                        notify=True) -> Consultation:
     require(permissions.can_manage_consultation(actor, intention))
     if not intention.published_for_consultation:
         raise ApplicationError(
             "Publish the intention for consultation before opening a consultation on it.",
             code=ErrorCode.CONFLICT)
     fields = _clean(title=title, description=description, questions=questions,
-                    audiences=audiences, opens=opens, closes=closes)
+                    audiences=audiences, opens=opens, closes=closes, moderation=moderation)
     if Consultation.objects.filter(intention=intention, title__iexact=fields["title"]).exists():
         raise ApplicationError("This intention already has a consultation with that title.",
                                errors={"title": ["Choose a different title"]})
@@ -77,9 +90,11 @@ def consultation_update(*, actor, consultation, notify=True, **changes) -> Consu
         "intention").get(pk=consultation.pk)
     require(permissions.can_manage_consultation(actor, consultation.intention))
     current = {k: getattr(consultation, k) for k in
-               ("title", "description", "questions", "audiences", "opens", "closes")}
+               ("title", "description", "questions", "audiences", "opens", "closes",
+                "moderation")}
     current.update({k: v for k, v in changes.items() if k in current})
     fields = _clean(**current)
+    _keep_comments_inside(consultation, fields["opens"], fields["closes"])
     clash = Consultation.objects.filter(intention=consultation.intention,
                                         title__iexact=fields["title"]).exclude(pk=consultation.pk)
     if clash.exists():
@@ -91,6 +106,25 @@ def consultation_update(*, actor, consultation, notify=True, **changes) -> Consu
     if notify:
         _notify_if_open(consultation)
     return consultation
+
+
+def _keep_comments_inside(consultation, opens, closes):
+    """A consultation's dates cannot move so that comments made in it fall outside them
+    (a comment made after a consultation closed is never listed under it)."""
+    days = sorted(timezone.localtime(at).date() for at in Comment.objects.filter(
+        consultation=consultation).values_list("created_at", flat=True))
+    if not days:
+        return
+    errors = {}
+    if closes and days[-1] > closes:
+        errors["closes"] = [f"Comments were made in this consultation up to "
+                            f"{days[-1]:%-d %B %Y}; it cannot close before then"]
+    if opens and days[0] < opens:
+        errors["opens"] = [f"Comments were made in this consultation from "
+                           f"{days[0]:%-d %B %Y}; it cannot open after then"]
+    if errors:
+        raise ApplicationError("The new dates would leave out comments already made.",
+                               errors=errors)
 
 
 @transaction.atomic
