@@ -42,6 +42,10 @@ def validate(data, check):
         return
     codes = set()
     for path, geo in check.items(section, "geographies", "needs"):
+        parent = geo.get("parent") if isinstance(geo, dict) else None
+        if parent and parent not in codes:
+            check.error(f"{path}.parent", f"{parent!r} must be listed earlier in "
+                                          "needs.geographies")
         codes.add(check.require(geo, "code", path))
         check.require(geo, "name", path)
         check.one_of(check.require(geo, "kind", path), {k.value for k in GeographyKind},
