@@ -170,7 +170,8 @@ def import_run_execute(*, run_id, dry_run) -> ImportRun:
     run is left alone, and a re-run of the same file changes nothing. An area's run is
     checked against the area's geographies as they are when it runs."""
     with transaction.atomic():
-        run = ImportRun.objects.select_for_update().select_related("local_area").get(pk=run_id)
+        run = ImportRun.objects.select_for_update(of=("self",)).select_related(
+            "local_area").get(pk=run_id)
         if run.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING):
             return run
         run.status = ImportStatus.RUNNING
