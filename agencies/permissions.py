@@ -114,9 +114,17 @@ def visible_agencies(user):
     return Agency.objects.filter(local_area_id__in=area_ids_for(user))
 
 
+def people_area_ids(user) -> set[int]:
+    """Areas whose staff directory the person may read: the internal roles' areas. Parent
+    carers and young people's representatives do not see names, e-mails, job titles, roles
+    or delegated limits. The page, the API and every list of people ask this (or
+    `can_view_people`, the same rule for one area)."""
+    return area_ids_for(user, AreaPerm.VIEW_INTERNAL)
+
+
 def visible_people_filter(user) -> Q:
-    """People are visible to those who share an area with them."""
-    return Q(memberships__agency__local_area_id__in=area_ids_for(user))
+    """People are visible to internal roles who share an area with them."""
+    return Q(memberships__agency__local_area_id__in=people_area_ids(user))
 
 
 # --- decisions -------------------------------------------------------------------------
@@ -135,6 +143,15 @@ def can_view_internal(user, area) -> Decision:
         return Decision.allow()
     if _id(area) in area_ids_for(user):
         return Decision.deny("Your role sees only what is published for consultation.")
+    return Decision.deny(NOT_IN_AREA)
+
+
+def can_view_people(user, area) -> Decision:
+    """The staff directory of one area (see `people_area_ids`)."""
+    if _id(area) in people_area_ids(user):
+        return Decision.allow()
+    if _id(area) in area_ids_for(user):
+        return Decision.deny("Your role does not see the area's staff directory.")
     return Decision.deny(NOT_IN_AREA)
 
 

@@ -43,7 +43,9 @@ def agency_get(*, actor, pk):
 
 
 def person_list(*, actor, local_area=None, search="", role=""):
-    area_ids = permissions.area_ids_for(actor)
+    # The staff directory: only the areas where the actor holds an internal role
+    # (`permissions.can_view_people`, the rule the page asks too).
+    area_ids = permissions.people_area_ids(actor)
     if local_area is not None:
         area_ids = area_ids & {local_area.pk}
     memberships = Membership.objects.active().filter(agency__local_area_id__in=area_ids)

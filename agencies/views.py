@@ -303,7 +303,7 @@ def agency_edit(request, pk):
 @login_required
 def person_list(request):
     area = _require_area(request)
-    if not permissions.can_view_internal(request.user, area):
+    if not permissions.can_view_people(request.user, area):
         raise Http404
     people = selectors.person_list(actor=request.user, local_area=area,
                                    search=request.GET.get("q", "").strip(),
@@ -318,7 +318,7 @@ def person_list(request):
 @login_required
 def person_detail(request, pk):
     area = _require_area(request)
-    if not permissions.can_view_internal(request.user, area):
+    if not permissions.can_view_people(request.user, area):
         raise Http404
     person = selectors.person_get(actor=request.user, pk=pk)
     return render(request, "agencies/person_detail.html", {

@@ -11,14 +11,15 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from portal.spreadsheets import safe_text
+
 HEADERS = ["Reference", "Title", "Stage", "Status", "Level", "Thematic area", "Lead agency",
            "Partner agencies", "Priorities", "Estimated annual value (GBP)", "Starts", "Ends",
            "Owner"]
 
 
 def _safe(text):
-    text = "" if text is None else str(text)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return safe_text(text)
 
 
 def rows(intentions):

@@ -16,8 +16,9 @@ class IndicatorAdmin(SimpleHistoryAdmin):
 
 @admin.register(Geography)
 class GeographyAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "code", "kind")
+    list_display = ("name", "code", "kind", "parent")
     list_filter = ("kind",)
+    raw_id_fields = ("parent",)
     search_fields = ("name", "code")
 
 
@@ -43,5 +44,6 @@ class FindingAdmin(ReadOnlyAdmin):
 
 @admin.register(ImportRun)
 class ImportRunAdmin(ReadOnlyAdmin):
-    list_display = ("filename", "local_area", "created_by", "created_at", "status", "rows")
-    list_filter = ("status", "local_area")
+    list_display = ("filename", "scope", "local_area", "created_by", "created_at", "status",
+                    "rows")
+    list_filter = ("scope", "status", "local_area")

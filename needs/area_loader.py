@@ -27,7 +27,6 @@ from agencies.models import User
 from commissioning.models import Priority
 
 from . import services
-from .imports import import_observations
 from .models import Finding, Geography, GeographyKind, Polarity, Unit
 
 ORDER = 25
@@ -43,6 +42,10 @@ def validate(data, check):
         return
     codes = set()
     for path, geo in check.items(section, "geographies", "needs"):
+        parent = geo.get("parent") if isinstance(geo, dict) else None
+        if parent and parent not in codes:
+            check.error(f"{path}.parent", f"{parent!r} must be listed earlier in "
+                                          "needs.geographies")
         codes.add(check.require(geo, "code", path))
         check.require(geo, "name", path)
         check.one_of(check.require(geo, "kind", path), {k.value for k in GeographyKind},
@@ -88,7 +91,7 @@ def load(data, ctx):
     area = ctx["area"]
     for geo in section.get("geographies", []):
         services.geography_save(actor=None, code=geo["code"], name=geo["name"],
-                                kind=geo["kind"])
+                                kind=geo["kind"], parent_code=geo.get("parent") or None)
     for position, spec in enumerate(section.get("indicators", []), start=1):
         fields = {k: v for k, v in spec.items() if k in services.INDICATOR_FIELDS}
         fields.setdefault("position", position * 10)
@@ -116,8 +119,12 @@ class NeedsDataError(Exception):
 
 
 def _import(path):
+    """Area files are loaded by platform administrators: their data (the area's figures and
+    its comparators') is a platform import, recorded in the history of the areas it changes."""
     with open(path, "rb") as handle:
-        result = import_observations(handle)
+        result = services.observations_import(actor=None, local_area=None, upload=handle,
+                                              platform=True, filename=f"area file: {path.name}",
+                                              record_unchanged=False)
     if not result.ok:
         lines = "; ".join(f"line {e['line']}: {e['message']}" for e in result.errors[:5])
         raise NeedsDataError(f"{path.name}: {lines}")

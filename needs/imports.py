@@ -51,6 +51,9 @@ class ImportResult:
     errors: list = field(default_factory=list)
     error_count: int = 0
     dry_run: bool = False
+    # geography id -> number of figures the import adds or changes there (set once the file
+    # is checked; the service turns it into the areas whose history shows the import).
+    changed_geographies: dict = field(default_factory=dict)
 
     @property
     def ok(self):
@@ -140,11 +143,27 @@ _FINGERTIPS_HEADERS = ("Indicator ID", "Area Code", "Time period", "Value",
 _NAMES = {name: name.replace("_", " ").capitalize() for name in NUMBER_FIELDS}
 
 
+@dataclass
+class Scope:
+    """The geographies an area's import may write (None: any, a platform import), and the
+    words of the refusal for the others."""
+
+    geography_ids: frozenset | None = None
+    area_name: str = ""
+
+    def refusal(self, code):
+        return (f"Area code {code!r} is not {self.area_name}'s own geography or one of its "
+                "sub-areas. An area imports only its own figures; England, regions, "
+                "statistical neighbours and other areas come from the platform's import of "
+                "published data.")
+
+
 class _Layout:
     """Reads one row of a layout into a staging row (None if it has problems, "skip" for a
     Fingertips breakdown row). The hot path of an import: kept to list and dict look-ups."""
 
-    def __init__(self, header, result):
+    def __init__(self, header, result, scope=None):
+        self.scope = scope if scope is not None and scope.geography_ids is not None else None
         exact = {name.strip(): i for i, name in enumerate(header)}
         lower = {name.strip().lower(): i for i, name in enumerate(header)}
         self.result = result
@@ -194,6 +213,8 @@ class _Layout:
         geography_id = self.areas.get(area) or self.areas.get(area.upper())
         if geography_id is None:
             result.add_error(line, f"Area code {area!r} is not a known geography.")
+        elif self.scope is not None and geography_id not in self.scope.geography_ids:
+            result.add_error(line, self.scope.refusal(area))
         sort_key = self._period(period, cells[9]) if period else None
         if not period:
             result.add_error(line, "The period is blank.")
@@ -290,6 +311,16 @@ def _count_changes(cursor, result):
     result.unchanged = int(total or 0) - result.new - result.changed
 
 
+def _changed_geographies(cursor, result):
+    """How many figures each geography gains or changes (for the affected areas' history)."""
+    table = Observation._meta.db_table
+    cursor.execute(
+        f"SELECT s.geography_id, COUNT(*) FROM {STAGING} s"  # noqa: S608
+        f" LEFT JOIN {table} o ON {_key_join('o', 's')}"
+        f" WHERE o.id IS NULL OR {_differs('o', 's')} GROUP BY s.geography_id")
+    result.changed_geographies = {int(g): int(n) for g, n in cursor.fetchall()}
+
+
 def _upsert(cursor):
     """Write the new and changed rows only (unchanged ones are filtered out first, so a
     re-import touches nothing); ON CONFLICT still guards against a concurrent import."""
@@ -307,18 +338,22 @@ def _upsert(cursor):
 
 # --- the entry point ------------------------------------------------------------------------
 def import_observations(binary, *, dry_run=False,
-                        on_progress: Callable[[int, str], None] | None = None) -> ImportResult:
-    """Check and (unless dry_run or in error) save the observations in a binary CSV file."""
+                        on_progress: Callable[[int, str], None] | None = None,
+                        scope: Scope | None = None) -> ImportResult:
+    """Check and (unless dry_run or in error) save the observations in a binary CSV file.
+    `scope` limits the geographies the file may hold (an area's import); None allows all."""
     result = ImportResult(dry_run=dry_run)
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             _create_staging(cursor)
-            _read_and_stage(binary, cursor, result, on_progress)
+            _read_and_stage(binary, cursor, result, on_progress, scope)
             if result.rows and result.layout:
                 _find_duplicates(cursor, result)
             if not result.ok:
                 raise _Abort
             _count_changes(cursor, result)
+            if result.new or result.changed:
+                _changed_geographies(cursor, result)
             if on_progress:
                 on_progress(result.rows, "counted")
             if dry_run:
@@ -335,7 +370,7 @@ def import_observations(binary, *, dry_run=False,
     return result
 
 
-def _read_and_stage(binary, cursor, result, on_progress):
+def _read_and_stage(binary, cursor, result, on_progress, scope=None):
     reader = csv.reader(_lines(binary, result))
     try:
         header = next(reader, None)
@@ -343,7 +378,7 @@ def _read_and_stage(binary, cursor, result, on_progress):
             if result.ok:
                 result.add_error(1, "The file is empty.")
             return
-        layout = _Layout(header, result)
+        layout = _Layout(header, result, scope)
         result.layout = layout.name
         if not result.ok:
             return

@@ -76,6 +76,11 @@ class Geography(models.Model):
                                                        "Use the GSS or ODS code, e.g. E10000034.")])
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=GeographyKind.choices)
+    # A sub-area (ward, locality, a council within an ICB's footprint) names the geography
+    # it lies within: an area may import figures for its own geography and its sub-areas.
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="sub_areas",
+                               help_text="The larger geography this one lies within.")
     history = HistoricalRecords()
 
     class Meta:
@@ -142,12 +147,25 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-class ImportRun(models.Model):
-    """One upload of a file of observations: who, what, and what it found or changed."""
+class ImportScope(models.TextChoices):
+    AREA = "area", "The area's own figures"
+    PLATFORM = "platform", "Published data for every geography (platform)"
 
-    # Blank for imports from the command line (`manage.py import_indicators`).
+
+class ImportRun(models.Model):
+    """One upload of a file of observations: who, what, and what it found or changed.
+
+    An *area* import (`local_area` set) may hold figures only for the area's own geography
+    and its sub-areas. A *platform* import (`local_area` blank: the platform pages and API,
+    the command line, area files) holds published data for any geography, England, regions
+    and statistical neighbours included. Either way, the areas whose figures a real import
+    changed are recorded in `ImportRunArea`, so the change shows in each one's history.
+    """
+
     local_area = models.ForeignKey("agencies.LocalArea", on_delete=models.CASCADE,
                                    related_name="needs_imports", null=True, blank=True)
+    scope = models.CharField(max_length=10, choices=ImportScope.choices,
+                             default=ImportScope.AREA)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -169,9 +187,29 @@ class ImportRun(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        permissions = [("import_published_statistics",
+                        "Can import published statistics for every geography (platform)")]
 
     def __str__(self):
         return f"{self.filename} ({self.get_status_display()})"
+
+
+class ImportRunArea(models.Model):
+    """A local area whose figures an import changed: `own` figures of its own geography and
+    sub-areas, `comparators` figures of its England, region or statistical neighbours."""
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="affected")
+    local_area = models.ForeignKey("agencies.LocalArea", on_delete=models.CASCADE,
+                                   related_name="needs_imports_affecting")
+    own = models.PositiveIntegerField(default=0)
+    comparators = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "local_area"],
+                                               name="import_run_area_unique")]
+
+    def __str__(self):
+        return f"{self.run} changed {self.own} + {self.comparators} figures of {self.local_area}"
 
 
 class Finding(models.Model):

@@ -2,7 +2,10 @@
 
 Needs evidence is for every member of the area, parent-carer and young people's
 representatives included: it is published statistics and the findings drawn from them.
-Importing data and recording findings is for the area's commissioners and administrators.
+Importing the area's own figures and recording findings is for the area's commissioners and
+administrators. Figures for England, regions, statistical neighbours and any other
+geography come only from a platform import, by platform administrators (superusers, or
+people given the `needs.import_published_statistics` permission).
 """
 from agencies import permissions as core
 from agencies.roles import Role
@@ -27,6 +30,19 @@ def can_import_observations(user, area) -> Decision:
     return Decision.deny("Only the area's commissioners and administrators may import data.")
 
 
+PLATFORM_ONLY = "Only platform administrators import published data for every geography."
+
+
+def is_platform_admin(user) -> bool:
+    return bool(user.is_authenticated and (
+        user.is_superuser or user.has_perm("needs.import_published_statistics")))
+
+
+def can_import_platform(user) -> Decision:
+    """A platform import: published data (e.g. a Fingertips export) for any geography."""
+    return Decision.allow() if is_platform_admin(user) else Decision.deny(PLATFORM_ONLY)
+
+
 def can_add_finding(user, area) -> Decision:
     if not core.can_view_area(user, area):
         return Decision.deny(core.NOT_IN_AREA)
@@ -39,7 +55,21 @@ def can_view_finding(user, finding) -> Decision:
     return can_view_needs(user, finding.local_area_id)
 
 
-def can_view_import(user, run) -> Decision:
+def can_view_import(user, run, affected_area_ids=()) -> Decision:
+    """An area's run: its importers. A platform run: platform administrators, and the
+    importers of the areas whose figures it changed (`affected_area_ids`)."""
+    if run.local_area_id is not None:
+        return can_import_observations(user, run.local_area_id)
+    if is_platform_admin(user):
+        return Decision.allow()
+    if any(can_import_observations(user, area_id) for area_id in affected_area_ids):
+        return Decision.allow()
+    return Decision.deny(PLATFORM_ONLY)
+
+
+def can_confirm_import(user, run) -> Decision:
+    if run.local_area_id is None:
+        return can_import_platform(user)
     return can_import_observations(user, run.local_area_id)
 
 

@@ -14,7 +14,16 @@ from portal import audit
 
 from . import comparison
 from . import permissions as needs_permissions
-from .models import ComparatorSet, Finding, Geography, ImportRun, Indicator, Observation
+from .models import (
+    ComparatorSet,
+    Finding,
+    Geography,
+    GeographyKind,
+    ImportRun,
+    ImportRunArea,
+    Indicator,
+    Observation,
+)
 
 
 def _reads_needs(actor) -> bool:
@@ -143,18 +152,88 @@ def finding_observation_choices(*, actor, local_area, comparators):
                       "geography__name", "-period_sort"))
 
 
+# --- import scope: whose figures a geography's values are --------------------------------
+def _descendants(roots, children):
+    found, queue = set(), list(roots)
+    while queue:
+        for child in children.get(queue.pop(), ()):
+            if child not in found:
+                found.add(child)
+                queue.append(child)
+    return found
+
+
+def geography_owners():
+    """For every local area with a comparator set: (own geography ids, comparator geography
+    ids). An area's own geographies are its comparator set's geography and that one's
+    sub-areas (by `Geography.parent`, at any depth) that are not another area's own
+    geography, nor England or a region. Three queries whatever the number of areas."""
+    sets = list(ComparatorSet.objects.values_list("local_area_id", "geography_id",
+                                                  "england_id", "region_id"))
+    neighbours: dict[int, set[int]] = {}
+    for area_id, geography_id in ComparatorSet.neighbours.through.objects.values_list(
+            "comparatorset__local_area_id", "geography_id"):
+        neighbours.setdefault(area_id, set()).add(geography_id)
+    children: dict[int, list[int]] = {}
+    for pk, parent_id in Geography.objects.filter(parent__isnull=False).exclude(
+            kind__in=[GeographyKind.ENGLAND, GeographyKind.REGION]).values_list("id",
+                                                                               "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    claimed = {geography_id for _, geography_id, _, _ in sets}
+    owners = {}
+    for area_id, geography_id, england_id, region_id in sets:
+        own = {geography_id} | (_descendants([geography_id], children) - claimed)
+        comparators = ({england_id, region_id} | neighbours.get(area_id, set())) - {None} - own
+        owners[area_id] = (own, comparators)
+    return owners
+
+
+def import_scope(local_area) -> frozenset:
+    """The geographies an area's own import may write (empty without a comparator set)."""
+    own, _ = geography_owners().get(local_area.pk, (set(), set()))
+    return frozenset(own)
+
+
 # --- imports ----------------------------------------------------------------------------
 def import_run_list(*, actor, local_area):
+    """The area's import history: its own imports, and every other import (platform, or a
+    neighbour's own) that changed its figures or its comparators' figures."""
     if not needs_permissions.can_import_observations(actor, local_area):
         return ImportRun.objects.none()
-    return (ImportRun.objects.filter(local_area=local_area).select_related("created_by")
-            .order_by("-created_at"))
+    return (ImportRun.objects.filter(Q(local_area=local_area)
+                                     | Q(affected__local_area=local_area)).distinct()
+            .select_related("created_by", "local_area")
+            .prefetch_related(Prefetch("affected", to_attr="affected_here",
+                                       queryset=ImportRunArea.objects.filter(
+                                           local_area=local_area)))
+            .order_by("-created_at", "-id"))
+
+
+def platform_import_run_list(*, actor):
+    if not needs_permissions.is_platform_admin(actor):
+        return ImportRun.objects.none()
+    return (ImportRun.objects.filter(local_area__isnull=True).select_related("created_by")
+            .prefetch_related(Prefetch("affected", queryset=ImportRunArea.objects
+                                       .select_related("local_area")
+                                       .order_by("local_area__name")))
+            .order_by("-created_at", "-id"))
 
 
 def import_run_get(*, actor, pk):
-    run = get_object_or_404(ImportRun.objects.select_related("created_by", "local_area"), pk=pk)
-    if run.local_area_id is None or not needs_permissions.can_view_import(actor, run):
+    run = get_object_or_404(ImportRun.objects.select_related("created_by", "local_area")
+                            .prefetch_related(Prefetch(
+                                "affected", queryset=ImportRunArea.objects
+                                .select_related("local_area").order_by("local_area__name"))),
+                            pk=pk)
+    affected = [a.local_area_id for a in run.affected.all()]
+    if not needs_permissions.can_view_import(actor, run, affected):
         raise Http404
+    if not needs_permissions.is_platform_admin(actor):
+        # Importers of an area see the areas they may see, not everyone the import touched.
+        visible = core.area_ids_for(actor)
+        run.visible_affected = [a for a in run.affected.all() if a.local_area_id in visible]
+    else:
+        run.visible_affected = list(run.affected.all())
     return run
 
 

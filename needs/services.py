@@ -11,13 +11,15 @@ from portal import audit
 from portal.errors import ApplicationError, ErrorCode
 from portal.services import save as _save
 
-from . import permissions
-from .imports import ImportResult, import_observations
+from . import permissions, selectors
+from .imports import ImportResult, Scope, import_observations
 from .models import (
     ComparatorSet,
     Finding,
     Geography,
     ImportRun,
+    ImportRunArea,
+    ImportScope,
     ImportStatus,
     Indicator,
     Observation,
@@ -55,13 +57,22 @@ def indicator_save(*, actor, code, **fields) -> Indicator:
 
 
 @transaction.atomic
-def geography_save(*, actor, code, name, kind) -> Geography:
+def geography_save(*, actor, code, name, kind, parent_code=None) -> Geography:
+    """Create or update a geography; `parent_code` names the geography it lies within (its
+    sub-areas' figures may then be imported by the area whose own geography that is)."""
     _require_platform_or_loader(actor)
     geography = Geography.objects.select_for_update().filter(code=code).first() or \
         Geography(code=code)
-    if geography.pk and (geography.name, geography.kind) == (name, kind):
+    parent = None
+    if parent_code:
+        parent = Geography.objects.filter(code=parent_code).first()
+        if parent is None or parent.pk == geography.pk:
+            raise ApplicationError(f"Unknown parent geography {parent_code!r}.",
+                                   errors={"parent": ["Give the code of a known geography."]})
+    if geography.pk and (geography.name, geography.kind, geography.parent_id) == (
+            name, kind, getattr(parent, "pk", None)):
         return geography
-    geography.name, geography.kind = name, kind
+    geography.name, geography.kind, geography.parent = name, kind, parent
     return _save(geography, actor)
 
 
@@ -95,15 +106,40 @@ def import_progress(run_id) -> dict:
     return cache.get(progress_key(run_id)) or {}
 
 
+def _check_import_permission(actor, local_area, platform):
+    """An area's import: its commissioners and administrators. A platform import (no area):
+    platform administrators; `actor=None` is the command line or an area file."""
+    if actor is None:
+        return
+    if platform:
+        _deny(permissions.can_import_platform(actor))
+    else:
+        _deny(permissions.can_import_observations(actor, local_area))
+
+
+def _scope_of(run_or_area, platform) -> Scope | None:
+    if platform:
+        return None
+    area = run_or_area
+    return Scope(geography_ids=selectors.import_scope(area), area_name=area.name)
+
+
 @transaction.atomic
-def import_run_create(*, actor, local_area, upload) -> ImportRun:
-    """Store an uploaded file and queue its check (a dry run that counts the changes)."""
-    _deny(permissions.can_import_observations(actor, local_area))
+def import_run_create(*, actor, local_area, upload, platform=False) -> ImportRun:
+    """Store an uploaded file and queue its check (a dry run that counts the changes).
+    `platform=True` (no area): a platform import of published data for any geography."""
+    if platform:
+        local_area = None
+    elif local_area is None:
+        raise ApplicationError("Say which local area this import is for.",
+                               errors={"local_area": ["Give the local area."]})
+    _check_import_permission(actor, local_area, platform)
     if upload is None:
         raise ApplicationError("Choose a CSV file to upload.",
                                errors={"file": ["Choose a CSV file to upload"]})
     run = ImportRun(local_area=local_area, created_by=actor, filename=upload.name[:250],
-                    dry_run=True)
+                    dry_run=True,
+                    scope=ImportScope.PLATFORM if platform else ImportScope.AREA)
     run.file.save(upload.name, upload, save=False)
     _save(run, actor)
     _queue(run.pk, dry_run=True)
@@ -114,7 +150,7 @@ def import_run_create(*, actor, local_area, upload) -> ImportRun:
 def import_run_confirm(*, actor, run) -> ImportRun:
     """Import a checked file for real (queued; the page shows its progress)."""
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
-    _deny(permissions.can_import_observations(actor, run.local_area_id))
+    _deny(permissions.can_confirm_import(actor, run))
     if run.status != ImportStatus.PREVIEWED or run.error_count:
         raise ApplicationError("Only a file that was checked without errors can be imported.",
                                code=ErrorCode.CONFLICT)
@@ -132,9 +168,11 @@ def _queue(run_id, *, dry_run):
 
 def import_run_execute(*, run_id, dry_run) -> ImportRun:
     """Run a queued import (the Celery task calls this). Safe to run twice: a finished
-    run is left alone, and a re-run of the same file changes nothing."""
+    run is left alone, and a re-run of the same file changes nothing. An area's run is
+    checked against the area's geographies as they are when it runs."""
     with transaction.atomic():
-        run = ImportRun.objects.select_for_update().get(pk=run_id)
+        run = ImportRun.objects.select_for_update(of=("self",)).select_related(
+            "local_area").get(pk=run_id)
         if run.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING):
             return run
         run.status = ImportStatus.RUNNING
@@ -143,8 +181,10 @@ def import_run_execute(*, run_id, dry_run) -> ImportRun:
     def progress(rows, phase):
         cache.set(progress_key(run_id), {"rows": rows, "phase": phase}, timeout=3600)
 
+    platform = run.scope == ImportScope.PLATFORM or run.local_area_id is None
     with run.file.open("rb") as handle:
-        result = import_observations(handle, dry_run=dry_run, on_progress=progress)
+        result = import_observations(handle, dry_run=dry_run, on_progress=progress,
+                                     scope=_scope_of(run.local_area, platform))
     with transaction.atomic():
         run = ImportRun.objects.select_for_update().get(pk=run_id)
         _record(run, result)
@@ -152,6 +192,8 @@ def import_run_execute(*, run_id, dry_run) -> ImportRun:
             ImportStatus.PREVIEWED if dry_run else ImportStatus.IMPORTED)
         run.finished_at = timezone.now()
         _save(run, run.created_by)
+        if result.ok and not dry_run:
+            _record_affected(run, result)
     cache.delete(progress_key(run_id))
     return run
 
@@ -162,19 +204,46 @@ def _record(run, result: ImportResult):
     run.errors, run.error_count = result.as_dict()["errors"], result.error_count
 
 
+def _record_affected(run, result: ImportResult):
+    """Every area whose figures (own, or its comparators') the import changed gets the run
+    in its history, with the number of figures of each kind."""
+    changed = result.changed_geographies
+    if not changed:
+        return
+    rows = []
+    for area_id, (own, comparators) in selectors.geography_owners().items():
+        mine = sum(changed.get(g, 0) for g in own)
+        theirs = sum(changed.get(g, 0) for g in comparators)
+        if mine or theirs:
+            rows.append(ImportRunArea(run=run, local_area_id=area_id, own=mine,
+                                      comparators=theirs))
+    ImportRunArea.objects.bulk_create(rows)
+
+
+@transaction.atomic
 def observations_import(*, actor, local_area, upload, dry_run=False, on_progress=None,
-                        filename="") -> ImportResult:
-    """Import a file now (API and command line). Records an ImportRun for the audit trail
-    unless it is a dry run or failed (in which case nothing at all is saved)."""
-    if actor is not None:
-        _deny(permissions.can_import_observations(actor, local_area))
-    result = import_observations(upload, dry_run=dry_run, on_progress=on_progress)
-    if result.ok and not dry_run:
+                        filename="", platform=False, record_unchanged=True) -> ImportResult:
+    """Import a file now (API, command line, area files). An area's import may hold only its
+    own geographies' figures; `platform=True` (no area) any geography's. Records an
+    ImportRun, and the areas it changed, unless it is a dry run or failed (in which case
+    nothing at all is saved; with `record_unchanged=False`, as for area files loaded again,
+    nor when the file changed nothing)."""
+    if platform:
+        local_area = None
+    elif local_area is None:
+        raise ApplicationError("Say which local area this import is for.",
+                               errors={"local_area": ["Give the local area."]})
+    _check_import_permission(actor, local_area, platform)
+    result = import_observations(upload, dry_run=dry_run, on_progress=on_progress,
+                                 scope=_scope_of(local_area, platform))
+    if result.ok and not dry_run and (record_unchanged or result.new or result.changed):
         run = ImportRun(local_area=local_area, created_by=actor, dry_run=False,
                         filename=(filename or getattr(upload, "name", "") or "upload.csv")[:250],
-                        status=ImportStatus.IMPORTED, finished_at=timezone.now())
+                        status=ImportStatus.IMPORTED, finished_at=timezone.now(),
+                        scope=ImportScope.PLATFORM if platform else ImportScope.AREA)
         _record(run, result)
         _save(run, actor)
+        _record_affected(run, result)
     return result
 
 

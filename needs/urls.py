@@ -7,6 +7,7 @@ app_name = "needs"
 urlpatterns = [
     path("needs/", views.dashboard, name="dashboard"),
     path("needs/imports/", views.import_start, name="import"),
+    path("needs/platform-imports/", views.platform_import_start, name="platform-import"),
     path("needs/imports/<int:pk>/", views.import_detail, name="import-detail"),
     path("needs/imports/<int:pk>/confirm/", views.import_confirm, name="import-confirm"),
     path("indicators/<int:pk>/", views.indicator_detail, name="indicator"),

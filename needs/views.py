@@ -39,6 +39,7 @@ def dashboard(request):
         "page_title": "Needs evidence", "comparators": comparators, "rows": rows,
         "can_import": permissions.can_import_observations(request.user, area).allowed,
         "can_add_finding": permissions.can_add_finding(request.user, area).allowed,
+        "can_import_platform": permissions.can_import_platform(request.user).allowed,
     })
 
 
@@ -148,26 +149,47 @@ def finding_create(request):
 
 
 # --- imports ----------------------------------------------------------------------------
-@login_required
-@require_http_methods(["GET", "POST"])
-def import_start(request):
-    area = _area(request)
-    if not permissions.can_import_observations(request.user, area):
-        raise Http404
+def _import_page(request, *, area, platform, runs):
     form = ImportForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
     if request.method == "POST" and form.is_valid():
         try:
             run = services.import_run_create(actor=request.user, local_area=area,
-                                             upload=form.cleaned_data["file"])
+                                             upload=form.cleaned_data["file"],
+                                             platform=platform)
         except ApplicationError as exc:
             _form_errors(form, exc)
         else:
             return redirect("needs:import-detail", pk=run.pk)
-    runs = selectors.import_run_list(actor=request.user, local_area=area)[:10]
+    comparators = None if platform else selectors.comparator_set_get(actor=request.user,
+                                                                     local_area=area)
     return render(request, "needs/import.html", {
-        "page_title": "Import published data", "form": form, "runs": runs,
+        "page_title": "Import published data for every geography" if platform else
+        "Import the area's own figures", "form": form, "runs": runs[:20], "area": area,
+        "platform": platform, "comparators": comparators,
+        "can_import_platform": permissions.can_import_platform(request.user).allowed,
         "columns": ",".join(LONG_COLUMNS) + ",note",
     }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_start(request):
+    """An area's import of its own figures, and its import history."""
+    area = _area(request)
+    if not permissions.can_import_observations(request.user, area):
+        raise Http404
+    return _import_page(request, area=area, platform=False,
+                        runs=selectors.import_run_list(actor=request.user, local_area=area))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def platform_import_start(request):
+    """The platform import of published data for every geography (platform admins)."""
+    if not permissions.can_import_platform(request.user):
+        raise Http404
+    return _import_page(request, area=None, platform=True,
+                        runs=selectors.platform_import_run_list(actor=request.user))
 
 
 @login_required
@@ -177,6 +199,9 @@ def import_detail(request, pk):
     return render(request, "needs/import_detail.html", {
         "page_title": f"Import of {run.filename}", "run": run, "running": running,
         "progress": services.import_progress(run.pk) if running else {},
+        "can_confirm": permissions.can_confirm_import(request.user, run).allowed,
+        "back": "needs:platform-import" if run.local_area_id is None and
+        permissions.is_platform_admin(request.user) else "needs:import",
     })
 
 

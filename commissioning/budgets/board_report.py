@@ -52,6 +52,7 @@ def section(*, board, year: str, quarter: int, agencies) -> dict | None:
                 "value": sum((Decimal(p["total_pool"]) for p in pools), Decimal("0.00"))},
                {"label": "Forecast variance",
                 "value": sum((Decimal(p["variance"]) for p in pools), Decimal("0.00"))},
-               {"label": "Joint packages", "value": aggregates["total"]["count"]}]
+               {"label": "Joint packages",
+                "value": aggregates["total"]["display"] or aggregates["total"]["count"]}]
     return {"year": year, "quarter": str(quarter), "pools": pools, "aggregates": aggregates,
             "figures": figures}

@@ -53,8 +53,9 @@ def _money(value) -> Decimal:
 
 def _text(value) -> str:
     """Names typed by people never start a spreadsheet formula (CSV/formula injection)."""
-    value = str(value)
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    from portal.spreadsheets import safe_text
+
+    return safe_text(value)
 
 
 def xlsx(position, agreement) -> bytes:

@@ -51,8 +51,10 @@ class SpendForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label="CSV file", help_text=(
-        "Columns: schedule, date, amount, description, and optionally source and contract. "
-        "Up to 5 MB, saved as CSV UTF-8."), error_messages={"required": "Select a CSV file"})
+        "Columns: schedule, date, amount, description, and optionally source (the partner "
+        "whose money paid, for aligned schedules) and contract (a reference in the contract "
+        "register). Up to 5 MB, saved as CSV UTF-8."),
+        error_messages={"required": "Select a CSV file"})
 
 
 class ForecastForm(forms.Form):

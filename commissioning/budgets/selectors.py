@@ -140,9 +140,19 @@ def joint_package_people(*, package):
     return list(people.values())
 
 
+AGGREGATE_MONEY = ("cost", "social_care", "health", "education")
+
+
 def joint_package_aggregates(*, area_ids) -> dict:
     """Counts, costs, the funding split and days to agree, by area of need — never one
-    package's details. Two queries whatever the number of packages."""
+    package's details. Two queries whatever the number of packages.
+
+    Small numbers are suppressed here, once, for every reader (pages, API, board reports
+    and their PDFs): see `portal.disclosure`. A suppressed count or money figure is None;
+    rows and the total carry `suppressed` and `display` ("fewer than 5" / "suppressed");
+    `suppressed_fields` lists the summary figures withheld and `display` their words."""
+    from portal import disclosure
+
     packages = JointPackage.objects.filter(local_area_id__in=area_ids)
     by_category = {
         row["needs_category"]: row for row in packages.values("needs_category").annotate(
@@ -158,13 +168,34 @@ def joint_package_aggregates(*, area_ids) -> dict:
             rows.append({"category": label, "count": row["count"], "cost": row["cost"],
                          "social_care": row["social_care"], "health": row["health"],
                          "education": row["education"]})
-    total = {key: sum((r[key] for r in rows), ZERO)
-             for key in ("cost", "social_care", "health", "education")}
+    total = {key: sum((r[key] for r in rows), ZERO) for key in AGGREGATE_MONEY}
     total["count"] = sum(r["count"] for r in rows)
+    limit = disclosure.threshold()
+    rows, shown_total = disclosure.suppress_table(rows, total, value_keys=AGGREGATE_MONEY,
+                                                  limit=limit)
+    agreed, within = len(days), sum(1 for d in days if d <= 7)
+    hidden_agreed = disclosure.suppress_part(agreed, total["count"],
+                                             whole_suppressed=shown_total["suppressed"],
+                                             limit=limit)
+    hidden_within = hidden_agreed or disclosure.suppress_part(within, agreed, limit=limit)
+    hidden_median = hidden_agreed or agreed < limit
+    display = {}
+    if hidden_agreed:
+        display["agreed"] = disclosure.fewer_than(limit) if disclosure.is_small(
+            agreed, limit) else "suppressed"
+    if hidden_within:
+        display["within_week"] = disclosure.fewer_than(limit) if disclosure.is_small(
+            within, limit) and not hidden_agreed else "suppressed"
+    if hidden_median and days:
+        display["median_days"] = "suppressed"
     return {
-        "rows": rows, "total": total, "agreed": len(days),
-        "median_days": statistics.median(days) if days else None,
-        "within_week": sum(1 for d in days if d <= 7),
+        "rows": rows, "total": shown_total, "threshold": limit,
+        "agreed": None if hidden_agreed else agreed,
+        "median_days": None if hidden_median or not days else statistics.median(days),
+        "within_week": None if hidden_within else within,
+        "suppressed_fields": sorted(display), "display": display,
+        "any_suppressed": bool(display) or shown_total["suppressed"]
+        or any(r["suppressed"] for r in rows),
     }
 
 

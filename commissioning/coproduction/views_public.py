@@ -55,10 +55,10 @@ def open_data(request, area_slug):
 
 
 def _csv_safe(value):
-    """Stop spreadsheet formula injection: text starting with = + - @ is quoted."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    """Stop spreadsheet formula injection (the one guard in portal/spreadsheets.py)."""
+    from portal.spreadsheets import safe_cell
+
+    return safe_cell(value)
 
 
 def download(request, area_slug, dataset, fmt):

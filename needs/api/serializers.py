@@ -53,6 +53,29 @@ class ImportResultSerializer(serializers.Serializer):
     dry_run = serializers.BooleanField()
 
 
+class ImportHistoryQuerySerializer(serializers.Serializer):
+    local_area = serializers.SlugField(help_text="The local area whose import history to list")
+
+
+class ImportRunSerializer(serializers.Serializer):
+    """One import in an area's history. `own_figures` / `comparator_figures`: how many of
+    this area's figures, and of its comparators' (England, region, neighbours), it changed.
+    `imported_by` names the area that imported it, or "platform"."""
+
+    id = serializers.IntegerField()
+    filename = serializers.CharField()
+    scope = serializers.CharField()
+    imported_by = serializers.CharField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    status = serializers.CharField()
+    rows = serializers.IntegerField()
+    new = serializers.IntegerField()
+    changed = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    own_figures = serializers.IntegerField(allow_null=True)
+    comparator_figures = serializers.IntegerField(allow_null=True)
+
+
 class FindingPrioritySerializer(serializers.ModelSerializer):
     strategy = serializers.CharField(source="strategy.title")
 

@@ -10,5 +10,7 @@ urlpatterns = [
          name="api-indicator-comparison"),
     path("observations/", views.ObservationList.as_view(), name="api-observation-list"),
     path("needs/imports/", views.ImportCreate.as_view(), name="api-needs-import"),
+    path("needs/platform-imports/", views.PlatformImportCreate.as_view(),
+         name="api-needs-platform-import"),
     path("findings/", views.FindingListCreate.as_view(), name="api-finding-list"),
 ]

@@ -12,13 +12,15 @@ from agencies import selectors as area_selectors
 from portal.errors import ApplicationError, ErrorCode
 
 from .. import permissions, selectors, services
-from ..models import Observation
+from ..models import ImportRun, Observation
 from .serializers import (
     ComparisonQuerySerializer,
     FindingInputSerializer,
     FindingSerializer,
+    ImportHistoryQuerySerializer,
     ImportQuerySerializer,
     ImportResultSerializer,
+    ImportRunSerializer,
     ImportUploadSerializer,
     IndicatorSerializer,
     ObservationSerializer,
@@ -150,10 +152,39 @@ def _area_for_import(user, slug):
                            errors={"local_area": ["Give the local area's slug."]})
 
 
-class ImportCreate(APIView):
-    """Upload a CSV (multipart, field `file`); `?dry_run=1` checks and counts only."""
+def _history_row(run):
+    here = run.affected_here[0] if getattr(run, "affected_here", None) else None
+    return {"id": run.pk, "filename": run.filename, "scope": run.scope,
+            "imported_by": run.local_area.slug if run.local_area_id else "platform",
+            "created_at": run.created_at, "status": run.status, "rows": run.rows,
+            "new": run.new, "changed": run.changed, "unchanged": run.unchanged,
+            "own_figures": here.own if here else None,
+            "comparator_figures": here.comparators if here else None}
+
+
+class ImportCreate(generics.GenericAPIView):
+    """POST: an area imports its own figures (multipart `file`; `?dry_run=1` checks and
+    counts only). Rows for any other geography are refused line by line and nothing is
+    saved. GET `?local_area=`: the area's import history, every import that changed its
+    figures or its comparators' included (platform imports and neighbours' own)."""
 
     parser_classes = [MultiPartParser, FormParser]
+    serializer_class = ImportRunSerializer
+    queryset = ImportRun.objects.none()  # for the schema; reads go through the selector
+
+    @extend_schema(parameters=[ImportHistoryQuerySerializer],
+                   responses={200: ImportRunSerializer(many=True)})
+    def get(self, request):
+        query = ImportHistoryQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        area = area_selectors.local_area_get(actor=request.user,
+                                             slug=query.validated_data["local_area"])
+        if not permissions.can_import_observations(request.user, area):
+            raise Http404
+        page = self.paginate_queryset(selectors.import_run_list(actor=request.user,
+                                                                local_area=area))
+        return self.get_paginated_response(
+            ImportRunSerializer([_history_row(r) for r in page], many=True).data)
 
     @extend_schema(request=ImportUploadSerializer, parameters=[ImportQuerySerializer],
                    responses={201: ImportResultSerializer})
@@ -167,15 +198,42 @@ class ImportCreate(APIView):
         result = services.observations_import(
             actor=request.user, local_area=area, upload=upload,
             dry_run=query.validated_data["dry_run"], filename=upload.name)
-        body = result.as_dict()
-        if not result.ok:
-            lines = {f"line {e['line']}": [e["message"]] for e in body["errors"]}
-            raise ApplicationError(
-                f"The file has {result.error_count} problem(s); nothing was saved.",
-                errors=lines, extra={"lines": body["errors"], "error_count": result.error_count})
-        body.pop("errors")
-        body.pop("error_count")
-        return Response(body, status=status.HTTP_201_CREATED)
+        return _import_response(result)
+
+
+class PlatformImportCreate(APIView):
+    """A platform import of published data (long format or an OHID Fingertips export) for
+    any geography: England, regions, statistical neighbours, every area. Platform
+    administrators only (403 for everyone else)."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request=ImportUploadSerializer, parameters=[ImportQuerySerializer],
+                   responses={201: ImportResultSerializer})
+    def post(self, request):
+        if not permissions.can_import_platform(request.user):
+            raise ApplicationError(permissions.PLATFORM_ONLY, code=ErrorCode.FORBIDDEN)
+        query = ImportQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = ImportUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        result = services.observations_import(
+            actor=request.user, local_area=None, upload=upload, platform=True,
+            dry_run=query.validated_data["dry_run"], filename=upload.name)
+        return _import_response(result)
+
+
+def _import_response(result):
+    body = result.as_dict()
+    if not result.ok:
+        lines = {f"line {e['line']}": [e["message"]] for e in body["errors"]}
+        raise ApplicationError(
+            f"The file has {result.error_count} problem(s); nothing was saved.",
+            errors=lines, extra={"lines": body["errors"], "error_count": result.error_count})
+    body.pop("errors")
+    body.pop("error_count")
+    return Response(body, status=status.HTTP_201_CREATED)
 
 
 class FindingListCreate(generics.ListAPIView):

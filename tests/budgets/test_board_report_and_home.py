@@ -30,7 +30,11 @@ def test_section_gives_positions_and_aggregates(s75, area, council, icb, finance
     html = render_to_string(board_report.TEMPLATE, data)
     assert "<caption>" in html and "<title id=" in html and "JP-TST-0042" not in html
     assert "£100,000.00" in html
-    assert data["aggregates"]["total"]["count"] == 1
+    # One package: suppressed, in the data the report keeps and in what it prints.
+    assert data["aggregates"]["total"]["count"] is None
+    assert data["figures"][-1] == {"label": "Joint packages", "value": "fewer than 5"}
+    assert "£50,000.00" not in html and "£25,000.00" not in html
+    assert "Fewer than 5" in html
 
 
 def test_section_is_left_out_when_nothing_in_scope(area, council):

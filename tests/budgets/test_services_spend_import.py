@@ -26,7 +26,10 @@ def errors_of(s75, text, **kwargs):
     return caught.value.errors
 
 
-def test_good_file_imports_every_line(s75):
+def test_good_file_imports_every_line(s75, area, council):
+    from tests.factories.contracts import make_contract
+
+    make_contract(area, council, reference="DER-C-1")  # contracts must be in the register
     text = HEADER + ("S1,2025-08-01,1000.00,August placement,,DER-C-1\n"
                      "s2,01/09/2025,\"£2,500.50\",Short breaks September,,\n"
                      "S3,2025-09-02,300,Hoist repair,NHS Testshire ICB,\n")
@@ -35,6 +38,7 @@ def test_good_file_imports_every_line(s75):
     assert result.batch.spend.count() == 3
     assert Spend.objects.get(description="Hoist repair").source_agency.name == "NHS Testshire ICB"
     assert Spend.history.filter(description="August placement").exists()
+    assert Spend.objects.get(description="August placement").contract_reference == "DER-C-1"
 
 
 def test_dry_run_saves_nothing(s75):

@@ -29,7 +29,8 @@ def test_dashboard_for_every_role(role, people, sen, signed_in):
     assert "15.9" in html and "14.9" in html and "15.0" in html
     assert "15.2" in html  # the neighbours' average (15.1 + 15.3) / 2
     assert "Significantly </span>Higher" in html
-    assert ("Import published data" in html) == (role in (Role.COMMISSIONER, Role.ADMIN))
+    assert ("own figures and see its import history" in html) == (
+        role in (Role.COMMISSIONER, Role.ADMIN))
 
 
 def test_dashboard_without_comparators_explains(area, council, signed_in):

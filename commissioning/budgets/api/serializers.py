@@ -202,9 +202,14 @@ class SpendImportErrorsSerializer(serializers.Serializer):
 
 
 class AggregatesSerializer(serializers.Serializer):
+    """Small numbers suppressed: null figures with `suppressed`/`display` (docs/budgets.md)."""
+
     local_area = serializers.CharField()
+    threshold = serializers.IntegerField(help_text="Counts below this are suppressed")
     rows = serializers.ListField(child=serializers.DictField())
     total = serializers.DictField()
-    agreed = serializers.IntegerField()
+    agreed = serializers.IntegerField(allow_null=True)
     median_days = serializers.FloatField(allow_null=True)
-    within_week = serializers.IntegerField()
+    within_week = serializers.IntegerField(allow_null=True)
+    suppressed_fields = serializers.ListField(child=serializers.CharField())
+    display = serializers.DictField(child=serializers.CharField())

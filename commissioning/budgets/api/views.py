@@ -229,17 +229,24 @@ class JointPackageDetail(APIView):
 
 
 class JointPackageAggregates(APIView):
-    """Aggregates by area of need: for everyone with internal access to the area."""
+    """Aggregates by area of need: for everyone with internal access to the area. Small
+    numbers are suppressed (docs/budgets.md): a count from 1 to threshold-1 and the money of
+    its row are null with `"suppressed": true` and `"display": "fewer than 5"`, and enough
+    other rows (`"display": "suppressed"`) that the total does not give them away."""
 
     @extend_schema(parameters=[OpenApiParameter("local_area", str, required=True)],
                    responses=AggregatesSerializer)
     def get(self, request):
         area = _area(request, request.query_params.get("local_area", ""))
         data = selectors.joint_package_aggregates(area_ids=[area.pk])
-        money = ("cost", "social_care", "health", "education")
+
+        def shown(row):  # money as two-place strings; suppressed figures stay null
+            return {**row, **{k: None if row[k] is None else f"{row[k]:.2f}"
+                              for k in selectors.AGGREGATE_MONEY}}
+
         return Response({
-            "local_area": area.slug,
-            "rows": [{**r, **{k: f"{r[k]:.2f}" for k in money}} for r in data["rows"]],
-            "total": {**data["total"], **{k: f"{data['total'][k]:.2f}" for k in money}},
+            "local_area": area.slug, "threshold": data["threshold"],
+            "rows": [shown(r) for r in data["rows"]], "total": shown(data["total"]),
             "agreed": data["agreed"], "median_days": data["median_days"],
-            "within_week": data["within_week"]})
+            "within_week": data["within_week"], "suppressed_fields": data["suppressed_fields"],
+            "display": data["display"]})

@@ -7,12 +7,19 @@ paying partner's short name, name or code: required for aligned schedules) and `
 (a contract reference). Every problem is reported with its line number (the header is
 line 1); if there is any, nothing is saved. Lines already recorded, or repeated in the
 file, are refused as duplicates.
+
+Single entries (page, API, area files) and imported lines pass the same checks
+(`check_amount`, `check_date`, `check_text`, `check_contract`): an amount the money field
+holds (at most 12 digits of pounds and 2 of pence), a date between 2000 and a year from
+today, text without control characters (no NUL bytes), and a contract reference that is in
+the area's contract register.
 """
 import csv
 import hashlib
 import io
+import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -37,6 +44,65 @@ MAX_ERRORS = 200
 PREVIEW_LINES = 50
 REQUIRED = ("schedule", "date", "amount", "description")
 OPTIONAL = ("source", "contract")
+# The money field is DecimalField(max_digits=14, decimal_places=2): under a trillion pounds.
+MAX_AMOUNT = Decimal("999999999999.99")
+_Date = date  # spend_create's `date` argument hides the class
+EARLIEST_DATE = date(2000, 1, 1)
+LATEST_AHEAD = timedelta(days=366)
+MAX_DESCRIPTION = 250
+MAX_CONTRACT = 60
+
+
+# --- the checks every spend line passes (single entry and import alike) --------------------
+def check_amount(amount) -> str | None:
+    """A problem with an amount already read as a Decimal, or None."""
+    if amount is None or not amount.is_finite():
+        return "Enter the amount in pounds, like 1250.00."
+    if amount != amount.quantize(Decimal("0.01")):
+        return "Enter pounds and pence only (two decimal places)."
+    if amount <= 0:
+        return "The amount must be more than zero."
+    if amount > MAX_AMOUNT:
+        return "The amount is too large: at most £999,999,999,999.99 (12 digits of pounds)."
+    return None
+
+
+def check_date(day) -> str | None:
+    latest = date.today() + LATEST_AHEAD
+    if day < EARLIEST_DATE or day > latest:
+        return (f"The date must be between {EARLIEST_DATE:%d/%m/%Y} and "
+                f"{latest:%d/%m/%Y} (a year from today).")
+    return None
+
+
+def check_text(value, label, limit) -> str | None:
+    if len(value) > limit:
+        return f"Keep the {label} to {limit} characters."
+    if any(unicodedata.category(c) in ("Cc", "Cs") for c in value):
+        return f"The {label} contains control characters (such as NUL bytes); remove them."
+    return None
+
+
+def contract_register(agreement) -> dict[str, str]:
+    """The area's contract references, by lower-case reference (one query)."""
+    from commissioning.contracts.models import Contract
+
+    return {ref.lower(): ref for ref in Contract.objects.filter(
+        local_area_id=agreement.local_area_id).values_list("reference", flat=True)}
+
+
+def check_contract(reference, register) -> tuple[str, str | None]:
+    """(the register's spelling of the reference, problem or None); '' is allowed."""
+    if not reference:
+        return "", None
+    problem = check_text(reference, "contract reference", MAX_CONTRACT)
+    if problem:
+        return reference, problem
+    found = register.get(reference.lower())
+    if found is None:
+        return reference, (f"There is no contract {reference!r} in this area's contract "
+                           "register. Use a reference from the register, or leave it empty.")
+    return found, None
 
 
 class SpendImportError(ApplicationError):
@@ -83,13 +149,25 @@ def spend_create(*, actor, schedule, date, amount, description, source_agency=No
                  contract_reference="") -> Spend:
     agreement = lock_agreement(schedule.agreement, actor)
     try:
-        amount = to_money(amount)
-    except ValueError as exc:
-        raise invalid("amount", "Enter the amount in pounds, like 1250.00.") from exc
-    if amount <= 0:
-        raise invalid("amount", "The amount must be more than zero.")
+        amount = Decimal(str(amount)) if not isinstance(amount, float) else None
+    except (InvalidOperation, ValueError):
+        amount = None
+    problem = check_amount(amount)
+    if problem:
+        raise invalid("amount", problem)
+    amount = to_money(amount)
+    problem = check_date(date) if isinstance(date, _Date) else "Enter the date paid."
+    if problem:
+        raise invalid("date", problem)
     if not description or not description.strip():
         raise invalid("description", "Describe what the money was spent on.")
+    problem = check_text(description.strip(), "description", MAX_DESCRIPTION)
+    if problem:
+        raise invalid("description", problem)
+    contract_reference, problem = check_contract((contract_reference or "").strip(),
+                                                 contract_register(agreement))
+    if problem:
+        raise invalid("contract_reference", problem)
     problem = _check_source(schedule, source_agency,
                             set(agreement.parties.values_list("id", flat=True)))
     if problem:
@@ -204,6 +282,9 @@ def parse_date(value: str) -> date:
 
 def parse_amount(value: str) -> Decimal:
     cleaned = value.replace("£", "").replace(",", "").strip()
+    # Python reads "1_000" and non-ASCII digits as numbers; a spreadsheet would not.
+    if "_" in cleaned or not cleaned.isascii():
+        raise ValueError("not a number")
     try:
         amount = Decimal(cleaned)
     except InvalidOperation as exc:
@@ -212,7 +293,7 @@ def parse_amount(value: str) -> Decimal:
         raise ValueError("not a number")
     if amount != amount.quantize(Decimal("0.01")):
         raise ValueError("more than two decimal places")
-    return to_money(amount)
+    return amount
 
 
 def _validate(agreement, rows) -> list[dict]:
@@ -225,6 +306,7 @@ def _validate(agreement, rows) -> list[dict]:
             if name:
                 sources[name.lower()] = party
     closed = closed_quarters(agreement)
+    register = contract_register(agreement)
     errors, lines, seen = [], [], {}
     error_count = 0
 
@@ -240,7 +322,14 @@ def _validate(agreement, rows) -> list[dict]:
             error(number, "file", f"The line has {row['__width__']} values; the header has "
                                   "a different number of columns.")
             continue
-        line = {"line": number, "contract": row.get("contract", "")[:60]}
+        if any("\x00" in value for value in row.values()):
+            error(number, "file", "The line contains NUL bytes (\\x00): save the file as "
+                                  "CSV UTF-8 from your spreadsheet and try again.")
+            continue
+        line = {"line": number}
+        line["contract"], problem = check_contract(row.get("contract", ""), register)
+        if problem:
+            error(number, "contract", problem)
         schedule = schedules.get(row["schedule"].lower())
         if not row["schedule"]:
             error(number, "schedule", "Enter the schedule code.")
@@ -254,6 +343,9 @@ def _validate(agreement, rows) -> list[dict]:
             line["date"] = None
             error(number, "date", f"{row['date']!r} is not a date; write it like 2025-04-30 "
                                   "or 30/04/2025.")
+        if line["date"] is not None and check_date(line["date"]):
+            error(number, "date", check_date(line["date"]))
+            line["date"] = None
         if line["date"] is not None:
             period = (periods.year_of(line["date"]), periods.quarter_of(line["date"]))
             if period in closed:
@@ -261,8 +353,12 @@ def _validate(agreement, rows) -> list[dict]:
             parsed_dates.add(line["date"])
         try:
             line["amount"] = parse_amount(row["amount"])
-            if line["amount"] <= 0:
-                error(number, "amount", "The amount must be more than zero.")
+            problem = check_amount(line["amount"])
+            if problem:
+                error(number, "amount", problem)
+                line["amount"] = None
+            else:
+                line["amount"] = to_money(line["amount"])
         except ValueError as exc:
             line["amount"] = None
             error(number, "amount", f"{row['amount']!r} is not an amount of money "
@@ -270,8 +366,9 @@ def _validate(agreement, rows) -> list[dict]:
         line["description"] = row["description"]
         if not row["description"]:
             error(number, "description", "Describe what the money was spent on.")
-        elif len(row["description"]) > 250:
-            error(number, "description", "Keep the description to 250 characters.")
+        elif check_text(row["description"], "description", MAX_DESCRIPTION):
+            error(number, "description",
+                  check_text(row["description"], "description", MAX_DESCRIPTION))
         source_name = row.get("source", "")
         line["source"] = sources.get(source_name.lower()) if source_name else None
         if source_name and line["source"] is None:

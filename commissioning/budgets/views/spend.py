@@ -73,7 +73,8 @@ def spend_import(request, pk):
     key = SESSION_KEY.format(agreement.pk)
     form = ImportForm(request.POST or None, request.FILES or None)
     context = {"page_title": "Import spend from a CSV file", "agreement": agreement,
-               "form": form, "import_errors": None, "result": None}
+               "form": form, "import_errors": None, "result": None,
+               "example": _example(agreement)}
     status = 200
     if request.method == "POST" and request.POST.get("confirm"):
         return _confirm(request, agreement, key, context)
@@ -99,6 +100,22 @@ def spend_import(request, pk):
     if form.errors:
         status = 400
     return render(request, "budgets/spend_import.html", context, status=status)
+
+
+def _example(agreement):
+    """Example lines built from this agreement, so the page's own example imports: a real
+    schedule code, a real paying partner and (if the area has one) a real contract."""
+    from ..services.spend import contract_register
+
+    schedules = list(selectors.schedule_list(agreement=agreement))
+    pooled = next((s for s in schedules if s.budget_type != "aligned"), None)
+    aligned = next((s for s in schedules if s.budget_type == "aligned"), None)
+    party = agreement.parties.order_by("name").first()
+    contracts = sorted(contract_register(agreement).values())
+    return {"pooled": pooled.code if pooled else "S1",
+            "aligned": aligned.code if aligned else "",
+            "source": (party.short_name or party.name) if party else "",
+            "contract": contracts[0] if contracts else ""}
 
 
 def _confirm(request, agreement, key, context):

@@ -111,6 +111,6 @@ def _export(user, contracts, kind, area):
 
 def _safe_cell(value):
     """Text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    from portal.spreadsheets import safe_cell
+
+    return safe_cell(value)

@@ -34,9 +34,10 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot open {file}: {exc.strerror}") from exc
         with handle:
+            # The command line is a platform import: published data for any geography.
             result = services.observations_import(actor=None, local_area=None, upload=handle,
                                                   dry_run=dry_run, on_progress=progress,
-                                                  filename=file)
+                                                  filename=file, platform=True)
         if not result.ok:
             self.stdout.write(f"{result.error_count} problem(s); nothing was saved:")
             for error in result.as_dict()["errors"]:
