@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from agencies.urls import auth_urlpatterns
 
-from . import health, views
+from . import health, pages, views
 
 APPS = ("agencies", "needs", "commissioning", "commissioning.budgets",
         "commissioning.contracts", "commissioning.coproduction", "governance")
@@ -15,6 +15,11 @@ api_v1 = [path("", include(f"{app}.api.urls")) for app in APPS]
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    # The footer's pages (GOV.UK service standard), open to everyone: portal/pages.py
+    path("accessibility/", pages.accessibility, name="accessibility"),
+    path("privacy/", pages.privacy, name="privacy"),
+    path("cookies/", pages.cookies, name="cookies"),
+    path("help/", pages.help_page, name="help"),
     *auth_urlpatterns,
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
