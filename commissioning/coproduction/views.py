@@ -115,7 +115,8 @@ def comment_create(request, pk):
             else:
                 messages.success(request, "Your comment was posted. You will get an e-mail "
                                           "when it is answered.")
-                return redirect(f"{_consultation_url(intention)}#comment-{comment.pk}")
+                # To the success banner (it takes focus), not past it to the comment.
+                return redirect(f"{_consultation_url(intention)}#notification-banner")
         status = status if status != 200 else _status(form)
     return render(request, "coproduction/comment_form.html", {
         "page_title": "Reply to a comment" if parent else "Comment on this intention",
@@ -154,7 +155,7 @@ def comment_edit(request, pk):
                 form_errors(form, exc)
         else:
             messages.success(request, "Your comment was changed.")
-            return redirect(f"{_consultation_url(comment.intention)}#comment-{comment.pk}")
+            return redirect(f"{_consultation_url(comment.intention)}#notification-banner")
     return render(request, "coproduction/comment_edit.html", {
         "page_title": "Change your comment", "comment": comment, "form": form,
         "decision": decision, "intention": comment.intention,
