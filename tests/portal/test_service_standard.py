@@ -155,3 +155,23 @@ def test_sign_out_is_a_link_styled_button_in_the_header(signed_in, world):
                      header)
     nav = re.search(r'<ul class="govuk-service-navigation__list".*?</ul>', html, re.S).group(0)
     assert "Sign out" not in nav  # one row of navigation: account links sit in the header
+
+
+@pytest.mark.django_db
+def test_destructive_actions_use_the_warning_button(signed_in, world):
+    from commissioning.coproduction.models import Comment
+    from portal.templatetags.portal_ui import destructive
+
+    assert destructive("Withdraw") and destructive("Hide comment") and destructive("End role")
+    assert not destructive("Save changes") and not destructive("Make active")
+    intention = world.intentions[0]
+    client = signed_in(world.people.commissioner)
+    html = client.get(f"/intentions/{intention.pk}/status/withdraw/").content.decode()
+    assert 'class="govuk-button govuk-button--warning"' in html and ">Withdraw</button>" in html
+    html = client.get(f"/intentions/{intention.pk}/status/hold/").content.decode()
+    assert 'govuk-button--warning' not in html
+    comment = Comment.objects.get(intention=intention)
+    admin = signed_in(world.people.admin)
+    response = admin.get(f"/comments/{comment.pk}/hide/")  # the area administrator moderates
+    assert response.status_code == 200
+    assert "govuk-button--warning" in response.content.decode()
