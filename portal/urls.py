@@ -21,6 +21,7 @@ urlpatterns = [
     path("cookies/", pages.cookies, name="cookies"),
     path("help/", pages.help_page, name="help"),
     *auth_urlpatterns,
+    path("", include("sso.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
