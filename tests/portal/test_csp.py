@@ -118,3 +118,23 @@ def test_a_role_with_nothing_to_change_still_gets_the_policy(signed_in, council,
     response = signed_in(make_member(council, Role.VIEWER)).get("/")
     assert response.status_code == 200
     assert_strict(response)
+
+
+@pytest.mark.django_db
+def test_organisation_sign_in_form_may_lead_only_to_the_enabled_providers(client, area):
+    """Browsers apply form-action to the redirect after a form: the sign-in-with-your-
+    organisation form names the providers' origins, and nothing else is loosened."""
+    from sso.models import SignInProvider
+
+    SignInProvider.objects.create(local_area=area, name="Entra", client_id="portal",
+                                  issuer="https://login.example.test/tenant/v2.0",
+                                  client_secret_env="ENTRA_SECRET")
+    SignInProvider.objects.create(local_area=area, name="Old", client_id="portal",
+                                  issuer="https://old.example.test/", enabled=False,
+                                  client_secret_env="OLD_SECRET")
+    response = client.get("/account/sign-in/organisation/")
+    assert response.status_code == 200
+    directives = policy(response)
+    assert directives["form-action"] == {"'self'", "https://login.example.test"}
+    assert directives["script-src"] == {"'self'"} and directives["default-src"] == {"'self'"}
+    assert policy(client.get("/account/sign-in/"))["form-action"] == {"'self'"}
