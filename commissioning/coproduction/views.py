@@ -102,7 +102,7 @@ def comment_create(request, pk):
         elif form.is_valid():
             data = form.cleaned_data
             try:
-                comment = services.comment_create(
+                services.comment_create(
                     actor=request.user, intention=intention, body=data["body"],
                     in_reply_to=parent, show_publicly=data["show_publicly"],
                     show_name=data["show_name"],
