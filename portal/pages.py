@@ -5,6 +5,8 @@ templates; who runs the service and how to reach them come from settings
 (`PORTAL_OPERATOR`, `PORTAL_CONTACT_EMAIL`, `PORTAL_DPO_EMAIL`) so that each deployment
 states its own.
 """
+from datetime import timedelta
+
 from django.conf import settings
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -17,6 +19,15 @@ PAGES = {
 }
 
 
+def _cool_off_minutes(value):
+    """django-axes takes hours as a number, or a timedelta; anything else is not shown."""
+    if isinstance(value, timedelta):
+        return round(value.total_seconds() / 60)
+    if isinstance(value, int | float):
+        return round(value * 60)
+    return None
+
+
 def _context():
     return {
         "operator": settings.PORTAL_OPERATOR,
@@ -24,6 +35,8 @@ def _context():
         "dpo_email": settings.PORTAL_DPO_EMAIL,
         "session_hours": settings.SESSION_COOKIE_AGE // 3600,
         "session_minutes": settings.SESSION_COOKIE_AGE // 60,
+        "lockout_attempts": settings.AXES_FAILURE_LIMIT,
+        "lockout_minutes": _cool_off_minutes(getattr(settings, "AXES_COOLOFF_TIME", None)),
     }
 
 

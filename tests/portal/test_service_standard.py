@@ -43,7 +43,7 @@ def assert_footer(html):
 
 
 @pytest.mark.django_db
-def test_footer_pages_are_open_to_everyone_and_name_themselves(client):
+def test_footer_pages_are_open_to_everyone_and_name_themselves(client, settings):
     for path, name in FOOTER_PAGES.items():
         response = client.get(path)
         assert response.status_code == 200, path
@@ -61,6 +61,9 @@ def test_footer_pages_are_open_to_everyone_and_name_themselves(client):
                  "Information Commissioner"):
         assert part in privacy
     assert "sessionid" in client.get("/cookies/").content.decode()
+    limit = settings.AXES_FAILURE_LIMIT  # the help page states the lockout the settings make
+    assert f"After {limit} wrong attempts your account is locked" in \
+        client.get("/help/").content.decode()
 
 
 @pytest.mark.django_db
