@@ -54,13 +54,6 @@ def panels(user, area):
                            if r.status == ReferralStatus.AWAITING else ""}
                   for r in referrals],
         "empty": "No sign-off is waiting for a board."})
-    published = selectors.intention_list(actor=user, local_area=area).filter(
-        published_for_consultation=True).order_by("-updated_at")[:LIMIT]
-    result.append({
-        "title": "Published for consultation", "roles": [Role.PARENT_CARER, Role.YOUNG_PERSON],
-        "items": [{"text": f"{i.reference} {i.title}",
-                   "href": reverse("commissioning:intention-detail", args=[i.pk]),
-                   "meta": i.current_stage.name} for i in published],
-        "empty": "Nothing is published for consultation at the moment.",
-        "href": reverse("commissioning:intention-list"), "link_text": "All published intentions"})
+    # Parent carers and young people see published intentions in the co-production panel
+    # (commissioning/coproduction/home.py), once: not here as well.
     return result

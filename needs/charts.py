@@ -52,7 +52,7 @@ def line_chart(*, title, description, periods, series, unit_label, chart_id="cha
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" class="needs-chart" '
-        f'width="100%" style="max-width:{WIDTH}px" '
+        f'width="{WIDTH}" height="{HEIGHT}" '  # scaled by CSS: no inline style (CSP)
         'font-family="arial, sans-serif">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>',

@@ -25,10 +25,14 @@ def panels_for(user, area):
     if area is None:
         return []
     roles = permissions.roles_in_area(user, area)
-    result = []
+    mine, general = [], []
     for module in _modules():
         for panel in module.panels(user, area):
             wanted = set(panel.get("roles", ()))
-            if not wanted or wanted & roles or user.is_superuser:
-                result.append(panel)
-    return result
+            if wanted & roles:
+                mine.append(panel)
+            elif not wanted or user.is_superuser:
+                general.append(panel)
+    # What is for the person's own roles comes first (a parent carer's consultations and
+    # comments before the area's statistics); panels for everyone follow.
+    return mine + general

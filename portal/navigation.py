@@ -6,7 +6,7 @@ SECTIONS = [
     ("home", "Home", False),
     ("commissioning:intention-list", "Intentions", False),
     ("coproduction:consultation-list", "Consultations", False),
-    ("budgets:agreement-list", "Pooled budgets", True),
+    ("budgets:agreement-list", "Budgets", True),  # short: one row at 1280 px
     ("contracts:contract-list", "Contracts", True),
     ("needs:dashboard", "Needs", False),
     ("governance:board-list", "Boards", True),

@@ -1,11 +1,11 @@
 """URLs: pages mirror the API's nouns; the API lives under /api/v1/."""
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from agencies.urls import auth_urlpatterns
 
-from . import health, views
+from . import health, pages, views
 
 APPS = ("agencies", "needs", "commissioning", "commissioning.budgets",
         "commissioning.contracts", "commissioning.coproduction", "governance")
@@ -15,12 +15,19 @@ api_v1 = [path("", include(f"{app}.api.urls")) for app in APPS]
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    # The footer's pages (GOV.UK service standard), open to everyone: portal/pages.py
+    path("accessibility/", pages.accessibility, name="accessibility"),
+    path("privacy/", pages.privacy, name="privacy"),
+    path("cookies/", pages.cookies, name="cookies"),
+    path("help/", pages.help_page, name="help"),
     *auth_urlpatterns,
     path("", include("sso.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves Swagger UI's init script as a file (?script): no inline script (CSP).
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"),
+         name="api-docs"),
     *[path("", include(f"{app}.urls")) for app in APPS],
 ]
 

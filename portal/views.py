@@ -8,7 +8,8 @@ from .home import panels_for
 @login_required
 def home(request):
     area = request.area
-    return render(request, "home.html", {"panels": panels_for(request.user, area)})
+    return render(request, "home.html", {"panels": panels_for(request.user, area),
+                                         "page_title": "Home"})
 
 
 def _error(template, status):

@@ -22,3 +22,17 @@ def provider_get(pk):
 
 def any_provider_enabled():
     return SignInProvider.objects.filter(enabled=True).exists()
+
+
+def provider_origins():
+    """The origins of the enabled providers (scheme://host[:port] of their issuers): the
+    sign-in form may send people there, so its Content-Security-Policy form-action names
+    them (see sso.views.start)."""
+    from urllib.parse import urlsplit
+
+    origins = set()
+    for issuer in SignInProvider.objects.filter(enabled=True).values_list("issuer", flat=True):
+        parts = urlsplit(issuer)
+        if parts.scheme in ("https", "http") and parts.netloc:
+            origins.add(f"{parts.scheme}://{parts.netloc}")
+    return sorted(origins)

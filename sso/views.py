@@ -27,11 +27,15 @@ def start(request):
             except ApplicationError as refusal:
                 form.add_error("email", refusal.message)
     status = 400 if form.errors else 200
-    return render(request, "sso/start.html", {
+    response = render(request, "sso/start.html", {
         "form": form, "page_title": "Sign in with your organisation", "submit": "Continue",
         "intro": "Council and NHS staff whose organisation offers it sign in with their work "
                  "account. Parent-carer forum members sign in with a portal password."},
         status=status)
+    # The Content-Security-Policy's form-action is 'self', and browsers apply it to the
+    # redirect that follows the form too: this form may also lead to the providers.
+    response._csp_update = {"form-action": selectors.provider_origins()}
+    return response
 
 
 class _ProviderRedirect(OIDCAuthenticationRequestView):

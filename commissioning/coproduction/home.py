@@ -78,6 +78,8 @@ def _co_production_panels(user, area, today):
                        "href": reverse("coproduction:consultation", args=[i.pk]),
                        "meta": f"stage: {i.current_stage.name}"} for i in published],
             "empty": "No intention is published for comment at the moment.",
+            "href": reverse("commissioning:intention-list"),
+            "link_text": "All published intentions",
         },
         {
             "title": "Your comments and their answers",

@@ -124,7 +124,8 @@ def comment_create(request, pk):
                 messages.success(request, PENDING_MESSAGE if comment.is_pending else
                                  "Your comment was posted. You will get an e-mail when it "
                                  "is answered.")
-                return redirect(f"{_consultation_url(intention)}#comment-{comment.pk}")
+                # To the success banner (it takes focus), not past it to the comment.
+                return redirect(f"{_consultation_url(intention)}#notification-banner")
         status = status if status != 200 else _status(form)
     return render(request, "coproduction/comment_form.html", {
         "page_title": "Reply to a comment" if parent else "Comment on this intention",
@@ -163,7 +164,7 @@ def comment_edit(request, pk):
                 form_errors(form, exc)
         else:
             messages.success(request, "Your comment was changed.")
-            return redirect(f"{_consultation_url(comment.intention)}#comment-{comment.pk}")
+            return redirect(f"{_consultation_url(comment.intention)}#notification-banner")
     return render(request, "coproduction/comment_edit.html", {
         "page_title": "Change your comment", "comment": comment, "form": form,
         "decision": decision, "intention": comment.intention,

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "guardian",
     "simple_history",
     "axes",
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy (CONTENT_SECURITY_POLICY below)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -287,6 +289,30 @@ CELERY_BEAT_SCHEDULE.update({
     "governance-sync-board-access": {
         "task": "governance.sync_board_access", "schedule": crontab(hour=2, minute=30)},
 })
+
+# --- Footer pages: who runs this deployment and how to reach them (portal/pages.py) --------
+PORTAL_OPERATOR = env("PORTAL_OPERATOR", default="the local area partnership that runs this portal")
+PORTAL_CONTACT_EMAIL = env("PORTAL_CONTACT_EMAIL", default="portal-support@localhost")
+PORTAL_DPO_EMAIL = env("PORTAL_DPO_EMAIL", default=PORTAL_CONTACT_EMAIL)
+
+# --- Content-Security-Policy (django-csp) ---------------------------------------------------
+# Strict: everything from this origin only, no inline script or style, no framing, no
+# plugins. Templates carry no <script> body, no style="" and no on*= handlers (static/js and
+# static/css hold them); tests/portal/test_csp.py checks every page type.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 # --- Organisation sign-in (OpenID Connect, sso/) ----------------------------------------
 # Providers are configured per local area in the database (issuer, client id, the name of

@@ -28,6 +28,8 @@ def test_main_pages_are_valid_html(tmp_path, client, signed_in, council, make_me
     paths = ["/", "/agencies/", f"/agencies/{council.pk}/", "/people/",
              f"/people/{admin.pk}/", "/account/", "/areas/settings/", "/agencies/new/"]
     pages = {"sign-in": client.get("/account/sign-in/").content}
+    for footer_page in ("accessibility", "privacy", "cookies", "help"):  # signed out
+        pages[footer_page] = client.get(f"/{footer_page}/").content
     client = signed_in(admin)
     for path in paths:
         response = client.get(path)
