@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from portal.api import FinancialYearField
+
 from ..models import Board, BoardMember, BoardReport, Decision, Meeting, ReportComment
 
 
@@ -72,8 +74,7 @@ class DecisionSerializer(serializers.ModelSerializer):
 
 
 class ReportRequestSerializer(serializers.Serializer):
-    year = serializers.RegexField(r"^\d{4}-\d{2}$",
-                                  error_messages={"invalid": "Write the year like 2025-26."})
+    year = FinancialYearField()
     quarter = serializers.IntegerField(min_value=1, max_value=4)
     new_version = serializers.BooleanField(required=False, default=False)
 

@@ -43,6 +43,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Issue 14: errors under /api/ are always the JSON error body; InputGuardMiddleware
+    # (below) refuses numbers no database integer holds before any view sees them.
+    "portal.middleware.ApiErrorMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -54,6 +57,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "agencies.middleware.CurrentAreaMiddleware",
     "agencies.middleware.TwoFactorRequiredMiddleware",
+    "portal.middleware.InputGuardMiddleware",  # issue 14: see ApiErrorMiddleware above
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -188,6 +192,12 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "portal.api.exception_handler",
+    # JSON with a depth limit and database-sized integers (issue 14); forms as DRF's default.
+    "DEFAULT_PARSER_CLASSES": [
+        "portal.api.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {

@@ -2,6 +2,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from portal.api import FinancialYearField
+
 from ..models import BudgetType, JointPackage, NeedsCategory, Schedule, Section75Agreement, Spend
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -93,8 +95,7 @@ class SpendImportSerializer(serializers.Serializer):
 
 
 class PositionQuerySerializer(serializers.Serializer):
-    year = serializers.RegexField(r"^\d{4}-\d{2}$", error_messages={
-        "invalid": "Write the financial year like 2025-26."})
+    year = FinancialYearField()
     quarter = serializers.IntegerField(min_value=1, max_value=4)
 
 
