@@ -56,8 +56,9 @@ class InputGuardMiddleware:
     @staticmethod
     def _bad_field(request):
         sources = [request.GET]
-        if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
-            sources.append(request.POST)
+        if request.method == "POST" and request.content_type in (
+                "application/x-www-form-urlencoded", "multipart/form-data"):
+            sources.append(request.POST)  # DRF reuses the parsed form (no second read)
         for data in sources:
             for name, values in data.lists():
                 if any(out_of_range_number(v.strip()) for v in values):
