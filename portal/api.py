@@ -2,35 +2,16 @@
 
 Errors always answer `{"message": "...", "errors": {field: [messages]}}`.
 """
-import codecs
-
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from . import parsing, periods
+from . import periods
 from .errors import ApplicationError
-
-
-class SafeJSONParser(JSONParser):
-    """JSON bodies with limits: nesting at most `parsing.JSON_MAX_DEPTH` deep and integers
-    that fit the database, so `10**30` as an id or 5,000 nested arrays are a 400."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
-        try:
-            text = codecs.getreader(encoding)(stream).read()
-            return parsing.loads(text)
-        except (parsing.JSONTooDeep, parsing.JSONNumberTooLarge) as exc:
-            raise exceptions.ParseError(str(exc)) from None
-        except ValueError as exc:  # includes json.JSONDecodeError and UnicodeDecodeError
-            raise exceptions.ParseError(f"JSON parse error - {exc}") from None
 
 
 class FinancialYearField(serializers.RegexField):

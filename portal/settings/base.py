@@ -194,7 +194,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "portal.api.exception_handler",
     # JSON with a depth limit and database-sized integers (issue 14); forms as DRF's default.
     "DEFAULT_PARSER_CLASSES": [
-        "portal.api.SafeJSONParser",
+        "portal.parsing.SafeJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
