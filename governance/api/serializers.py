@@ -22,7 +22,7 @@ class BoardMemberSerializer(serializers.ModelSerializer):
 
 class BoardSerializer(serializers.ModelSerializer):
     local_area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    parent = BoardRefSerializer(read_only=True)
+    parent = BoardRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Board

@@ -22,12 +22,17 @@ class AgreementSerializer(serializers.ModelSerializer):
     host = PartySerializer()
     parties = PartySerializer(many=True)
     pooled_fund_manager = serializers.SerializerMethodField()
-    schedule_count = serializers.IntegerField(read_only=True)
+    schedule_count = serializers.SerializerMethodField()
 
     class Meta:
         model = Section75Agreement
         fields = ["id", "local_area", "title", "reference", "status", "starts", "ends", "host",
                   "parties", "pooled_fund_manager", "share_separately", "schedule_count"]
+
+    def get_schedule_count(self, agreement) -> int:
+        """Annotated on lists (no query per row); counted on a single agreement."""
+        count = getattr(agreement, "schedule_count", None)
+        return agreement.schedules.count() if count is None else count
 
     @extend_schema_field({"type": "object", "nullable": True, "properties": {
         "id": {"type": "integer"}, "name": {"type": "string"}}})
