@@ -4,6 +4,7 @@ Every operation of the generated OpenAPI schema gets `max_examples` generated re
 ids are half random and half real objects of the area. A failure is a 5xx, a response that
 does not match its documented schema, or a status or content type the schema does not list.
 Findings are collected, not raised, so hypothesis spends no time shrinking."""
+import contextlib
 import secrets
 
 import hypothesis
@@ -37,23 +38,52 @@ def session_of(client):
     return {"cookies": cookies, "headers": {"X-CSRFToken": csrf}}
 
 
-def fuzz(*, session, real_ids, max_examples=5, skip=()):
-    """Run every operation; return (number of cases, list of findings)."""
-    import json
-
-    from django.core.serializers.json import DjangoJSONEncoder
+def wsgi_app():
+    """The portal's WSGI application, in-process (same thread, same database connection,
+    so inside the test's transaction)."""
     from django.core.wsgi import get_wsgi_application
 
-    spec = json.loads(json.dumps(openapi_dict(), cls=DjangoJSONEncoder))
-    schema = schemathesis.openapi.from_dict(spec)
     wsgi = get_wsgi_application()
 
     def app(environ, start_response):
         environ.setdefault("REMOTE_ADDR", "127.0.0.1")  # as every real server sets it
         return wsgi(environ, start_response)
 
-    schema.app = app
+    return app
+
+
+@contextlib.contextmanager
+def connection_kept():
+    """As Django's test client does: the end of a request must not close the test's
+    database connection (it holds the transaction the test data lives in)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def fuzz(*, session, real_ids, max_examples=5, skip=()):
+    """Run every operation; return (number of cases, list of findings)."""
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    spec = json.loads(json.dumps(openapi_dict(), cls=DjangoJSONEncoder))
+    schema = schemathesis.openapi.from_dict(spec)
+    schema.app = wsgi_app()
     findings, count = [], [0]
+    with connection_kept():
+        _fuzz_all(schema, session, real_ids, max_examples, skip, findings, count)
+    return count[0], findings
+
+
+def _fuzz_all(schema, session, real_ids, max_examples, skip, findings, count):
     for result in schema.get_all_operations():
         operation = result.ok()
         label = f"{operation.method.upper()} {operation.path}"
@@ -62,7 +92,6 @@ def fuzz(*, session, real_ids, max_examples=5, skip=()):
         real = real_ids(operation.path)
 
         _run_operation(operation, label, real, session, max_examples, findings, count)
-    return count[0], findings
 
 
 def _run_operation(operation, label, real, session, max_examples, findings, count):
@@ -78,6 +107,6 @@ def _run_operation(operation, label, real, session, max_examples, findings, coun
         try:
             case.validate_response(response, checks=CHECKS)
         except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - all are findings
-            findings.append((label, response.status_code, str(exc).strip()[:600]))
+            findings.append((label, response.status_code, str(exc).strip()[:1500]))
 
     run()

@@ -14,12 +14,18 @@ from django.urls import URLResolver, get_resolver
 from portal import area_files
 
 DEMO = Path(settings.BASE_DIR) / "demo" / "areas"
-OWN, OTHER = "llr", "derbyshire"  # the area whose objects are attacked, and the attackers'
+OWN, OTHER = "derbyshire", "llr"  # the area whose objects are attacked, and the attackers'
 
 
 def load_areas(slugs):
+    from agencies.models import User
+    from needs.models import ImportRun
+
     for slug in slugs:
-        area_files.load(DEMO / f"{slug}.yaml", password=settings.DEMO_PASSWORD)
+        ctx = area_files.load(DEMO / f"{slug}.yaml", password=settings.DEMO_PASSWORD)
+        # The demo files hold no uploads: one import run per area, so its pages are swept.
+        ImportRun.objects.create(local_area=ctx["area"], filename=f"{slug}-sweep.csv",
+                                 created_by=User.objects.get(username=f"{slug}.admin"))
 
 
 class LoadedOnce:

@@ -77,7 +77,7 @@ class AgreementDetailSerializer(AgreementSerializer):
 
 class SpendSerializer(serializers.ModelSerializer):
     schedule = serializers.CharField(source="schedule.code")
-    source_agency = serializers.PrimaryKeyRelatedField(read_only=True)
+    source_agency = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Spend
