@@ -11,7 +11,7 @@ YEAR_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 QUARTERS = (1, 2, 3, 4)
 FIRST_MONTH = 4  # April
 # Financial years the portal accepts (issue 14: `9999-00` and `0000-01` ran off the calendar).
-MIN_YEAR, MAX_YEAR = 1900, 2199
+MIN_YEAR, MAX_YEAR = 1900, 2999
 
 
 def parse_year(year: str) -> int:

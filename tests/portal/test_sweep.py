@@ -370,3 +370,11 @@ def test_schema_is_valid_without_warnings(tmp_path):
                  "--file", str(tmp_path / "schema.yaml"))
     text = (tmp_path / "schema.yaml").read_text()
     assert "#/components/schemas/Error" in text
+    undocumented = []
+    for path, item in fuzz.openapi_dict()["paths"].items():
+        for method, operation in item.items():
+            wanted = {"400", "404"} | ({"401", "403"} if {} not in operation.get(
+                "security", [{"auth": []}]) else set())
+            wanted |= {"409", "429"} if method in WRITE_METHODS else set()
+            undocumented += [(method, path, s) for s in wanted - set(operation["responses"])]
+    assert undocumented == []
