@@ -16,7 +16,7 @@ run: setup demo
 	@echo "  areas: worcestershire llr derbyshire; roles: commissioner approver finance pooled-fund-manager"
 	@echo "         board-secretary board-member parent-carer young-person admin viewer"
 	@echo ""
-	$(PY) manage.py runserver 0.0.0.0:$(PORT)
+	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py runserver 0.0.0.0:$(PORT)
 
 test: setup chromium
 	bash scripts/test.sh
@@ -64,7 +64,8 @@ bench: setup
 check-deploy: venv
 	DJANGO_ENV=production DJANGO_SETTINGS_MODULE=portal.settings.production \
 	SECRET_KEY=$$(python3 -c 'import secrets;print(secrets.token_urlsafe(60))') \
-	ALLOWED_HOSTS=portal.example.org $(PY) manage.py check --deploy --fail-level WARNING
+	ALLOWED_HOSTS=portal.example.org SITE_URL=https://portal.example.org \
+	$(PY) manage.py check --deploy --fail-level WARNING
 
 compose-check:
 	docker-compose -f docker-compose.yml config --quiet

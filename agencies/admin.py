@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Agency, LocalArea, Membership, Stage, User
+from .models import Agency, ApiToken, LocalArea, Membership, Stage, User
 
 
 class StageInline(admin.TabularInline):
@@ -45,3 +45,25 @@ class MembershipAdmin(SimpleHistoryAdmin):
 class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
     fieldsets = (*BaseUserAdmin.fieldsets, ("Work", {"fields": ("job_title",)}))
     list_display = ("username", "email", "first_name", "last_name", "is_active")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are issued by the API and the account page; here they can only be revoked."""
+
+    list_display = ("prefix", "user", "name", "two_factor", "created_at", "last_used_at",
+                    "expires_at", "revoked_at")
+    list_filter = ("two_factor",)
+    search_fields = ("user__username", "prefix", "name")
+    readonly_fields = ("user", "name", "prefix", "digest", "two_factor", "created_at",
+                       "last_used_at", "expires_at", "revoked_at")
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke(self, request, queryset):
+        from django.utils import timezone
+
+        queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())

@@ -88,3 +88,9 @@ class TokenForm(forms.Form):
                                 widget=forms.TextInput(attrs={"autocomplete": "one-time-code",
                                                               "inputmode": "numeric",
                                                               "class": "govuk-input--width-5"}))
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label="What is the token for?", max_length=100,
+                           help_text="For example, the monthly finance export.",
+                           error_messages={"required": "Enter what the token is for"})

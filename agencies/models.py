@@ -108,6 +108,10 @@ class User(AbstractUser):
 
     email = models.EmailField("e-mail address", unique=True)
     job_title = models.CharField(max_length=120, blank=True)
+    # Set when the person confirms an authenticator app: from then on every door (pages,
+    # API sessions, API tokens) asks for the second factor. Kept on the row so checking it
+    # costs no query (agencies.twofactor.requires_second_factor).
+    two_factor_enrolled = models.BooleanField(default=False)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     objects = UserManager()
@@ -178,3 +182,37 @@ class AgencyUserObjectPermission(UserObjectPermissionBase):
 
 class AgencyGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Agency, on_delete=models.CASCADE)
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only a SHA-256 digest of the key is stored; the key is shown
+    once. Tokens expire (API_TOKEN_TTL_DAYS), are revoked on password change and
+    deactivation, and record whether they were issued after a second factor."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True)
+    prefix = models.CharField(max_length=8, help_text="The key's first characters.")
+    digest = models.CharField(max_length=64, unique=True)
+    two_factor = models.BooleanField(default=False,
+                                     help_text="Issued after the second factor was checked.")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "API token"
+
+    def __str__(self):
+        return f"{self.prefix}… ({self.user})"
+
+    @property
+    def is_live(self):
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def status(self):
+        if self.revoked_at is not None:
+            return "Revoked"
+        return "Active" if self.expires_at > timezone.now() else "Expired"

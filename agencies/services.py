@@ -209,3 +209,104 @@ def memberships_sync(*, on=None) -> int:
             _sync_group(membership.user, membership.agency, membership.role)
             changed += 1
     return changed
+
+
+# --- API tokens and two-factor sign-in -------------------------------------------------
+# Tokens: the key is shown once; only its SHA-256 digest is stored. See agencies.models.
+def token_digest(key: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, user, two_factor: bool, name: str = ""):
+    """Issue a token for `user`; returns (token, key). `two_factor` says the second factor
+    was checked for this issue (a code with the request, or a verified page session)."""
+    import secrets
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    from .models import ApiToken
+
+    if not user.is_active:
+        raise ApplicationError("This account is inactive.", code=ErrorCode.FORBIDDEN)
+    key = secrets.token_urlsafe(32)
+    now = timezone.now()
+    token = ApiToken.objects.create(
+        user=user, name=name.strip()[:100], prefix=key[:8], digest=token_digest(key),
+        two_factor=two_factor, created_at=now,
+        expires_at=now + timedelta(days=settings.API_TOKEN_TTL_DAYS))
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, actor, token) -> None:
+    """A person revokes one of their own tokens (others' tokens are not found)."""
+    from .models import ApiToken
+
+    updated = ApiToken.objects.filter(pk=token.pk, user=actor, revoked_at__isnull=True).update(
+        revoked_at=timezone.now())
+    if not updated and not ApiToken.objects.filter(pk=token.pk, user=actor).exists():
+        raise ApplicationError("No such token.", code=ErrorCode.NOT_FOUND)
+
+
+def api_tokens_revoke_all(*, user, only_without_two_factor=False) -> int:
+    """Revoke the person's live tokens (password change or reset, deactivation, enrolment)."""
+    from .models import ApiToken
+
+    tokens = ApiToken.objects.filter(user_id=user.pk, revoked_at__isnull=True)
+    if only_without_two_factor:
+        tokens = tokens.filter(two_factor=False)
+    return tokens.update(revoked_at=timezone.now())
+
+
+def two_factor_enrolment_send(*, actor, user, base_url: str) -> None:
+    """E-mail `user` a link that starts two-factor enrolment (signed, expiring, single use).
+
+    The person asks for it themselves, or a local-area administrator of theirs invites them.
+    """
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    from . import twofactor
+
+    if actor.pk != user.pk and not any(
+            permissions.can_administer_area(actor, area_id)
+            for area_id in permissions.area_ids_for(user)):
+        raise ApplicationError("You cannot invite this person.", code=ErrorCode.FORBIDDEN)
+    if user.two_factor_enrolled:
+        raise ApplicationError("Two-factor sign-in is already set up for this account.",
+                               code=ErrorCode.CONFLICT)
+    link = base_url.rstrip("/") + reverse(
+        "agencies:two-factor-enrol", kwargs={"token": twofactor.enrolment_token(user)})
+    minutes = settings.TWO_FACTOR_ENROL_LINK_MAX_AGE // 60
+    body = render_to_string("agencies/two_factor_enrol_email.txt", {
+        "user": user, "link": link, "minutes": minutes, "invited_by": (
+            None if actor.pk == user.pk else actor), "portal_name": settings.PORTAL_NAME})
+    send_mail(f"Set up two-factor sign-in for the {settings.PORTAL_NAME}", body, None,
+              [user.email])
+
+
+@transaction.atomic
+def two_factor_enrolment_start(*, user):
+    """The e-mailed link was opened: a fresh, unconfirmed authenticator device (this also
+    uses the link up: its signed state includes the newest device)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
+@transaction.atomic
+def two_factor_confirm(*, user, device) -> None:
+    """The first right code from a new device: enrol the person. Tokens issued without a
+    second factor stop working."""
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    User.objects.filter(pk=user.pk).update(two_factor_enrolled=True)
+    user.two_factor_enrolled = True
+    api_tokens_revoke_all(user=user, only_without_two_factor=True)

@@ -9,6 +9,12 @@ app_name = "agencies"
 urlpatterns = [
     path("account/", views.account, name="account"),
     path("account/two-factor/", views.two_factor, name="two-factor"),
+    path("account/two-factor/set-up/<str:token>/", views.two_factor_enrol,
+         name="two-factor-enrol"),
+    path("account/tokens/new/", views.token_create, name="token-create"),
+    path("account/tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
+    path("people/<int:pk>/two-factor-invite/", views.two_factor_invite,
+         name="two-factor-invite"),
     path("areas/switch/", views.area_switch, name="area-switch"),
     path("areas/settings/", views.area_settings, name="area-settings"),
     path("agencies/", views.agency_list, name="agency-list"),
@@ -29,7 +35,7 @@ auth_urlpatterns = [
         authentication_form=SignInForm, redirect_authenticated_user=True,
         extra_context={"page_title": "Sign in"}), name="login"),
     path("account/sign-out/", auth_views.LogoutView.as_view(), name="logout"),
-    path("account/password-reset/", auth_views.PasswordResetView.as_view(
+    path("account/password-reset/", views.PasswordResetView.as_view(
         extra_context={"page_title": "Reset your password"},
         success_url=reverse_lazy("password_reset_done")), name="password_reset"),
     path("account/password-reset/sent/", auth_views.PasswordResetDoneView.as_view(

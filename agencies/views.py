@@ -1,21 +1,27 @@
 """Pages for areas, agencies, people and the account; thin — rules live in services."""
+import time
 from base64 import b32encode
 
 import segno
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_ratelimit.core import is_ratelimited
 
+from portal import links
 from portal.errors import ApplicationError
 
-from . import permissions, selectors, services
-from .forms import AgencyForm, MembershipForm, PersonForm, StagesForm, TokenForm
+from . import lockout, permissions, selectors, services, twofactor
+from .forms import AgencyForm, ApiTokenForm, MembershipForm, PersonForm, StagesForm, TokenForm
 from .middleware import SESSION_KEY
 from .models import AgencyKind
 from .roles import Role
@@ -49,31 +55,86 @@ def _require_admin(request):
 
 
 # --- account ---------------------------------------------------------------------------
+def _must_verify(request):
+    """A redirect to two-factor sign-in when this session has not passed a second factor the
+    account has or needs; None otherwise."""
+    if twofactor.requires_second_factor(request.user) and not twofactor.is_verified(
+            request.user):
+        return redirect(f"{reverse('agencies:two-factor')}?next={request.path}")
+    return None
+
+
 @login_required
 def account(request):
+    from .models import ApiToken
+
+    if (refusal := _must_verify(request)) is not None:
+        return refusal
     return render(request, "agencies/account.html", {
         "page_title": "Your account",
         "memberships": selectors.memberships_of(user=request.user),
-        "has_device": TOTPDevice.objects.devices_for_user(request.user, confirmed=True).exists(),
+        "has_device": request.user.two_factor_enrolled,
+        "tokens": ApiToken.objects.filter(user=request.user)[:50],
+        "token_ttl_days": settings.API_TOKEN_TTL_DAYS,
     })
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def token_create(request):
+    """Issue an API token from a page session (one that passed two-factor where it applies);
+    the key is shown once."""
+    if (refusal := _must_verify(request)) is not None:
+        return refusal
+    form = ApiTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token, key = services.api_token_create(
+            user=request.user, two_factor=twofactor.is_verified(request.user),
+            name=form.cleaned_data["name"])
+        return render(request, "agencies/token_created.html", {
+            "page_title": "Your new API token", "token": token, "key": key})
+    return render(request, "agencies/form.html", {
+        "page_title": "Create an API token", "form": form, "submit": "Create token",
+        "back": "agencies:account"}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["POST"])
+def token_revoke(request, pk):
+    from .models import ApiToken
+
+    if (refusal := _must_verify(request)) is not None:
+        return refusal
+    token = ApiToken.objects.filter(pk=pk, user=request.user).first()
+    if token is None:
+        raise Http404
+    services.api_token_revoke(actor=request.user, token=token)
+    messages.success(request, f"The token {token.prefix}… was revoked.")
+    return redirect("agencies:account")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def two_factor(request):
-    """Verify with a confirmed device, or set one up (scan, then confirm with a code)."""
+    """Verify with a confirmed device; or, the first time, set one up.
+
+    Setting up starts from an e-mailed link (agencies.twofactor): this page shows a secret
+    only to the session that opened that link, never to someone holding just the password.
+    """
     user = request.user
     device = TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
     setting_up = device is None
     if setting_up:
-        device = TOTPDevice.objects.devices_for_user(user, confirmed=False).first() or \
-            TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+        device = _enrolling_device(request)
+        if device is None:
+            return _enrolment_link_page(request)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["otp_token"].strip()):
+        allowed, _ = device.verify_is_allowed()  # checked first: a wrong code throttles
+        if allowed and device.verify_token(form.cleaned_data["otp_token"].strip()):
             if setting_up:
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
+                services.two_factor_confirm(user=user, device=device)
+                request.session.pop(twofactor.ENROL_SESSION_KEY, None)
             otp_login(request, device)
             next_url = request.GET.get("next", "")
             if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
@@ -88,7 +149,73 @@ def two_factor(request):
         context["secret"] = " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
         context["qr_svg"] = segno.make(device.config_url).svg_inline(
             scale=4, title="QR code to add this portal to your authenticator app")
-    return render(request, "agencies/two_factor.html", context)
+    return render(request, "agencies/two_factor.html", context,
+                  status=400 if form.errors else 200)
+
+
+def _enrolling_device(request):
+    """The unconfirmed device made when this session opened an enrolment link (if it is
+    still recent)."""
+    mark = request.session.get(twofactor.ENROL_SESSION_KEY) or {}
+    if not mark or time.time() - mark.get("at", 0) > settings.TWO_FACTOR_ENROL_LINK_MAX_AGE:
+        return None
+    return TOTPDevice.objects.filter(pk=mark.get("device"), user=request.user,
+                                     confirmed=False).first()
+
+
+def _enrolment_link_page(request):
+    """First time: offer to e-mail the set-up link (throttled; the answer is the same)."""
+    sent = False
+    if request.method == "POST":
+        limited = is_ratelimited(request, group="agencies.two-factor-link",
+                                 key=lambda group, req: str(req.user.pk), rate="3/h",
+                                 method="POST", increment=True)
+        if not limited:
+            services.two_factor_enrolment_send(actor=request.user, user=request.user,
+                                               base_url=request.build_absolute_uri("/"))
+        sent = True
+    return render(request, "agencies/two_factor_link.html", {
+        "page_title": "Set up two-factor sign-in", "sent": sent,
+        "email": _masked(request.user.email),
+        "minutes": settings.TWO_FACTOR_ENROL_LINK_MAX_AGE // 60})
+
+
+def _masked(email):
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}{'•' * max(len(local) - 1, 1)}@{domain}"
+
+
+@login_required
+@require_http_methods(["GET"])
+def two_factor_enrol(request, token):
+    """The e-mailed link: for the signed-in person, signed, not expired, not used before."""
+    if request.user.two_factor_enrolled or not twofactor.enrolment_token_valid(
+            request.user, token):
+        return render(request, "agencies/two_factor_link.html", {
+            "page_title": "This link does not work", "invalid": True,
+            "minutes": settings.TWO_FACTOR_ENROL_LINK_MAX_AGE // 60}, status=400)
+    device = services.two_factor_enrolment_start(user=request.user)
+    request.session[twofactor.ENROL_SESSION_KEY] = {"device": device.pk, "at": int(time.time())}
+    return redirect("agencies:two-factor")
+
+
+@login_required
+@require_http_methods(["POST"])
+def two_factor_invite(request, pk):
+    """A local-area administrator e-mails a person the two-factor set-up link."""
+    area = _require_admin(request)
+    person = selectors.person_get(actor=request.user, pk=pk)
+    if not person.is_active:
+        raise Http404
+    try:
+        services.two_factor_enrolment_send(actor=request.user, user=person,
+                                           base_url=request.build_absolute_uri("/"))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"We e-mailed {person} a link to set up two-factor sign-in "
+                                  f"for {area.name}.")
+    return redirect("agencies:person-detail", pk=person.pk)
 
 
 @login_required
@@ -287,3 +414,18 @@ def area_settings(request):
     return render(request, "agencies/area_settings.html", {
         "page_title": f"{area.name}: settings", "form": form, "area": area,
     }, status=400 if form.errors else 200)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, whose e-mail links to the site's configured address
+    (SITE_URL, portal/links.py) rather than to whatever host the request came in on.
+    E-mails are limited per address and per IP; the page answers the same neutral message
+    either way, so it tells nobody whether an address has an account."""
+
+    def form_valid(self, form):
+        if lockout.password_reset_throttled(self.request, form.cleaned_data["email"]):
+            return HttpResponseRedirect(self.get_success_url())
+        self.extra_email_context = {**(self.extra_email_context or {}),
+                                    "site_url": links.site_url(),
+                                    "site_name": settings.PORTAL_NAME}
+        return super().form_valid(form)

@@ -14,6 +14,7 @@ from agencies.models import Stage
 from governance.models import Board
 
 from . import services
+from .checklist import is_automatic
 from .models import (
     Action,
     ActionPlan,
@@ -234,7 +235,10 @@ def _gate(intention, spec, ctx):
     """Submit the current stage's gate, then record the sign-offs given so far."""
     owner = intention.owner
     for item in intention.current_stage.checklist or []:
-        services.checklist_tick(actor=owner, intention=intention, item=item)
+        # Items the portal checks from the data are recorded as done before the portal
+        # (actor None): the area file says the gate was submitted, so they were.
+        services.checklist_tick(actor=None if is_automatic(item) else owner,
+                                intention=intention, item=item)
     services.gate_submit(actor=owner, intention=intention, note=spec.get("note", ""))
     for sign in spec.get("sign_offs", []):
         agency = ctx["agencies"][sign["agency"]]

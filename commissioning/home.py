@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from agencies.roles import Role
 
-from . import selectors
+from . import next_steps, selectors
 from .models import IntentionStatus, ReferralStatus
 
 LIMIT = 5
@@ -22,6 +22,16 @@ def panels(user, area):
                            f"{i['gate'].opened_at:%d %B %Y}"} for i in inbox[:LIMIT]],
         "empty": "Nothing is waiting for your sign-off.",
         "href": reverse("commissioning:approvals"), "link_text": "All approvals"})
+    # Intentions the person can move on now (the same checks as the intention's task list).
+    ready = next_steps.ready_for_next_step(user, area, limit=LIMIT)
+    result.append({
+        "title": "Ready for your next step", "roles": [Role.COMMISSIONER],
+        "items": [{"text": f"{r['intention'].reference} {r['intention'].title}",
+                   "href": r["href"], "meta": r["step"]} for r in ready],
+        "empty": "No intention is ready to submit for sign-off or to move on. An intention "
+                 "is ready once it is active and its stage's checklist is complete.",
+        "href": reverse("commissioning:intention-list") + "?status=active",
+        "link_text": "All active intentions"})
     mine = selectors.intention_list(actor=user, local_area=area).filter(
         owner=user, status__in=[IntentionStatus.DRAFT, IntentionStatus.ACTIVE,
                                 IntentionStatus.ON_HOLD]).order_by("-updated_at")[:LIMIT]

@@ -101,8 +101,17 @@ def can_advance_intention(user, intention) -> Decision:
     return can_submit_gate(user, intention)
 
 
-def can_sign_off(user, intention, agency) -> Decision:
-    """An approver for a participating agency whose limit covers the intention's value."""
+def _names(people) -> str:
+    names = [p.get_full_name() or p.username for p in people]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def can_sign_off(user, intention, agency, *, covering=None) -> Decision:
+    """An approver for a participating agency whose limit covers the intention's value.
+
+    `covering` (the agency's active approvers whose limit covers the value, when the caller
+    has them) lets the refusal say who can sign instead of sending the person to a board.
+    """
     if not can_view_intention(user, intention):
         return Decision.deny(NOT_FOUND)
     if agency.pk not in _participant_ids(intention):
@@ -110,19 +119,104 @@ def can_sign_off(user, intention, agency) -> Decision:
     if intention.status not in GATE_WORK_STATUSES:
         return Decision.deny(f"The intention is {intention.get_status_display().lower()}: "
                              "nothing can be signed off.")
-    return ap.can_approve_for(user, agency, intention.estimated_annual_value)
+    decision = ap.can_approve_for(user, agency, intention.estimated_annual_value)
+    limit = ap.approver_limit(user, agency)
+    if decision or covering is None or limit is None:
+        return decision
+    value = intention.estimated_annual_value
+    others = [p for p in covering if p.pk != user.pk]
+    if others:
+        return Decision.deny(f"The value £{value:,.2f} exceeds your delegated limit of "
+                             f"£{limit:,.2f}. {_names(others)} can sign for {agency}.")
+    return Decision.deny(f"The value £{value:,.2f} exceeds your delegated limit of "
+                         f"£{limit:,.2f}, and no approver of {agency} has a limit that covers "
+                         "it: refer the decision to a board.")
 
 
-def can_refer_to_board(user, intention, agency) -> Decision:
-    """Approvers of the agency (whatever their limit) and the intention's commissioners."""
+def sign_off_guard(agency, gate, *, decided=None, referral=None) -> Decision:
+    """Whether the gate still waits for the agency's decision (the service answers 409
+    when not). `decided` is the agency's sign-off on the gate, `referral` its awaiting
+    board referral, if any."""
+    if gate is None or gate.status != "open":
+        return Decision.deny("No stage gate is waiting for sign-off.")
+    if decided is not None:
+        verb = "approved" if decided.decision == "approve" else "rejected"
+        who = decided.person.get_full_name() or decided.person.username
+        return Decision.deny(f"{agency} has already decided on this gate: {verb} by {who} "
+                             f"on {decided.decided_at:%-d %B %Y}.")
+    if referral is not None:
+        return Decision.deny(f"{agency}'s decision is with the {referral.board}.")
+    return Decision.allow()
+
+
+def can_sign_off_now(user, intention, agency, gate, *, decided=None, referral=None,
+                     covering=None) -> Decision:
+    """What a page asks before offering "Sign off for <agency>": the gate's state, then
+    the person's permission and limit (the same checks `intention_sign_off` applies)."""
+    guard = sign_off_guard(agency, gate, decided=decided, referral=referral)
+    if not guard:
+        return guard
+    return can_sign_off(user, intention, agency, covering=covering)
+
+
+def can_refer_to_board(user, intention, agency, *, covering=None) -> Decision:
+    """Approvers of the agency (whatever their limit) and the intention's commissioners,
+    only when no approver of the agency has a limit that covers the value (`covering`:
+    those approvers; the service always passes them)."""
     if agency.pk not in _participant_ids(intention):
         return Decision.deny(f"{agency} does not take part in this intention.")
     if intention.status not in GATE_WORK_STATUSES:
         return Decision.deny(f"The intention is {intention.get_status_display().lower()}: "
                              "nothing can be referred.")
+    if covering:
+        return Decision.deny(f"{_names(covering)} can sign for {agency}: a board decides only "
+                             "when the value is above every approver's limit.")
     if ap.approver_limit(user, agency) is not None:
         return Decision.allow()
     return can_submit_gate(user, intention)
+
+
+# --- the intention's status and its stage gate -----------------------------------------
+def transition_guard(transition, intention) -> Decision:
+    """Whether a workflow transition may happen now (409 from the service when not)."""
+    from .workflow import guard_reason
+
+    if intention.status not in transition.sources:
+        return Decision.deny(f"A {intention.get_status_display().lower()} intention cannot be "
+                             f"{transition.label.lower()}.")
+    blocked = guard_reason(transition, intention)
+    return Decision.deny(blocked) if blocked else Decision.allow()
+
+
+def can_transition(user, intention, transition) -> Decision:
+    """The transition's permission, then its guard: what the page asks before offering it."""
+    decision = globals()[transition.permission](user, intention)
+    if not decision:
+        return decision
+    return transition_guard(transition, intention)
+
+
+def gate_submit_guard(intention, *, live_gate, next_stage, unticked) -> Decision:
+    """Whether the intention can be submitted for sign-off now (409 when not)."""
+    stage = intention.current_stage
+    if intention.status not in GATE_WORK_STATUSES:
+        return Decision.deny(f"Only an active intention goes through a stage gate; this one is "
+                             f"{intention.get_status_display().lower()}.")
+    if live_gate is not None:
+        return Decision.deny("A stage gate is already waiting for sign-off.")
+    if next_stage is None:
+        return Decision.deny(f"{stage.name} is the last stage: there is no gate after it.")
+    if unticked:
+        return Decision.deny(f"Complete the {stage.name} checklist first: "
+                             f"{', '.join(unticked)}.")
+    return Decision.allow()
+
+
+def advance_guard(gate) -> Decision:
+    """Whether the intention may move to the next stage: every agency approved the gate."""
+    if gate is None or gate.status != "approved":
+        return Decision.deny("Every agency taking part must approve the stage gate first.")
+    return Decision.allow()
 
 
 def can_decide_referral(user, referral) -> Decision:

@@ -141,6 +141,12 @@ def approvers_by_agency(agency_ids, amount=None) -> dict[int, list]:
     return result
 
 
+def covering_approvers(intention, agency) -> list:
+    """The agency's active approvers whose limit covers the intention's value (people)."""
+    return [m.user for m in approvers_by_agency(
+        [agency.pk], intention.estimated_annual_value).get(agency.pk, [])]
+
+
 def sign_off_status(intention, gate) -> list[dict]:
     """Per participating agency: decided (who, when, why), with a board, or still waiting
     (since when, and who may sign). Three queries whatever the number of agencies."""

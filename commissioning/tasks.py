@@ -1,8 +1,8 @@
 """E-mails of the stage-gate workflow. Tasks take ids, load, send; queued on commit."""
 from celery import shared_task
-from django.conf import settings
 from django.core.mail import send_mail
-from django.urls import reverse
+
+from portal.links import absolute_url
 
 from .models import SignOff, StageGate
 from .selectors import approvers_by_agency
@@ -12,9 +12,8 @@ RETRY = {"autoretry_for": (ConnectionError, TimeoutError), "retry_backoff": True
 
 
 def _path(intention):
-    """An absolute link when PORTAL_BASE_URL is set (e.g. https://portal.example.org)."""
-    return getattr(settings, "PORTAL_BASE_URL", "").rstrip("/") + reverse(
-        "commissioning:intention-detail", args=[intention.pk])
+    """The intention's page at the site's configured address (SITE_URL)."""
+    return absolute_url("commissioning:intention-detail", intention.pk)
 
 
 @shared_task(**RETRY)
@@ -33,11 +32,12 @@ def gate_ready(gate_id: int) -> int:
         recipients = sorted({m.user.email for m in approvers.get(agency.pk, []) if m.user.email})
         if not recipients:
             continue
+        query = f"agency={agency.pk}"
         send_mail(
             f"Sign-off needed: {intention.reference} {intention.title}",
             f"{intention.reference} {intention.title} is ready to move from "
             f"{gate.from_stage} to {gate.to_stage}.\n\nPlease approve or reject it for "
-            f"{agency}: {_path(intention)}sign-off/?agency={agency.pk}\n",
+            f"{agency}: {absolute_url('commissioning:sign-off', intention.pk, query=query)}\n",
             None, recipients)
         sent += 1
     return sent

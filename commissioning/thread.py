@@ -56,9 +56,14 @@ def golden_thread(user, intention) -> list[dict]:
                          "empty": "No contract has been let from it yet."})
     agenda = _related(intention, "agenda_items") if internal else None
     if agenda is not None:
+        from governance.permissions import can_view_board
+
+        # A meeting is linked only when governance lets the person see its board (grants
+        # are cached on the user: no query per item); otherwise it is named without a link.
         sections.append({"title": "Board papers mentioning it",
                          "items": [{"text": f"{a.title}", "meta": str(a.meeting),
-                                    "href": _href("governance:meeting-detail", a.meeting_id)}
+                                    "href": _href("governance:meeting-detail", a.meeting_id)
+                                    if can_view_board(user, a.meeting.board) else ""}
                                    for a in agenda.select_related("meeting__board")],
                          "empty": "No board has discussed it yet."})
     consultations = _related(intention, "consultations")

@@ -21,4 +21,16 @@ def portal(request):
             "Role": Role,
         })
         context["nav_items"] = nav_items(request, context["is_internal"] or user.is_superuser)
+        # Until an administrator has passed two-factor sign-in every section redirects to
+        # it, so no section is offered: the navigation shows only "Sign out".
+        if _two_factor_pending(user):
+            context["nav_items"] = []
+            context["two_factor_pending"] = True
     return context
+
+
+def _two_factor_pending(user) -> bool:
+    from agencies.middleware import needs_two_factor
+
+    is_verified = getattr(user, "is_verified", None)
+    return needs_two_factor(user) and callable(is_verified) and not is_verified()

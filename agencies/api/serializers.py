@@ -66,9 +66,17 @@ class MeSerializer(serializers.ModelSerializer):
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(help_text="Username or e-mail address")
-    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    username = serializers.CharField(help_text="Username or e-mail address", max_length=254)
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False,
+                                     max_length=4096)
+    otp_token = serializers.CharField(
+        required=False, allow_blank=True, max_length=8,
+        help_text="The 6-digit code from the authenticator app; required for accounts that "
+                  "use two-factor sign-in (local-area administrators must).")
+    name = serializers.CharField(required=False, allow_blank=True, max_length=100,
+                                 help_text="What the token is for, to tell tokens apart.")
 
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
+    expires_at = serializers.DateTimeField()

@@ -2,15 +2,15 @@
 import django_filters
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, permissions, status
-from rest_framework.authtoken.models import Token
+from rest_framework import exceptions, generics, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.errors import ApplicationError, ErrorCode
 
-from .. import selectors
+from .. import lockout, selectors, services
 from ..models import AgencyKind
+from ..twofactor import requires_second_factor
 from .serializers import (
     AgencySerializer,
     LocalAreaSerializer,
@@ -21,24 +21,73 @@ from .serializers import (
 )
 
 
+class LockedOut(exceptions.APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_detail = lockout.LOCKED_MESSAGE
+    default_code = "locked_out"
+
+
+class TwoFactorRequired(exceptions.APIException):
+    status_code = status.HTTP_401_UNAUTHORIZED
+    default_detail = "Enter the code from your authenticator app."
+    default_code = "two_factor_required"
+
+
 class TokenView(APIView):
-    """Exchange a username (or e-mail address) and password for an API token."""
+    """Exchange a username (or e-mail address), password and, for accounts that use
+    two-factor sign-in, the authenticator code for an API token that expires.
+
+    Failures count towards the same lockout as the sign-in page (per account and per IP).
+    """
 
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
+
+    def get_authenticate_header(self, request):
+        return "Token"
 
     @extend_schema(request=TokenRequestSerializer, responses=TokenSerializer)
     def post(self, request):
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(request._request, username=data.validated_data["username"],
-                            password=data.validated_data["password"])
+        values = data.validated_data
+        django_request = request._request
+        user = authenticate(django_request, username=values["username"],
+                            password=values["password"])
+        if getattr(django_request, "axes_locked_out", False):
+            raise LockedOut()
         if user is None:
             raise ApplicationError("Enter a correct username or e-mail address and password.",
                                    code=ErrorCode.INVALID,
                                    errors={"non_field_errors": ["Invalid credentials."]})
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key}, status=status.HTTP_200_OK)
+        two_factor = False
+        if requires_second_factor(user):
+            self._check_code(user, values.get("otp_token", "").strip())
+            two_factor = True
+        token, key = services.api_token_create(user=user, two_factor=two_factor,
+                                               name=values.get("name", "") or "API")
+        return Response({"token": key, "expires_at": token.expires_at},
+                        status=status.HTTP_200_OK)
+
+    @staticmethod
+    def _check_code(user, code):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
+        if device is None:
+            raise ApplicationError(
+                "This account must set up two-factor sign-in on the website before it can "
+                "use the API.", code=ErrorCode.FORBIDDEN)
+        if not code:
+            raise TwoFactorRequired()
+        allowed, _ = device.verify_is_allowed()  # django-otp slows repeated wrong codes
+        if not allowed:
+            raise exceptions.Throttled(
+                detail="Too many wrong codes: wait a minute, then try again.")
+        if not device.verify_token(code):
+            raise ApplicationError("The code is not right or has expired.",
+                                   errors={"otp_token": ["Enter the newest code from your "
+                                                         "authenticator app."]})
 
 
 class MeView(APIView):

@@ -169,7 +169,11 @@ class SignOffList(APIView):
         except ApplicationError as exc:
             limit = ap.approver_limit(request.user, agency)
             if exc.code == ErrorCode.FORBIDDEN and limit is not None:
-                exc.extra = {"delegated_limit": f"{limit:.2f}", "board_referral_needed": True}
+                # A board decides only when no approver of the agency covers the value.
+                covering = selectors.covering_approvers(intention, agency)
+                exc.extra = {"delegated_limit": f"{limit:.2f}",
+                             "board_referral_needed": not covering,
+                             "can_sign": [p.get_full_name() or p.username for p in covering]}
             raise
         return created(s.SignOffSerializer(sign_off).data)
 

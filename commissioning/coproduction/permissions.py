@@ -142,6 +142,19 @@ def can_respond(user, comment) -> Decision:
     return can_manage_consultation(user, comment.intention)
 
 
+def can_publish_response(comment, *, today=None) -> Decision:
+    """Whether a response to the comment may be published now: responses to a
+    consultation's comments are published together after it closes. The service refuses
+    (409) and the respond page offers "Publish it now" by this one rule."""
+    consultation = comment.consultation
+    today = today or timezone.localdate()
+    if consultation is not None and today <= consultation.closes:
+        return Decision.deny(
+            "Responses to this consultation are published together after it closes on "
+            f"{consultation.closes:%-d %B %Y}; save this one as a draft.")
+    return Decision.allow()
+
+
 def can_moderate(user, area) -> Decision:
     return base.can_administer_area(user, area)
 

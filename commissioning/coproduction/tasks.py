@@ -10,11 +10,11 @@ from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import Membership
 from agencies.roles import Role
+from portal.links import absolute_url
 
 from .models import Audience, Comment, Consultation, Response
 
@@ -25,8 +25,8 @@ RETRY = {"autoretry_for": (SMTPException, ConnectionError), "retry_backoff": Tru
 
 
 def _url(name, *args) -> str:
-    """An absolute link for an e-mail (PORTAL_BASE_URL + the page's path)."""
-    return getattr(settings, "PORTAL_BASE_URL", "").rstrip("/") + reverse(name, args=args)
+    """An absolute link for an e-mail, at the site's configured address (SITE_URL)."""
+    return absolute_url(name, *args)
 
 
 def _send(messages):

@@ -232,6 +232,9 @@ def comment_respond(request, pk):
         initial = {f: getattr(existing, f) for f in ("outcome", "body", "reason",
                                                      "what_changed")}
     form = ResponseForm(request.POST or None, initial=initial)
+    publish_decision = permissions.can_publish_response(comment)
+    if not publish_decision:  # not offered; the page says why (issue 12)
+        del form.fields["publish"]
     if request.method == "POST" and decision and form.is_valid():
         try:
             response = services.response_save(actor=request.user, comment=comment,
@@ -246,7 +249,7 @@ def comment_respond(request, pk):
     return render(request, "coproduction/comment_respond.html", {
         "page_title": "Respond to a comment", "comment": comment, "form": form,
         "decision": decision, "intention": comment.intention, "existing": existing,
-        "due_on": selectors.due_date(comment),
+        "due_on": selectors.due_date(comment), "publish_refusal": publish_decision.reason,
     }, status=(_status(form) if decision else 403))
 
 

@@ -10,10 +10,9 @@ from agencies.models import Agency, Membership
 from agencies.roles import Role
 from portal.errors import ApplicationError, ErrorCode
 
-from .. import permissions, tasks
+from .. import checklist, permissions, tasks
 from ..models import (
     BoardReferral,
-    ChecklistTick,
     GateStatus,
     ReferralStatus,
     SignOff,
@@ -60,10 +59,16 @@ def _settle(gate, intention, actor):
         _move(gate, "all_approved", actor)
 
 
-def _unticked(intention) -> list[str]:
-    done = set(ChecklistTick.objects.filter(intention=intention, stage=intention.current_stage)
-               .values_list("item", flat=True))
-    return [item for item in intention.current_stage.checklist or [] if item not in done]
+def next_stage_of(intention):
+    stage = intention.current_stage
+    return intention.local_area.stages.filter(position__gt=stage.position).order_by(
+        "position").first()
+
+
+def covering_approvers(intention, agency) -> list:
+    from ..selectors import covering_approvers as covering
+
+    return covering(intention, agency)
 
 
 def board_for(area, amount):
@@ -88,20 +93,15 @@ def gate_submit(*, actor, intention, note="") -> StageGate:
     intention = lock(intention)
     if actor is not None:
         require(permissions.can_submit_gate(actor, intention))
-    if _live_gate(intention) is not None:
-        raise ApplicationError("A stage gate is already waiting for sign-off.",
-                               code=ErrorCode.CONFLICT)
     stage = intention.current_stage
-    next_stage = intention.local_area.stages.filter(position__gt=stage.position).order_by(
-        "position").first()
-    if next_stage is None:
-        raise ApplicationError(f"{stage.name} is the last stage: there is no gate after it.",
-                               code=ErrorCode.CONFLICT)
-    missing = _unticked(intention)
-    if missing:
-        raise ApplicationError(
-            f"Complete the {stage.name} checklist first: {', '.join(missing)}.",
-            code=ErrorCode.CONFLICT, errors={"checklist": missing})
+    next_stage = next_stage_of(intention)
+    missing = checklist.unticked(intention)
+    # The same guard the intention's task list asks before offering "Submit for sign-off".
+    guard = permissions.gate_submit_guard(intention, live_gate=_live_gate(intention),
+                                          next_stage=next_stage, unticked=missing)
+    if not guard:
+        raise ApplicationError(guard.reason, code=ErrorCode.CONFLICT,
+                               errors={"checklist": missing} if missing else {})
     last_round = StageGate.objects.filter(intention=intention, from_stage=stage).aggregate(
         n=Max("round"))["n"] or 0
     gate = save(StageGate(intention=intention, from_stage=stage, to_stage=next_stage,
@@ -138,18 +138,17 @@ def intention_sign_off(*, actor, intention, agency, decision, reason="") -> Sign
     if decision not in SignOffDecision.values:
         raise ApplicationError("Choose approve or reject.",
                                errors={"decision": ["Choose approve or reject."]})
-    require(permissions.can_sign_off(actor, intention, agency))
+    require(permissions.can_sign_off(actor, intention, agency,
+                                     covering=covering_approvers(intention, agency)))
     gate = _live_gate(intention)
-    if gate is None or gate.status != GateStatus.OPEN:
-        raise ApplicationError("No stage gate is waiting for sign-off.", code=ErrorCode.CONFLICT)
-    if SignOff.objects.filter(gate=gate, agency=agency).exists():
-        raise ApplicationError(f"{agency} has already decided on this gate.",
-                               code=ErrorCode.CONFLICT)
+    # The same guard the intention's page and the approvals inbox ask before offering it.
+    decided = SignOff.objects.filter(gate=gate, agency=agency).select_related(
+        "person").first() if gate else None
     referral = BoardReferral.objects.filter(gate=gate, agency=agency,
-                                            status=ReferralStatus.AWAITING).first()
-    if referral is not None:
-        raise ApplicationError(f"{agency}'s decision is with the {referral.board}.",
-                               code=ErrorCode.CONFLICT)
+                                            status=ReferralStatus.AWAITING).select_related(
+        "board").first() if gate else None
+    require(permissions.sign_off_guard(agency, gate, decided=decided, referral=referral),
+            ErrorCode.CONFLICT)
     if decision == SignOffDecision.REJECT and not reason.strip():
         raise ApplicationError("Say why you reject it.",
                                errors={"reason": ["Say why you reject it."]})
@@ -165,7 +164,8 @@ def board_referral_create(*, actor, intention, agency, board, reason="") -> Boar
     """Send an agency's decision on the waiting gate to a board."""
     intention = lock(intention)
     if actor is not None:
-        require(permissions.can_refer_to_board(actor, intention, agency))
+        require(permissions.can_refer_to_board(actor, intention, agency,
+                                               covering=covering_approvers(intention, agency)))
     gate = _live_gate(intention)
     if gate is None or gate.status != GateStatus.OPEN:
         raise ApplicationError("No stage gate is waiting for sign-off.", code=ErrorCode.CONFLICT)

@@ -10,6 +10,7 @@ from portal.errors import ApplicationError, ErrorCode
 from portal.money import to_money
 
 from .. import permissions
+from ..checklist import is_automatic
 from ..models import (
     BoardReferral,
     ChecklistTick,
@@ -21,7 +22,7 @@ from ..models import (
     Priority,
     ReferralStatus,
 )
-from ..workflow import INTENTION_TRANSITIONS, LIVE_GATE_STATUSES, guard_reason
+from ..workflow import INTENTION_TRANSITIONS, LIVE_GATE_STATUSES
 from ._common import require, save
 
 EDITABLE = ("title", "summary", "thematic_area", "level", "lead_agency", "partner_agencies",
@@ -179,13 +180,8 @@ def intention_transition(*, actor, intention, name, reason="") -> Intention:
     intention = lock(intention)
     if actor is not None:
         require(getattr(permissions, transition.permission)(actor, intention))
-    if intention.status not in transition.sources:
-        raise ApplicationError(
-            f"A {intention.get_status_display().lower()} intention cannot be "
-            f"{transition.label.lower()}.", code=ErrorCode.CONFLICT)
-    blocked = guard_reason(transition, intention)
-    if blocked:
-        raise ApplicationError(blocked, code=ErrorCode.CONFLICT)
+    # The same guard the intention's page asks before offering the transition.
+    require(permissions.transition_guard(transition, intention), ErrorCode.CONFLICT)
     if transition.needs_reason and not reason.strip():
         raise ApplicationError("Give a reason.", errors={"reason": ["Give a reason."]})
     now = timezone.now()
@@ -214,6 +210,11 @@ def checklist_tick(*, actor, intention, item, done=True) -> Intention:
     if item not in (stage.checklist or []):
         raise ApplicationError(f"“{item}” is not on the {stage.name} checklist.",
                                errors={"item": ["Choose an item of the checklist."]})
+    if actor is not None and is_automatic(item):
+        # The portal ticks it from the data (commissioning/checklist.py); only set-up and
+        # import (actor None) record one done before the intention came into the portal.
+        raise ApplicationError(f"“{item}” is checked by the portal from the data, not by hand.",
+                               errors={"item": ["The portal checks this item itself."]})
     existing = ChecklistTick.objects.filter(intention=intention, stage=stage, item=item).first()
     if done and existing is None:
         save(ChecklistTick(intention=intention, stage=stage, item=item,

@@ -62,7 +62,7 @@ def sign_off(request, pk):
     require(permissions.can_view_cycle(request.user, intention.local_area_id))
     agency = _agency_for(request, intention)
     gate = selectors.live_gate(intention)
-    decision = permissions.can_sign_off(request.user, intention, agency)
+    decision, can_refer = _sign_off_decision(request.user, intention, agency, gate)
     form = SignOffForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -80,10 +80,28 @@ def sign_off(request, pk):
     return render(request, "commissioning/sign_off.html", {
         "page_title": f"Sign off {intention.reference} for {agency}", "form": form,
         "intention": intention, "agency": agency, "gate": gate,
-        "within_limit": decision.allowed, "refusal": decision.reason,
+        "within_limit": decision.allowed, "refusal": decision.reason, "can_refer": can_refer,
         "limit": ap.approver_limit(request.user, agency),
         "show_value": permissions.can_view_value(request.user, intention).allowed,
     }, status=400 if form.errors and status == 200 else status)
+
+
+def _sign_off_decision(user, intention, agency, gate):
+    """(may the person sign off for the agency now, may they refer it to a board instead):
+    the same permission and guard the service applies."""
+    rows = {r["agency"].pk: r for r in selectors.sign_off_status(intention, gate)}
+    row = rows.get(agency.pk, {"sign_off": None, "referral": None, "approvers": []})
+    referral = row["referral"] if row["referral"] is not None and \
+        row["referral"].status == "awaiting" else None
+    decision = permissions.can_sign_off_now(user, intention, agency, gate,
+                                            decided=row["sign_off"], referral=referral,
+                                            covering=row["approvers"])
+    can_refer = False
+    if not decision and gate is not None and gate.status == "open" and \
+            row["sign_off"] is None and referral is None:
+        can_refer = permissions.can_refer_to_board(user, intention, agency,
+                                                   covering=row["approvers"]).allowed
+    return decision, can_refer
 
 
 @login_required
@@ -92,7 +110,9 @@ def referral_create(request, pk):
     intention = selectors.intention_get(actor=request.user, pk=pk)
     require(permissions.can_view_cycle(request.user, intention.local_area_id))
     agency = _agency_for(request, intention)
-    require(permissions.can_refer_to_board(request.user, intention, agency))
+    require(permissions.can_refer_to_board(
+        request.user, intention, agency,
+        covering=selectors.covering_approvers(intention, agency)))
     form = ReferralForm(request.POST or None, boards=Board.objects.filter(
         local_area_id=intention.local_area_id).order_by("name"))
     if request.method == "POST" and form.is_valid():
@@ -116,8 +136,19 @@ def referral_create(request, pk):
 def approvals(request):
     area = require_area(request)
     items = selectors.approvals_inbox(actor=request.user, local_area=area)
+    # Who may sign each one: approvers of the agency whose limit covers the value (one
+    # query for the whole inbox), so an approver below the value is told who can sign and
+    # is offered a board referral only when nobody of that agency can.
+    approvers = selectors.approvers_by_agency({i["agency"].pk for i in items})
     for item in items:
-        item["show_value"] = permissions.can_view_value(request.user, item["intention"]).allowed
+        intention, agency = item["intention"], item["agency"]
+        item["show_value"] = permissions.can_view_value(request.user, intention).allowed
+        covering = [m.user for m in approvers.get(agency.pk, [])
+                    if m.delegated_limit >= intention.estimated_annual_value]
+        item["decision"] = permissions.can_sign_off_now(request.user, intention, agency,
+                                                        item["gate"], covering=covering)
+        item["can_refer"] = not item["decision"] and permissions.can_refer_to_board(
+            request.user, intention, agency, covering=covering).allowed
     return render(request, "commissioning/approvals.html", {
         "page_title": "Approvals waiting for you", "items": items,
         "referrals": list(selectors.referrals_awaiting(actor=request.user).filter(

@@ -9,7 +9,7 @@ from agencies import permissions as ap
 from commissioning.coproduction import selectors as coproduction_selectors
 from portal.errors import ApplicationError
 
-from .. import exports, permissions, selectors, services, thread
+from .. import checklist, exports, next_steps, permissions, selectors, services, thread
 from ..forms import IntentionForm, NoteForm, TransitionForm
 from ..models import IntentionStatus, Level, Priority
 from ..workflow import INTENTION_TRANSITIONS, transitions_from
@@ -103,33 +103,65 @@ def intention_detail(request, pk):
     internal = permissions.can_view_cycle(user, intention.local_area_id).allowed
     gate = selectors.live_gate(intention)
     last_gate = gate or next(iter(intention.gates.all()), None)
-    stage = intention.current_stage
-    ticked = {t.item for t in intention.ticks.all() if t.stage_id == stage.pk}
-    checklist = [{"item": item, "done": item in ticked} for item in stage.checklist or []]
-    my_sign = []
-    if gate and gate.status == "open" and internal:
-        my_sign = [a for a in [intention.lead_agency, *intention.partner_agencies.all()]
-                   if ap.approver_limit(user, a) is not None]
+    stages = selectors.stages_of(intention.local_area_id)
+    following = [s for s in stages if s.position > intention.current_stage.position]
+    next_stage = following[0] if following else None
+    items = checklist.checklist(intention) if internal else []
+    sign_offs = selectors.sign_off_status(intention, last_gate) if internal else []
+    can_change = permissions.can_change_intention(user, intention)
     return render(request, "commissioning/intention_detail.html", {
         "page_title": f"{intention.reference} {intention.title}", "intention": intention,
         "internal": internal,
         "show_value": permissions.can_view_value(user, intention).allowed,
-        "gate": gate, "last_gate": last_gate,
-        "sign_offs": selectors.sign_off_status(intention, last_gate) if internal else [],
-        "checklist": checklist, "checklist_done": all(c["done"] for c in checklist),
+        "gate": gate, "last_gate": last_gate, "sign_offs": sign_offs,
+        "checklist": items, "manual_items": [i for i in items if i.manual],
+        "automatic_items": [i for i in items if i.automatic],
+        "checklist_done": all(i.done for i in items),
+        "tasks": next_steps.task_list(user, intention, items=items, gate=gate,
+                                      next_stage=next_stage, sign_offs=sign_offs)
+        if internal else [],
         "timeline": selectors.timeline(intention) if internal else [],
         "thread": thread.golden_thread(user, intention),
-        "stages": selectors.stages_of(intention.local_area_id),
+        "stages": stages,
         "can_edit": permissions.can_edit_intention(user, intention).allowed,
         "can_submit": permissions.can_submit_gate(user, intention).allowed,
-        "can_comment": permissions.can_change_intention(user, intention).allowed,
-        "transitions": [t for t in transitions_from(intention.status)]
-        if permissions.can_change_intention(user, intention) else [],
-        "my_sign": my_sign, "note_form": NoteForm(),
+        "can_comment": can_change.allowed, "change_refusal": can_change.reason,
+        # Each status change with the permission and guard the service applies: a button
+        # when allowed now, else the reason as text.
+        "transitions": [{"transition": t, "decision": permissions.can_transition(user,
+                                                                                 intention, t)}
+                        for t in transitions_from(intention.status)] if can_change else [],
+        "my_sign": _my_sign_offs(user, intention, gate, sign_offs) if internal else [],
+        "note_form": NoteForm(),
         # Co-production's own summary (consultation, comments, what changed).
         "coproduction_panel": coproduction_selectors.intention_panel(actor=user,
                                                                      intention=intention),
     })
+
+
+def _my_sign_offs(user, intention, gate, rows):
+    """For each agency the person approves for, while a gate is open: sign off (when the
+    service would accept it now), else why not, and a referral only when no approver of
+    that agency has a limit that covers the value."""
+    if gate is None or gate.status != "open":
+        return []
+    result = []
+    for row in rows:
+        agency = row["agency"]
+        if ap.approver_limit(user, agency) is None:
+            continue
+        referral = row["referral"] if row["referral"] is not None and \
+            row["referral"].status == "awaiting" else None
+        decision = permissions.can_sign_off_now(user, intention, agency, gate,
+                                                decided=row["sign_off"], referral=referral,
+                                                covering=row["approvers"])
+        refer = None
+        if not decision and row["sign_off"] is None and referral is None:
+            refer = permissions.can_refer_to_board(user, intention, agency,
+                                                   covering=row["approvers"])
+        result.append({"agency": agency, "decision": decision,
+                       "can_refer": bool(refer)})
+    return result
 
 
 def _form(request, area, initial=None):
@@ -198,6 +230,10 @@ def intention_transition(request, pk, name):
     if transition is None:
         raise Http404
     require(permissions.can_change_intention(request.user, intention))
+    guard = permissions.transition_guard(transition, intention)
+    if not guard:  # the page no longer offers it; say why rather than ask to confirm
+        messages.error(request, f"{transition.label}: {guard.reason}")
+        return redirect("commissioning:intention-detail", pk=intention.pk)
     form = TransitionForm(request.POST or None)
     if transition.needs_reason:
         form.fields["reason"].required = True
@@ -224,6 +260,8 @@ def intention_checklist(request, pk):
     done = set(request.POST.getlist("done"))
     try:
         for item in intention.current_stage.checklist or []:
+            if checklist.is_automatic(item):
+                continue  # the portal checks it from the data
             services.checklist_tick(actor=request.user, intention=intention, item=item,
                                     done=item in done)
     except ApplicationError as exc:

@@ -10,8 +10,9 @@ import logging
 from celery import Task, shared_task
 from django.conf import settings
 from django.core.mail import send_mass_mail
-from django.urls import reverse
 from django.utils import timezone
+
+from portal.links import absolute_url  # e-mail links use SITE_URL
 
 from ..services import reports as report_services
 
@@ -65,8 +66,7 @@ def notify_report_published(report_id):
     today = timezone.localdate()
     seats = (BoardMember.objects.filter(board=report.board).select_related("user")
              .exclude(ends__lt=today).exclude(starts__gt=today))
-    link = settings.PORTAL_BASE_URL.rstrip("/") + reverse("governance:report-detail",
-                                                          args=[report.pk])
+    link = absolute_url("governance:report-detail", report.pk)
     subject = f"{report.board.name}: {report.period_label} report published"
     messages = [
         (subject,

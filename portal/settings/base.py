@@ -22,7 +22,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -39,6 +38,7 @@ INSTALLED_APPS = [
     "commissioning.contracts",
     "commissioning.coproduction",
     "governance",
+    "sso",
 ]
 
 MIDDLEWARE = [
@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "agencies.middleware.SessionTimeoutMiddleware",  # idle and absolute session limits
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "agencies.middleware.CurrentAreaMiddleware",
@@ -68,6 +69,7 @@ AUTH_USER_MODEL = "agencies.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "agencies.backends.UsernameOrEmailBackend",
+    "sso.backends.AreaOIDCBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 
@@ -82,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.portal",
+                "sso.context_processors.sso",
             ],
         },
     },
@@ -165,13 +168,34 @@ OCDS_PREFIX = env("OCDS_PREFIX", default="ocds-jcp000")
 # --- Security and sign-in -------------------------------------------------------------
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Failures count per account (any capitalisation of the username, or the e-mail address,
+# resolves to it: agencies.lockout.account_key) and per IP address, pages and API alike.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "agencies.lockout.account_key"
+AXES_HANDLER = "agencies.lockout.AccountAndAddressHandler"
+AXES_LOCKOUT_CALLABLE = "agencies.lockout.lockout_response"  # JSON on /api/, page elsewhere
+LOGIN_FAILURE_LIMIT_PER_IP = env.int("LOGIN_FAILURE_LIMIT_PER_IP", default=30)
+# How many reverse proxies (that append to X-Forwarded-For) stand in front of the portal:
+# 0 trusts only REMOTE_ADDR. Set it in production, or every client shares the proxy's address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "agencies.lockout.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 OTP_TOTP_ISSUER = "Joint Commissioning Portal"
+# First-time two-factor enrolment goes through an e-mailed link valid this long (seconds).
+TWO_FACTOR_ENROL_LINK_MAX_AGE = env.int("TWO_FACTOR_ENROL_LINK_MAX_AGE", default=60 * 60)
+# Password-reset e-mails (django-ratelimit rates); the page always answers the same.
+PASSWORD_RESET_RATE_PER_ADDRESS = env("PASSWORD_RESET_RATE_PER_ADDRESS", default="3/h")
+PASSWORD_RESET_RATE_PER_IP = env("PASSWORD_RESET_RATE_PER_IP", default="20/h")
+# API tokens (agencies.ApiToken) expire this many days after issue.
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=30)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 60 * 60 * 8
+# Sessions end after 30 minutes idle and 12 hours after sign-in (ASVS 3.3.2), seconds;
+# enforced by agencies.middleware.SessionTimeoutMiddleware.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=12 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -183,8 +207,9 @@ GUARDIAN_MONKEY_PATCH_USER = False
 # --- REST framework -------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        # Expiring tokens, and sessions only once they passed two-factor where it applies.
+        "agencies.authentication.ExpiringTokenAuthentication",
+        "agencies.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "portal.api.Pagination",
@@ -255,7 +280,13 @@ GOVERNANCE_REPORT_WORKING_DAYS = env.int("GOVERNANCE_REPORT_WORKING_DAYS", defau
 GOVERNANCE_HOLIDAYS = env.list("GOVERNANCE_HOLIDAYS", default=[])  # ISO dates
 # A report queued or running this long (seconds) with no live worker is queued again.
 GOVERNANCE_REPORT_STUCK_AFTER = env.int("GOVERNANCE_REPORT_STUCK_AFTER", default=1800)
-PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://localhost:8000")
+# The site's public address (scheme + host, no trailing slash), used for every absolute link
+# the portal writes where there is no request: e-mails above all (portal/links.py).
+# `make run` sets it to http://127.0.0.1:$PORT; production refuses to start without it.
+# PORTAL_BASE_URL is the older name, still read when SITE_URL is not set.
+SITE_URL = env("SITE_URL", default=env("PORTAL_BASE_URL", default="")).rstrip("/") or \
+    "http://127.0.0.1:8000"
+PORTAL_BASE_URL = SITE_URL  # kept for code that still reads the older name
 CELERY_BEAT_SCHEDULE.update({
     "governance-request-due-reports": {
         "task": "governance.request_due_reports", "schedule": crontab(hour=6, minute=15)},
@@ -264,3 +295,12 @@ CELERY_BEAT_SCHEDULE.update({
     "governance-sync-board-access": {
         "task": "governance.sync_board_access", "schedule": crontab(hour=2, minute=30)},
 })
+
+# --- Organisation sign-in (OpenID Connect, sso/) ----------------------------------------
+# Providers are configured per local area in the database (issuer, client id, the name of
+# the environment variable holding the secret); these are the library's fixed choices.
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso:callback"
+OIDC_RP_SCOPES = "openid email"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_CREATE_USER = False

@@ -51,16 +51,26 @@ def test_password_reset_by_email(client, council, make_member):
     assert user.check_password("A-much-better-pass-9")
 
 
+def _enrolment_link(client, admin):
+    """Ask for the e-mailed set-up link and return its path."""
+    mail.outbox.clear()
+    assert client.post("/account/two-factor/").status_code == 200
+    assert mail.outbox[-1].to == [admin.email]
+    return re.search(r"http://[^/]+(/account/two-factor/set-up/\S+/)",
+                     mail.outbox[-1].body).group(1)
+
+
 def test_admins_must_set_up_and_use_two_factor(client, council, make_member):
     admin = make_member(council, Role.ADMIN)
     client.force_login(admin)
     response = client.get("/agencies/")
     assert response.status_code == 302 and response.url.startswith("/account/two-factor/")
+    client.get(_enrolment_link(client, admin))
     page = client.get(response.url).content.decode()
     assert "Set up two-factor sign-in" in page and "<svg" in page
     device = TOTPDevice.objects.get(user=admin, confirmed=False)
     bad = client.post("/account/two-factor/?next=/agencies/", {"otp_token": "000000"})
-    assert bad.status_code == 200 and "govuk-error-summary" in bad.content.decode()
+    assert bad.status_code == 400 and "govuk-error-summary" in bad.content.decode()
     device.refresh_from_db()
     device.throttle_reset()  # a wrong code throttles the device; a real user waits
     good = client.post("/account/two-factor/?next=/agencies/",
@@ -68,13 +78,14 @@ def test_admins_must_set_up_and_use_two_factor(client, council, make_member):
     assert good.status_code == 302 and good.url == "/agencies/"
     assert client.get("/agencies/").status_code == 200
     device.refresh_from_db()
-    assert device.confirmed
+    admin.refresh_from_db()
+    assert device.confirmed and admin.two_factor_enrolled
 
 
 def test_two_factor_refuses_offsite_next(client, council, make_member):
     admin = make_member(council, Role.ADMIN)
     client.force_login(admin)
-    client.get("/account/two-factor/")
+    client.get(_enrolment_link(client, admin))
     device = TOTPDevice.objects.get(user=admin)
     response = client.post("/account/two-factor/?next=https://evil.example/",
                            {"otp_token": f"{totp(device.bin_key):06d}"})

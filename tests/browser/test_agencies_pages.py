@@ -25,7 +25,7 @@ def test_sign_in_page_is_accessible(browser, check_page):
 @pytest.mark.parametrize("role", list(Role))
 def test_pages_for_each_role(role, people, council, browse, check_page):
     page = browse(people[role])
-    paths = ["/", "/account/", "/agencies/", f"/agencies/{council.pk}/"]
+    paths = ["/", "/account/", "/account/tokens/new/", "/agencies/", f"/agencies/{council.pk}/"]
     if role not in (Role.PARENT_CARER, Role.YOUNG_PERSON):
         paths += ["/people/", f"/people/{people[role].pk}/"]
     if role == Role.ADMIN:
@@ -33,3 +33,34 @@ def test_pages_for_each_role(role, people, council, browse, check_page):
                   f"/people/{people[Role.VIEWER].pk}/roles/new/", f"/agencies/{council.pk}/edit/"]
     for path in paths:
         check_page(page, path)
+
+
+def test_two_factor_enrolment_and_token_pages(people, browse, check_page, live_server):
+    """The first-time set-up page (asks to e-mail a link), and a new token shown once."""
+    import re
+
+    from django.core import mail
+
+    admin = people[Role.ADMIN]
+    page = browse(people[Role.COMMISSIONER])
+    page.goto(live_server.url + "/account/tokens/new/")
+    page.fill("#id_name", "Export")
+    page.click("#main-form button[type=submit]")
+    assert page.locator("#token-key").inner_text()
+    from tests.browser.conftest import axe_violations
+    assert axe_violations(page) == []
+    check_page(page, "/account/")
+    context = page.context.browser.new_context()
+    page = context.new_page()
+    page.goto(live_server.url + "/account/sign-in/")
+    page.fill("#id_username", admin.username)
+    page.fill("#id_password", "secret-pass-123")
+    page.click("button[type=submit]")
+    assert "/account/two-factor/" in page.url and "<svg" not in page.content()
+    assert axe_violations(page) == []
+    page.click("#main-form button[type=submit]")
+    assert "Check your e-mail" in page.content() and axe_violations(page) == []
+    link = re.search(r"(http://\S+/account/two-factor/set-up/\S+/)", mail.outbox[-1].body)
+    page.goto(link.group(1).replace("http://testserver", live_server.url))
+    assert "<svg" in page.content() and axe_violations(page) == []
+    context.close()

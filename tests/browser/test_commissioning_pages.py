@@ -64,6 +64,12 @@ def test_approver_pages(world, browse, check_page):
     assert "There is a problem" in page.content()
     from tests.browser.conftest import axe_violations
     assert axe_violations(page) == []
+    # A referral is offered only when no ICB approver's limit covers the value (issue 12).
+    from decimal import Decimal
+
+    from commissioning.models import Intention
+    Intention.objects.filter(pk=cycle.intention.pk).update(
+        estimated_annual_value=Decimal("300000.00"))
     check_page(page, f"/intentions/{cycle.intention.pk}/refer/?agency={cycle.icb.pk}")
     check_page(page, "/")
 

@@ -119,16 +119,19 @@ def test_sign_off_advance_and_inbox(api, cycle):
 
 def test_sign_off_over_limit_is_403_naming_limit_and_referral(api, area):
     cycle = Cycle(area, value="300000.00")
-    member(cycle.icb, Role.APPROVER, limit="900000")  # someone can: no automatic referral
+    senior = member(cycle.icb, Role.APPROVER, limit="900000", first_name="Sam",
+                    last_name="Senior")  # someone can: no automatic referral
     cycle.submit()
     response = api.as_user(cycle.icb_approver).post(
         f"/api/v1/intentions/{cycle.intention.pk}/sign-offs/",
         {"agency": cycle.icb.pk, "decision": "approve"}, format="json")
     assert response.status_code == 403
     body = response.json()
-    assert "£250,000.00" in body["message"] and "board referral" in body["message"]
+    # Another approver of the agency covers the value: say who, not "refer to a board".
+    assert "£250,000.00" in body["message"] and "Sam Senior can sign for" in body["message"]
     assert body["delegated_limit"] == "250000.00"
-    assert body["board_referral_needed"] is True
+    assert body["board_referral_needed"] is False and body["can_sign"] == ["Sam Senior"]
+    assert senior.pk
 
 
 def test_sign_off_by_non_approver_is_403(api, cycle):

@@ -97,10 +97,21 @@ def test_detail_shows_who_still_has_to_sign_and_the_timeline(signed_in, cycle):
 
 
 def test_checklist_then_submit_sign_off_and_advance_through_pages(signed_in, cycle):
+    from django.utils import timezone
+
+    from needs import services as needs_services
+
     client = signed_in(cycle.commissioner)
     url = f"/intentions/{cycle.intention.pk}/"
     client.post(url + "checklist/", {"done": ["Needs evidence linked",
                                               "Equality impact assessment"]})
+    assert client.post(url + "submit/").status_code == 302
+    assert not cycle.intention.gates.exists()  # "Needs evidence linked" is the data's to tick
+    priority = PriorityFactory(strategy=StrategyFactory(local_area=cycle.area), number=1)
+    needs_services.finding_create(actor=None, local_area=cycle.area, statement="Evidence",
+                                  found_on=timezone.localdate(), priorities=[priority],
+                                  author=cycle.commissioner)
+    services.intention_update(actor=None, intention=cycle.intention, priorities=[priority])
     assert client.post(url + "submit/").status_code == 302
     approver = signed_in(cycle.icb_approver)
     response = approver.post(url + f"sign-off/?agency={cycle.icb.pk}", {"decision": "reject"})
@@ -114,18 +125,19 @@ def test_checklist_then_submit_sign_off_and_advance_through_pages(signed_in, cyc
     assert cycle.intention.current_stage.name == "Plan"
 
 
-def test_sign_off_page_above_limit_offers_a_referral(signed_in, area):
+def test_sign_off_page_above_limit_names_who_can_sign(signed_in, area):
     cycle = Cycle(area, value="300000.00")
-    member(cycle.icb, Role.APPROVER, limit="900000")
+    member(cycle.icb, Role.APPROVER, limit="900000", first_name="Sam", last_name="Senior")
     cycle.submit()
     page = signed_in(cycle.icb_approver).get(
         f"/intentions/{cycle.intention.pk}/sign-off/?agency={cycle.icb.pk}").content.decode()
-    assert "exceeds your delegated limit of £250,000.00" in page and "Refer to a board" in page
+    assert "exceeds your delegated limit of £250,000.00" in page
+    assert "Sam Senior can sign for ICB" in page and "Refer to a board" not in page
     response = signed_in(cycle.icb_approver).post(
         f"/intentions/{cycle.intention.pk}/refer/?agency={cycle.icb.pk}",
         {"board": cycle.board.pk, "reason": "Above my limit"})
-    assert response.status_code == 302
-    assert cycle.board.referrals.count() == 1
+    assert response.status_code == 404  # a board decides only above every approver's limit
+    assert cycle.board.referrals.count() == 0
 
 
 def test_transitions_need_a_reason_where_declared(signed_in, cycle):
@@ -214,18 +226,20 @@ def test_inbox_and_detail_cost_constant_queries(size, signed_in, cycle,
                                     text=f"Note {i}")
     assert gate.status == GateStatus.OPEN
     client = signed_in(cycle.icb_approver)
-    # Measured 18: the request's own (~12), my approver limits, gates with intentions,
-    # partners, sign-offs, awaiting referrals, referrals to boards.
-    with django_assert_max_num_queries(19):
+    # Measured 19: the request's own (~12), my approver limits, gates with intentions,
+    # partners, sign-offs, awaiting referrals, referrals to boards, and the approvers who
+    # cover each value (who can sign, issue 12).
+    with django_assert_max_num_queries(20):
         assert client.get("/approvals/").status_code == 200
     # Measured 31: the request's own (~12); intention, partners, priorities, gates, ticks;
     # sign-off status (3); timeline (6 audit tables + stages); golden thread (one per app);
     # approver limits per participating agency. Independent of the number of intentions
     # and of the length of the timeline. Plus 3 for the co-production panel (consultations,
-    # comment counts, what changed).
-    with django_assert_max_num_queries(35):
+    # comment counts, what changed). Plus 2 for the checklist items the portal checks from
+    # the data (linked needs findings, closed consultations; issue 12).
+    with django_assert_max_num_queries(37):
         assert client.get(f"/intentions/{cycle.intention.pk}/").status_code == 200
-    with django_assert_max_num_queries(35):
+    with django_assert_max_num_queries(37):
         assert client.get(f"/intentions/{rows[0].pk}/").status_code == 200
 
 

@@ -34,6 +34,14 @@ def test_main_pages_are_valid_html(tmp_path, client, signed_in, council, make_me
         assert response.status_code == 200, path
         pages[path.strip("/").replace("/", "-") or "home"] = response.content
     pages["form-errors"] = client.post("/agencies/new/", {"name": ""}).content
+    # Account pages of issue 14: a new token shown once, the token list, two-factor set-up.
+    pages["token-created"] = client.post("/account/tokens/new/", {"name": "Export"}).content
+    pages["account-tokens"] = client.get("/account/").content
+    newcomer = make_member(council, Role.FINANCE)
+    pages["person-invite"] = client.get(f"/people/{newcomer.pk}/").content
+    client.force_login(make_member(council, Role.ADMIN))
+    pages["two-factor-link"] = client.get("/account/two-factor/").content
+    pages["two-factor-sent"] = client.post("/account/two-factor/").content
     files = []
     for name, html in pages.items():
         files.append(tmp_path / f"{name}.html")

@@ -33,9 +33,14 @@ def _href(name, *args):
         return ""
 
 
-def _board_reports(contract):
-    """Published or ready reports of boards whose scope includes the contract's agencies."""
+def _board_reports(contract, user):
+    """Published or ready reports of boards whose scope includes the contract's agencies.
+
+    A report is linked only when governance lets the person read it (its board's members,
+    secretaries, the area's administrators); the others are named without a link, with
+    governance's reason (no query per report: board grants are cached on the user)."""
     from governance import models as governance
+    from governance import permissions as board_permissions
 
     if not hasattr(governance, "BoardReport") or not hasattr(governance.Board, "scope_agencies"):
         return []
@@ -44,7 +49,12 @@ def _board_reports(contract):
         board__scope_agencies__in=ids, status__in=["ready", "published"],
         board__local_area_id=contract.local_area_id)
         .select_related("board").distinct().order_by("-year", "-quarter", "-version")[:6])
-    return [{"report": r, "href": _href("governance:report-detail", r.pk)} for r in reports]
+    items = []
+    for report in reports:
+        decision = board_permissions.can_view_report(user, report)
+        items.append({"report": report, "reason": decision.reason,
+                      "href": _href("governance:report-detail", report.pk) if decision else ""})
+    return items
 
 
 @login_required
@@ -65,7 +75,7 @@ def contract_detail(request, pk):
         "warnings": rules.kpi_warnings(contract, len(kpis)),
         "assessments": assessments, "assessment_due": due,
         "assessment_overdue": bool(due and due < timezone.localdate()),
-        "funding": _funding(contract), "board_reports": _board_reports(contract),
+        "funding": _funding(contract), "board_reports": _board_reports(contract, user),
         "intention_href": _href("commissioning:intention-detail", intention.pk)
         if intention else "",
         "review_href": _href("commissioning:intention-detail", contract.review_intention_id)

@@ -42,13 +42,8 @@ def response_save(*, actor, comment, body, outcome, reason="", what_changed="",
             errors[field] = ["This must be 5,000 characters or fewer"]
     if errors:
         raise ApplicationError("Check the response.", errors=errors)
-    consultation = comment.consultation
-    if publish and consultation is not None and \
-            timezone.localdate() <= consultation.closes:
-        raise ApplicationError(
-            "Responses to this consultation are published together after it closes on "
-            f"{consultation.closes:%-d %B %Y}; save this one as a draft.",
-            code=ErrorCode.CONFLICT)
+    if publish:  # the same rule the respond page asks before offering "Publish it now"
+        require(permissions.can_publish_response(comment), ErrorCode.CONFLICT)
     response = Response.objects.select_for_update().filter(comment=comment).first() or \
         Response(comment=comment)
     response.agency, response.author = agency, actor

@@ -51,3 +51,12 @@ def plain_text(value):
 @register.filter
 def days_left(closes, today):
     return (closes - today).days
+
+
+@register.filter
+def edit_decision(comment, user):
+    """`comment|edit_decision:user`: the Decision of permissions.can_edit_comment, so the
+    page offers "Change" only when the edit page would accept it (else says why)."""
+    from ..permissions import can_edit_comment
+
+    return can_edit_comment(user, comment)

@@ -1,0 +1,138 @@
+"""What to do next with an intention: the GOV.UK task list on its page, and the home panel
+of intentions ready to submit or advance.
+
+Every step's link is offered only when the permission and guard the service applies allow
+it now (`commissioning.permissions`); otherwise the step says why not, as text.
+"""
+from django.db.models import Prefetch
+from django.urls import reverse
+
+from . import checklist as checklists
+from . import permissions
+from .models import GateStatus, IntentionStatus, StageGate
+from .workflow import INTENTION_TRANSITIONS
+
+COMPLETED, INCOMPLETE, IN_PROGRESS, CANNOT_START = (
+    "completed", "incomplete", "in-progress", "cannot-start-yet")
+
+
+def _step(name, status, *, href="", hint=""):
+    return {"name": name, "status": status, "href": href, "hint": hint}
+
+
+def _transition_step(user, intention, name, label):
+    transition = INTENTION_TRANSITIONS[name]
+    decision = permissions.can_transition(user, intention, transition)
+    href = reverse("commissioning:intention-transition", args=[intention.pk, name]) \
+        if decision else ""
+    return _step(label, INCOMPLETE if decision else CANNOT_START, href=href,
+                 hint="" if decision else decision.reason)
+
+
+def task_list(user, intention, *, items, gate, next_stage, sign_offs=()) -> list[dict]:
+    """The steps from where the intention is to its next stage (or to completion).
+
+    `items`: the current stage's checklist (checklist.Item); `gate`: the live gate or None;
+    `next_stage`: the stage after the current one, or None at the last stage;
+    `sign_offs`: rows of selectors.sign_off_status for the live gate.
+    """
+    status = intention.status
+    if status in (IntentionStatus.COMPLETED, IntentionStatus.WITHDRAWN):
+        return []
+    steps = []
+    if status == IntentionStatus.DRAFT:
+        steps.append(_transition_step(user, intention, "activate", "Make the intention active"))
+    elif status == IntentionStatus.ON_HOLD:
+        steps.append(_transition_step(user, intention, "resume", "Resume the intention"))
+    else:
+        steps.append(_step("Make the intention active", COMPLETED))
+    active = status == IntentionStatus.ACTIVE
+    done = sum(1 for i in items if i.done)
+    stage = intention.current_stage
+    can_edit = permissions.can_edit_intention(user, intention)
+    if not items:
+        steps.append(_step(f"Complete the {stage.name} checklist", COMPLETED,
+                           hint="This stage has no checklist."))
+    elif done == len(items):
+        steps.append(_step(f"Complete the {stage.name} checklist", COMPLETED,
+                           hint=f"All {len(items)} items done."))
+    else:
+        steps.append(_step(f"Complete the {stage.name} checklist",
+                           IN_PROGRESS if done else INCOMPLETE,
+                           href="#checklist",
+                           hint=f"{done} of {len(items)} done."
+                           + ("" if can_edit else f" {can_edit.reason}")))
+    if next_stage is None:
+        complete = _transition_step(user, intention, "complete", "Mark the intention completed")
+        if not active:
+            complete.update(status=CANNOT_START, href="")
+        steps.append(complete)
+        return steps
+    submit = f"Submit for sign-off to move to {next_stage.name}"
+    if gate is not None:
+        steps.append(_step(submit, COMPLETED, hint=f"Submitted on {gate.opened_at:%-d %B %Y}."))
+    else:
+        decision = permissions.can_submit_gate(user, intention)
+        if decision:
+            decision = permissions.gate_submit_guard(
+                intention, live_gate=None, next_stage=next_stage,
+                unticked=[i.text for i in items if not i.done])
+        steps.append(_step(submit, INCOMPLETE if decision else CANNOT_START,
+                           href="#submit" if decision else "",
+                           hint="" if decision else decision.reason))
+    agencies = "Sign-off by every agency taking part"
+    if gate is None:
+        steps.append(_step(agencies, CANNOT_START, hint="Submit it for sign-off first."))
+    elif gate.status == GateStatus.APPROVED:
+        steps.append(_step(agencies, COMPLETED, hint="Every agency approved."))
+    else:
+        waiting = [r["agency"].display_name for r in sign_offs if not r["sign_off"]]
+        steps.append(_step(agencies, IN_PROGRESS, href="#sign-off",
+                           hint=f"Waiting for {', '.join(waiting)}." if waiting else ""))
+    move = f"Move to {next_stage.name}"
+    decision = permissions.advance_guard(gate)
+    if decision:
+        decision = permissions.can_advance_intention(user, intention)
+    steps.append(_step(move, INCOMPLETE if decision else CANNOT_START,
+                       href="#advance" if decision else "",
+                       hint="" if decision else decision.reason))
+    return steps
+
+
+def ready_for_next_step(user, area, *, limit=None) -> list[dict]:
+    """Active intentions the person may move on: ready to submit for sign-off (checklist
+    complete, no gate waiting) or to advance (every agency approved). A constant number
+    of queries: the intentions with their gates, the checklist facts, the area's stages."""
+    from agencies import permissions as ap
+    from agencies.roles import AgencyPerm
+
+    from . import selectors
+
+    commissions = ap.agency_ids_for(user, AgencyPerm.COMMISSION)
+    if not commissions and not user.is_superuser and \
+            not ap.can_administer_area(user, area):
+        return []
+    candidates = [i for i in selectors.intention_list(actor=user, local_area=area).filter(
+        status=IntentionStatus.ACTIVE).prefetch_related(
+        Prefetch("gates", queryset=StageGate.objects.select_related("to_stage")),
+        "ticks").order_by("reference")
+        if permissions.can_submit_gate(user, i)]
+    stages = selectors.stages_of(area)
+    following = {s.pk: (stages[n + 1] if n + 1 < len(stages) else None)
+                 for n, s in enumerate(stages)}
+    lists = checklists.checklists(candidates)
+    ready = []
+    for intention in candidates:
+        gate = selectors.live_gate(intention)
+        next_stage = following.get(intention.current_stage_id)
+        href = reverse("commissioning:intention-detail", args=[intention.pk])
+        if gate is not None and gate.status == GateStatus.APPROVED:
+            ready.append({"intention": intention, "href": href + "#advance",
+                          "step": f"Every agency approved: move it to {gate.to_stage.name}"})
+        elif gate is None and next_stage is not None and all(
+                i.done for i in lists[intention.pk]):
+            ready.append({"intention": intention, "href": href + "#submit",
+                          "step": f"Ready to submit for sign-off to move to {next_stage.name}"})
+        if limit is not None and len(ready) >= limit:
+            break
+    return ready
