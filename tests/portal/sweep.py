@@ -19,13 +19,17 @@ OWN, OTHER = "derbyshire", "llr"  # the area whose objects are attacked, and the
 
 def load_areas(slugs):
     from agencies.models import User
+    from agencies.services import api_token_create
     from needs.models import ImportRun
 
     for slug in slugs:
         ctx = area_files.load(DEMO / f"{slug}.yaml", password=settings.DEMO_PASSWORD)
-        # The demo files hold no uploads: one import run per area, so its pages are swept.
+        admin = User.objects.get(username=f"{slug}.admin")
+        # The demo files hold no uploads or tokens: one of each per area, so their pages are
+        # swept too.
         ImportRun.objects.create(local_area=ctx["area"], filename=f"{slug}-sweep.csv",
-                                 created_by=User.objects.get(username=f"{slug}.admin"))
+                                 created_by=admin)
+        api_token_create(user=admin, two_factor=True, name="sweep")
 
 
 class LoadedOnce:
@@ -65,7 +69,7 @@ def model_objects():
     """Route prefix (the words of the address before the first id) -> (model, the lookup
     from it to its local area). Every detail route of the URL conf must be covered here
     (test_every_detail_route_is_covered keeps it so)."""
-    from agencies.models import Agency, Membership, User
+    from agencies.models import Agency, ApiToken, Membership, User
     from commissioning.budgets.models import JointPackage, Section75Agreement
     from commissioning.contracts.models import (
         KPI,
@@ -83,6 +87,7 @@ def model_objects():
         "agencies": (Agency, "local_area"),
         "people": (User, "memberships__agency__local_area"),
         "memberships": (Membership, "agency__local_area"),
+        "account/tokens": (ApiToken, "user__memberships__agency__local_area"),
         "needs/imports": (ImportRun, "local_area"),
         "findings": (Finding, "local_area"),
         "intentions": (Intention, "local_area"),
