@@ -23,7 +23,7 @@ class AgencyForm(forms.Form):
     short_name = forms.CharField(max_length=40, required=False)
     kind = forms.ChoiceField(label="Kind of agency", choices=AgencyKind.choices,
                              widget=forms.RadioSelect,
-                             error_messages={"required": "Choose the kind of agency"})
+                             error_messages={"required": "Select the kind of agency"})
     code = forms.CharField(max_length=12, required=False, label="Official code",
                            help_text="ONS GSS code for a council (E10000034), "
                                      "ODS code for an NHS body (QGH).")
@@ -45,9 +45,9 @@ class PersonForm(forms.Form):
 
 class MembershipForm(forms.Form):
     agency = forms.ModelChoiceField(queryset=None, empty_label="Choose an agency",
-                                    error_messages={"required": "Choose an agency"})
+                                    error_messages={"required": "Select an agency"})
     role = forms.ChoiceField(choices=Role.choices, widget=forms.RadioSelect,
-                             error_messages={"required": "Choose a role"})
+                             error_messages={"required": "Select a role"})
     delegated_limit = forms.DecimalField(
         label="Delegated financial limit (£)", required=False, min_value=Decimal("0"),
         max_digits=14, decimal_places=2,

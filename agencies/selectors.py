@@ -2,8 +2,11 @@
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
+from portal import audit
+
 from . import permissions
 from .models import Membership, User
+from .roles import Role
 
 SORTS_AGENCIES = {"name": "name", "-name": "-name", "kind": "kind", "-kind": "-kind",
                   "members": "member_count", "-members": "-member_count"}
@@ -64,3 +67,24 @@ def person_get(*, actor, pk):
 def memberships_of(*, user):
     return (Membership.objects.active().filter(user=user)
             .select_related("agency__local_area").order_by("agency__local_area__name"))
+
+
+# --- what changed (portal.audit) --------------------------------------------------------
+MEMBERSHIP_WATCH = audit.Watch(
+    fields={"role": "role", "agency_id": "agency", "delegated_limit": "delegated limit",
+            "starts": "start date", "ends": "end date"},
+    money=frozenset({"delegated_limit"}))
+
+
+def person_changes(*, person, local_area) -> list[dict]:
+    """Who gave, changed or ended the person's roles in the area's agencies, newest first,
+    delegated limits from £X to £Y."""
+    agencies = dict(local_area.agencies.values_list("pk", "name"))
+    roles = dict(Role.choices)
+    records = Membership.history.filter(user_id=person.pk, agency_id__in=list(agencies)) \
+        .select_related("history_user").order_by("history_date", "history_id")
+
+    def role(record):
+        return f"{roles.get(record.role, record.role)} at {agencies.get(record.agency_id)}"
+
+    return audit.newest_first(audit.row_changes(Membership, records, MEMBERSHIP_WATCH, role))

@@ -262,7 +262,7 @@ def api_tokens_revoke_all(*, user, only_without_two_factor=False) -> int:
     return tokens.update(revoked_at=timezone.now())
 
 
-def two_factor_enrolment_send(*, actor, user, base_url: str) -> None:
+def two_factor_enrolment_send(*, actor, user) -> None:
     """E-mail `user` a link that starts two-factor enrolment (signed, expiring, single use).
 
     The person asks for it themselves, or a local-area administrator of theirs invites them.
@@ -270,7 +270,8 @@ def two_factor_enrolment_send(*, actor, user, base_url: str) -> None:
     from django.conf import settings
     from django.core.mail import send_mail
     from django.template.loader import render_to_string
-    from django.urls import reverse
+
+    from portal import links
 
     from . import twofactor
 
@@ -281,8 +282,9 @@ def two_factor_enrolment_send(*, actor, user, base_url: str) -> None:
     if user.two_factor_enrolled:
         raise ApplicationError("Two-factor sign-in is already set up for this account.",
                                code=ErrorCode.CONFLICT)
-    link = base_url.rstrip("/") + reverse(
-        "agencies:two-factor-enrol", kwargs={"token": twofactor.enrolment_token(user)})
+    # The site's configured address (SITE_URL), never the Host header an attacker can send.
+    link = links.absolute_url("agencies:two-factor-enrol",
+                              token=twofactor.enrolment_token(user))
     minutes = settings.TWO_FACTOR_ENROL_LINK_MAX_AGE // 60
     body = render_to_string("agencies/two_factor_enrol_email.txt", {
         "user": user, "link": link, "minutes": minutes, "invited_by": (

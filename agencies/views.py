@@ -171,8 +171,7 @@ def _enrolment_link_page(request):
                                  key=lambda group, req: str(req.user.pk), rate="3/h",
                                  method="POST", increment=True)
         if not limited:
-            services.two_factor_enrolment_send(actor=request.user, user=request.user,
-                                               base_url=request.build_absolute_uri("/"))
+            services.two_factor_enrolment_send(actor=request.user, user=request.user)
         sent = True
     return render(request, "agencies/two_factor_link.html", {
         "page_title": "Set up two-factor sign-in", "sent": sent,
@@ -208,8 +207,7 @@ def two_factor_invite(request, pk):
     if not person.is_active:
         raise Http404
     try:
-        services.two_factor_enrolment_send(actor=request.user, user=person,
-                                           base_url=request.build_absolute_uri("/"))
+        services.two_factor_enrolment_send(actor=request.user, user=person)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -326,6 +324,8 @@ def person_detail(request, pk):
     return render(request, "agencies/person_detail.html", {
         "page_title": str(person), "person": person,
         "can_manage": permissions.can_administer_area(request.user, area).allowed,
+        # roles and delegated limits given, changed or ended, by whom (issue 12)
+        "changes": selectors.person_changes(person=person, local_area=area),
     })
 
 

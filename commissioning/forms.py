@@ -15,9 +15,9 @@ class IntentionForm(forms.Form):
     thematic_area = forms.CharField(max_length=120, required=False,
                                     help_text="For example, Social, emotional and mental health")
     level = forms.ChoiceField(choices=Level.choices, widget=forms.RadioSelect,
-                              error_messages={"required": "Choose the level"})
+                              error_messages={"required": "Select the level"})
     lead_agency = forms.ModelChoiceField(queryset=None, empty_label="Choose the lead agency",
-                                         error_messages={"required": "Choose the lead agency"})
+                                         error_messages={"required": "Select the lead agency"})
     partner_agencies = forms.ModelMultipleChoiceField(
         queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
         label="Partner agencies", help_text="Every partner signs off each stage gate.")
@@ -63,7 +63,7 @@ class IntentionForm(forms.Form):
 class SignOffForm(forms.Form):
     decision = forms.ChoiceField(
         choices=[("approve", "Approve"), ("reject", "Reject")], widget=forms.RadioSelect,
-        label="Your decision", error_messages={"required": "Choose approve or reject"})
+        label="Your decision", error_messages={"required": "Select approve or reject"})
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False,
                              label="Reason", help_text="Required when you reject.")
 
@@ -76,7 +76,7 @@ class SignOffForm(forms.Form):
 
 class ReferralForm(forms.Form):
     board = forms.ModelChoiceField(queryset=None, empty_label="Choose a board",
-                                   error_messages={"required": "Choose a board"})
+                                   error_messages={"required": "Select a board"})
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def __init__(self, *args, boards, **kwargs):
@@ -99,10 +99,10 @@ class ActionForm(forms.Form):
     title = forms.CharField(max_length=300, error_messages={"required": "Enter the action"})
     owner_agency = forms.ModelChoiceField(queryset=None, empty_label="Choose an agency",
                                           label="Owning agency",
-                                          error_messages={"required": "Choose the owning agency"})
+                                          error_messages={"required": "Select the owning agency"})
     due = forms.DateField(required=False, help_text=DATE_HELP, error_messages=DATE_ERRORS)
     rag = forms.ChoiceField(choices=Rag.choices, widget=forms.RadioSelect, label="RAG status",
-                            error_messages={"required": "Choose a RAG status"})
+                            error_messages={"required": "Select a RAG status"})
     progress_note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def __init__(self, *args, agencies, **kwargs):
@@ -115,7 +115,7 @@ class DisagreementForm(forms.Form):
     details = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
     parties = forms.ModelMultipleChoiceField(
         queryset=None, widget=forms.CheckboxSelectMultiple, label="Agencies in disagreement",
-        error_messages={"required": "Choose the agencies in disagreement"})
+        error_messages={"required": "Select the agencies in disagreement"})
 
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,7 +124,7 @@ class DisagreementForm(forms.Form):
 
 class ResolveForm(forms.Form):
     resolution = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}),
-                                 error_messages={"required": "Say how it was resolved"})
+                                 error_messages={"required": "Enter how it was resolved"})
 
 
 STATUS_CHOICES = IntentionStatus.choices

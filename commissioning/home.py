@@ -3,6 +3,7 @@ decisions with boards, and what is published for consultation."""
 from django.urls import reverse
 
 from agencies.roles import Role
+from portal.dates import long_date
 
 from . import next_steps, selectors
 from .models import IntentionStatus, ReferralStatus
@@ -18,8 +19,8 @@ def panels(user, area):
         "items": [{"text": f"{i['intention'].reference} {i['intention'].title}",
                    "href": reverse("commissioning:sign-off", args=[i["intention"].pk])
                    + f"?agency={i['agency'].pk}",
-                   "meta": f"for {i['agency'].display_name}, since "
-                           f"{i['gate'].opened_at:%d %B %Y}"} for i in inbox[:LIMIT]],
+                   "meta": f"for {i['agency'].name}, since "
+                           f"{long_date(i['gate'].opened_at)}"} for i in inbox[:LIMIT]],
         "empty": "Nothing is waiting for your sign-off.",
         "href": reverse("commissioning:approvals"), "link_text": "All approvals"})
     # Intentions the person can move on now (the same checks as the intention's task list).
@@ -49,7 +50,7 @@ def panels(user, area):
         "roles": [Role.BOARD_SECRETARY, Role.BOARD_MEMBER],
         "items": [{"text": f"{r.gate.intention.reference} {r.gate.intention.title}",
                    "href": reverse("commissioning:intention-detail", args=[r.gate.intention_id]),
-                   "meta": f"{r.agency.display_name} to the {r.board.name}"
+                   "meta": f"{r.agency.name} to the {r.board.name}"
                            if r.status == ReferralStatus.AWAITING else ""}
                   for r in referrals],
         "empty": "No sign-off is waiting for a board."})

@@ -10,6 +10,7 @@ from django.http import Http404
 from agencies import permissions as ap
 from agencies.models import Agency, Membership, Stage
 from agencies.roles import AgencyPerm, AreaPerm, Role
+from portal import audit
 
 from .models import (
     Action,
@@ -171,11 +172,12 @@ def sign_off_status(intention, gate) -> list[dict]:
     return rows
 
 
-def timeline(intention) -> list[dict]:
-    """What happened to the intention, newest first, from the simple-history audit."""
+def timeline(intention, show_value=True) -> list[dict]:
+    """What happened to the intention, newest first, from the simple-history audit
+    (amounts of a sensitive value only when `show_value`)."""
     from .timeline import build
 
-    return build(intention)
+    return build(intention, show_value=show_value)
 
 
 def approvals_inbox(*, actor, local_area=None):
@@ -301,3 +303,19 @@ def disagreement_get(*, actor, pk):
     if item is None:
         raise Http404("No such disagreement.")
     return item
+
+
+# --- what changed (portal.audit) --------------------------------------------------------
+DISAGREEMENT_WATCH = audit.Watch(
+    fields={"subject": "subject", "details": "details", "intention_id": "intention",
+            "status": "status", "escalation_level": "escalation level",
+            "escalated_to_id": "board it is escalated to", "resolution": "resolution"},
+    m2m={"parties": "parties"})
+
+
+def disagreement_changes(item) -> list[dict]:
+    """Who changed what on the disagreement, newest first: parties added or removed,
+    escalations, resolution."""
+    return audit.newest_first(
+        (when, kind, who, what or "Logged", detail)
+        for when, kind, who, what, detail in audit.changes(item, DISAGREEMENT_WATCH))

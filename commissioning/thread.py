@@ -8,6 +8,8 @@ consultations.
 """
 from django.urls import NoReverseMatch, reverse
 
+from portal.dates import long_date
+
 from . import permissions
 
 
@@ -69,7 +71,7 @@ def golden_thread(user, intention) -> list[dict]:
     consultations = _related(intention, "consultations")
     if consultations is not None:
         href = _href("coproduction:consultation", intention.pk)
-        items = [{"text": c.title, "meta": f"closes {c.closes:%d %B %Y}", "href": href}
+        items = [{"text": c.title, "meta": f"closes {long_date(c.closes)}", "href": href}
                  for c in consultations.order_by("-opens")]
         comments = _related(intention, "comments")
         if comments is not None:

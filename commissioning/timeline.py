@@ -1,57 +1,58 @@
 """An intention's timeline, read from the simple-history audit tables.
 
-Created and edited (field by field), status changes and stage moves come from the
-intention's own history; gate submissions, decisions, board referrals and comments from
+Created and edited (field by field, the value from £X to £Y, partner agencies and
+priorities added or removed, via portal.audit), status changes and stage moves come from
+the intention's own history; gate submissions, decisions, board referrals and comments from
 theirs. One query per audit table whatever the length of the story.
 """
 from agencies.models import Stage
+from portal import audit
 
 from .models import BoardReferral, IntentionNote, IntentionStatus, SignOff, StageGate
 
-WATCHED = {
-    "title": "title", "summary": "summary", "thematic_area": "thematic area", "level": "level",
-    "lead_agency_id": "lead agency", "estimated_annual_value": "estimated value",
-    "value_is_sensitive": "sensitivity of the value", "starts": "start date",
-    "ends": "end date", "owner_id": "owner",
-    "published_for_consultation": "publication for consultation",
-}
+WATCH = audit.Watch(
+    fields={
+        "title": "title", "summary": "summary", "thematic_area": "thematic area",
+        "level": "level", "lead_agency_id": "lead agency",
+        "estimated_annual_value": "estimated value",
+        "value_is_sensitive": "sensitivity of the value", "starts": "start date",
+        "ends": "end date", "owner_id": "owner",
+        "published_for_consultation": "publication for consultation",
+    },
+    m2m={"partner_agencies": "partner agencies", "priorities": "priorities"},
+    money=frozenset({"estimated_annual_value"}),
+)
 STATUS = dict(IntentionStatus.choices)
 
 
-def _who(record):
-    return record.history_user.get_full_name() or record.history_user.username \
-        if record.history_user else "The portal"
-
-
-def _intention_events(intention):
+def _intention_events(intention, show_value):
     records = list(intention.history.select_related("history_user").order_by(
         "history_date", "history_id"))
     stage_ids = {r.current_stage_id for r in records}
     stages = dict(Stage.objects.filter(pk__in=stage_ids).values_list("pk", "name"))
     previous = None
     for record in records:
-        if previous is None or record.history_type == "+":
-            yield record.history_date, "created", _who(record), \
-                f"Created at {stages.get(record.current_stage_id, 'its first stage')}", ""
-        else:
+        if previous is not None and record.history_type != "+":
             if record.current_stage_id != previous.current_stage_id:
-                yield record.history_date, "stage", _who(record), (
+                yield record.history_date, "stage", audit.who(record), (
                     f"Moved from {stages.get(previous.current_stage_id)} to "
                     f"{stages.get(record.current_stage_id)}"), ""
             if record.status != previous.status:
-                yield record.history_date, "status", _who(record), (
+                yield record.history_date, "status", audit.who(record), (
                     f"Status changed from {STATUS.get(previous.status)} to "
                     f"{STATUS.get(record.status)}"), ""
-            changed = [label for field, label in WATCHED.items()
-                       if getattr(record, field) != getattr(previous, field)]
-            if changed:
-                yield record.history_date, "edited", _who(record), \
-                    "Edited: " + ", ".join(changed), ""
         previous = record
+    # Field edits, money and partners/priorities added or removed (portal.audit).
+    for when, kind, who, what, detail in audit.changes(
+            intention, WATCH, show_money=show_value, records=records):
+        if kind == "created":
+            what = f"Created at {stages.get(records[0].current_stage_id, 'its first stage')}"
+        yield when, kind, who, what, detail
 
 
-def build(intention) -> list[dict]:
-    events = list(_intention_events(intention))
+def build(intention, show_value=True) -> list[dict]:
+    """`show_value=False` for a viewer who may not see a sensitive value's amounts."""
+    events = list(_intention_events(intention, show_value))
     for gate in StageGate.objects.filter(intention=intention).select_related(
             "opened_by", "from_stage", "to_stage"):
         events.append((gate.opened_at, "gate", str(gate.opened_by),

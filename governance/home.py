@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.roles import Role
+from portal.dates import long_date
 
 from . import permissions, selectors
 from .models import MeetingStatus
@@ -34,7 +35,7 @@ def panels(user, area):
         result.append({
             "title": "Your boards' next meetings",
             "roles": [Role.BOARD_SECRETARY, Role.ADMIN],
-            "items": [{"text": f"{m.board.name}, {m.date:%d %B %Y}",
+            "items": [{"text": f"{m.board.name}, {long_date(m.date)}",
                        "href": reverse("governance:meeting-detail", args=[m.pk]),
                        "meta": f"{m.item_count} agenda item{'s' if m.item_count != 1 else ''}"}
                       for m in upcoming],

@@ -12,6 +12,8 @@ from django.db import models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from portal.dates import long_date
+
 from .roles import BoardPerm, BoardRole
 
 FINANCIAL_YEAR = RegexValidator(r"^\d{4}-\d{2}$", "Write the financial year like 2025-26.")
@@ -106,7 +108,7 @@ class Meeting(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.board} — {self.date:%d %B %Y}"
+        return f"{self.board} — {long_date(self.date)}"
 
 
 class AgendaKind(models.TextChoices):

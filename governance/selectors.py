@@ -3,12 +3,14 @@
 Missing and forbidden are the same 404. Every list costs a constant number of queries:
 grants are read once (cached on the user) and turned into id sets.
 """
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from agencies import permissions as agency_permissions
 from agencies.roles import AreaPerm
+from portal import audit
 
 from . import permissions
 from .models import (
@@ -148,3 +150,33 @@ def previous_report(*, actor, report):
 
 def is_read(*, actor, report) -> bool:
     return ReportRead.objects.filter(report=report, user=actor).exists()
+
+
+# --- what changed (portal.audit) --------------------------------------------------------
+BOARD_WATCH = audit.Watch(
+    fields={"name": "name", "short_name": "short name", "purpose": "purpose",
+            "parent_id": "board it reports to", "meeting_frequency": "meeting frequency",
+            "delegated_limit": "delegated limit", "quorum": "quorum"},
+    m2m={"quorum_agencies": "agencies needed for a quorum",
+         "scope_agencies": "agencies in the board's scope"},
+    money=frozenset({"delegated_limit"}))
+SEAT_WATCH = audit.Watch(fields={"agency_id": "agency", "role": "role",
+                                 "starts": "start date", "ends": "end date"})
+
+
+def board_changes(board) -> list[dict]:
+    """Who changed what on the board, newest first: its delegated limit from £X to £Y,
+    agencies added to or removed from its quorum and scope, and every seat given, changed,
+    ended or removed."""
+    seats = list(BoardMember.history.filter(board_id=board.pk).select_related(
+        "history_user").order_by("history_date", "history_id"))
+    people = {u.pk: str(u) for u in get_user_model().objects.filter(
+        pk__in={s.user_id for s in seats})}
+
+    def seat(record):
+        return f"Seat of {people.get(record.user_id, 'a former user')}"
+
+    return audit.newest_first(
+        ((when, kind, who, what or "Board set up", detail)
+         for when, kind, who, what, detail in audit.changes(board, BOARD_WATCH)),
+        audit.row_changes(BoardMember, seats, SEAT_WATCH, seat))

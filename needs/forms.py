@@ -9,7 +9,7 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label="CSV file", help_text="The long format described below, or an OHID Fingertips "
                                     "data export, saved as CSV UTF-8.",
-        error_messages={"required": "Choose a CSV file to upload",
+        error_messages={"required": "Select a CSV file to upload",
                         "empty": "The chosen file is empty"})
 
     def clean_file(self):

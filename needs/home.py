@@ -2,6 +2,7 @@
 from django.urls import reverse
 
 from agencies.roles import Role
+from portal.dates import long_date
 
 from . import permissions
 from .models import Finding
@@ -14,7 +15,7 @@ def panels(user, area):
         "roles": [],
         "items": [{"text": f.statement[:120] + ("…" if len(f.statement) > 120 else ""),
                    "href": reverse("needs:finding-detail", args=[f.pk]),
-                   "meta": f.found_on.strftime("%-d %B %Y")} for f in findings],
+                   "meta": long_date(f.found_on)} for f in findings],
         "empty": "No findings have been recorded yet.",
         "href": reverse("needs:dashboard"), "link_text": "See the needs dashboard",
     }]

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from agencies import permissions as core
 from commissioning.models import Intention, Priority
+from portal import audit
 
 from . import comparison
 from . import permissions as needs_permissions
@@ -155,3 +156,17 @@ def import_run_get(*, actor, pk):
     if run.local_area_id is None or not needs_permissions.can_view_import(actor, run):
         raise Http404
     return run
+
+
+# --- what changed (portal.audit) --------------------------------------------------------
+FINDING_WATCH = audit.Watch(
+    fields={"statement": "statement", "found_on": "date of the finding"},
+    m2m={"observations": "evidence", "priorities": "priorities"},
+    m2m_related={"observations": ("indicator", "geography")})
+
+
+def finding_changes(finding) -> list[dict]:
+    """Who recorded the finding and who added or removed its evidence and priorities."""
+    return audit.newest_first(
+        (when, kind, who, what or "Recorded", detail)
+        for when, kind, who, what, detail in audit.changes(finding, FINDING_WATCH))

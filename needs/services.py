@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from commissioning.models import Priority
+from portal import audit
 from portal.errors import ApplicationError, ErrorCode
 from portal.services import save as _save
 
@@ -194,10 +195,12 @@ def finding_create(*, actor, local_area, statement, found_on, observations=(),
     if actor is not None:
         _deny(permissions.can_add_finding(actor, local_area))
     observations, priorities = _check_links(local_area, observations, priorities)
-    finding = _save(Finding(local_area=local_area, statement=statement.strip(),
-                            found_on=found_on, author=author or actor), actor)
-    finding.observations.set(observations)
-    finding.priorities.set(priorities)
+    finding = Finding(local_area=local_area, statement=statement.strip(), found_on=found_on,
+                      author=author or actor)
+    with audit.creating(finding):  # evidence and priorities belong to the creation
+        _save(finding, actor)
+        finding.observations.set(observations)
+        finding.priorities.set(priorities)
     return finding
 
 

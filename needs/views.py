@@ -114,6 +114,8 @@ def finding_detail(request, pk):
     finding = selectors.finding_get(actor=request.user, pk=pk)
     return render(request, "needs/finding_detail.html", {
         "page_title": "Finding", "finding": finding,
+        # evidence and priorities added or removed, by whom (issue 12)
+        "changes": selectors.finding_changes(finding),
     })
 
 

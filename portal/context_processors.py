@@ -30,7 +30,6 @@ def portal(request):
 
 
 def _two_factor_pending(user) -> bool:
-    from agencies.middleware import needs_two_factor
+    from agencies import twofactor
 
-    is_verified = getattr(user, "is_verified", None)
-    return needs_two_factor(user) and callable(is_verified) and not is_verified()
+    return twofactor.requires_second_factor(user) and not twofactor.is_verified(user)

@@ -29,11 +29,11 @@ def _date(label, required=True):
 
 class SpendForm(forms.Form):
     schedule = forms.ChoiceField(label="Schedule", error_messages={
-        "required": "Choose the schedule", "invalid_choice": "Choose the schedule"})
+        "required": "Select the schedule", "invalid_choice": "Select the schedule"})
     date = _date("Date paid")
     amount = _money("Amount")
     description = forms.CharField(label="Description", max_length=250, error_messages={
-        "required": "Describe what the money was spent on"})
+        "required": "Enter what the money was spent on"})
     source_agency = forms.ChoiceField(
         label="Paying partner", required=False,
         help_text="Required for aligned budgets: whose money paid for it.")
@@ -52,7 +52,7 @@ class SpendForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(label="CSV file", help_text=(
         "Columns: schedule, date, amount, description, and optionally source and contract. "
-        "Up to 5 MB, saved as CSV UTF-8."), error_messages={"required": "Choose a CSV file"})
+        "Up to 5 MB, saved as CSV UTF-8."), error_messages={"required": "Select a CSV file"})
 
 
 class ForecastForm(forms.Form):
@@ -85,7 +85,7 @@ class ForecastForm(forms.Form):
 class ReopenForm(forms.Form):
     reason = forms.CharField(label="Why must the quarter be reopened?", widget=forms.Textarea(
         attrs={"rows": 4}), help_text="This is recorded in the audit history.",
-        error_messages={"required": "Say why the quarter must be reopened"})
+        error_messages={"required": "Enter why the quarter must be reopened"})
 
 
 SPLIT_CHOICES = [("percentages", "As percentages of the annual cost"),
@@ -96,7 +96,7 @@ class SplitForm(forms.Form):
     annual_cost = _money("Annual cost")
     split_by = forms.ChoiceField(label="How do you want to give the split?",
                                  choices=SPLIT_CHOICES, widget=forms.RadioSelect,
-                                 error_messages={"required": "Choose how to give the split"})
+                                 error_messages={"required": "Select how to give the split"})
     social_care = forms.DecimalField(label="Social care", max_digits=14, decimal_places=4,
                                      min_value=0, error_messages={
                                          "required": "Enter the social care part (0 if none)"})
@@ -120,7 +120,7 @@ class JointPackageForm(SplitForm):
                   "of birth or NHS number.", error_messages={"required": "Enter a reference"})
     needs_category = forms.ChoiceField(label="Area of need", choices=NeedsCategory.choices,
                                        widget=forms.RadioSelect,
-                                       error_messages={"required": "Choose the area of need"})
+                                       error_messages={"required": "Select the area of need"})
     request_date = _date("Date requested")
     agreement_date = _date("Date agreed", required=False)
     review_date = _date("Review date", required=False)
@@ -148,7 +148,7 @@ class JointPackageForm(SplitForm):
 
 class GrantForm(forms.Form):
     user = forms.ChoiceField(label="Person", error_messages={
-        "required": "Choose a person", "invalid_choice": "Choose a person"})
+        "required": "Select a person", "invalid_choice": "Select a person"})
     can_change = forms.BooleanField(label="May also change the package and grant it to others",
                                     required=False)
 
@@ -170,7 +170,7 @@ class ContributionsForm(forms.Form):
             cells = []
             for party in self.parties:
                 name = f"c_{schedule.pk}_{party.pk}"
-                self.fields[name] = _money(f"{party.display_name} to {schedule.code}",
+                self.fields[name] = _money(f"{party.name} to {schedule.code}",
                                            required=False)
                 self.initial[name] = current.get((schedule.pk, party.pk))
                 cells.append(self[name])
@@ -186,9 +186,9 @@ class ContributionsForm(forms.Form):
 
 class VariationForm(forms.Form):
     schedule = forms.ChoiceField(label="Schedule", error_messages={
-        "required": "Choose the schedule", "invalid_choice": "Choose the schedule"})
+        "required": "Select the schedule", "invalid_choice": "Select the schedule"})
     agency = forms.ChoiceField(label="Partner", error_messages={
-        "required": "Choose the partner", "invalid_choice": "Choose the partner"})
+        "required": "Select the partner", "invalid_choice": "Select the partner"})
     amount = forms.DecimalField(
         label="Change", max_digits=14, decimal_places=2, help_text="Negative to reduce, "
         "for example -25000.00", widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
@@ -196,7 +196,7 @@ class VariationForm(forms.Form):
                         "invalid": "Enter the change in pounds, like -25000.00"})
     date = _date("Date of the change")
     reason = forms.CharField(label="Reason", max_length=300, error_messages={
-        "required": "Say why the contribution changes"})
+        "required": "Enter why the contribution changes"})
 
     def __init__(self, *args, schedules=(), parties=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -208,8 +208,9 @@ class VariationForm(forms.Form):
 
 class RiskRuleForm(forms.Form):
     basis = forms.ChoiceField(label="How is a variance shared?", widget=forms.RadioSelect,
-                              error_messages={"required": "Choose how the risk is shared"})
-    direction = forms.ChoiceField(label="Applies to", widget=forms.RadioSelect)
+                              error_messages={"required": "Select how the risk is shared"})
+    direction = forms.ChoiceField(label="Applies to", widget=forms.RadioSelect,
+                                  error_messages={"required": "Select what the rule applies to"})
 
     def __init__(self, *args, parties=(), separately=False, **kwargs):
         from .models import Direction, RiskBasis
@@ -222,12 +223,12 @@ class RiskRuleForm(forms.Form):
         self.parties = list(parties)
         for party in self.parties:
             self.fields[f"pct_{party.pk}"] = forms.DecimalField(
-                label=f"{party.display_name}: percentage", required=False, max_digits=7,
+                label=f"{party.name}: percentage", required=False, max_digits=7,
                 decimal_places=4, min_value=0, max_value=100,
                 help_text="Fixed percentages only; they must add up to 100.",
                 widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
                 error_messages={"invalid": "Enter a percentage, like 45.5"})
-            self.fields[f"cap_{party.pk}"] = _money(f"{party.display_name}: cap",
+            self.fields[f"cap_{party.pk}"] = _money(f"{party.name}: cap",
                                                     required=False,
                                                     help_text="Optional; the rest falls "
                                                               "to the host.")
@@ -247,9 +248,9 @@ class AgreementForm(forms.Form):
         "required": "Enter the agreement's title"})
     reference = forms.CharField(label="Document reference", max_length=60, required=False)
     parties = forms.MultipleChoiceField(label="Parties", widget=forms.CheckboxSelectMultiple,
-                                        error_messages={"required": "Choose the parties"})
+                                        error_messages={"required": "Select the parties"})
     host = forms.ChoiceField(label="Host partner", error_messages={
-        "required": "Choose the host partner", "invalid_choice": "Choose the host partner"})
+        "required": "Select the host partner", "invalid_choice": "Select the host partner"})
     pooled_fund_manager = forms.ChoiceField(label="Pooled fund manager", required=False,
                                             help_text="An officer of the host partner.")
     starts = _date("Start date")
@@ -274,9 +275,9 @@ class ScheduleForm(forms.Form):
     name = forms.CharField(label="Name", max_length=200, error_messages={
         "required": "Enter the schedule's name"})
     budget_type = forms.ChoiceField(label="Budget", widget=forms.RadioSelect, error_messages={
-        "required": "Choose pooled or aligned"})
+        "required": "Select pooled or aligned"})
     lead_partner = forms.ChoiceField(label="Lead partner", error_messages={
-        "required": "Choose the lead partner", "invalid_choice": "Choose the lead partner"})
+        "required": "Select the lead partner", "invalid_choice": "Select the lead partner"})
     description = forms.CharField(label="Description", required=False, widget=forms.Textarea(
         attrs={"rows": 3}))
     contract_references = forms.CharField(label="Contract references", max_length=250,

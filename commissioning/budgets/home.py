@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from agencies.roles import Role
 from portal import periods
+from portal.dates import long_date
 from portal.money import format_gbp
 
 from . import permissions, selectors
@@ -42,7 +43,7 @@ def panels(user, area):
                         "text": f"{agreement.title}: Q{quarter} {year}",
                         "href": reverse("budgets:quarter-close",
                                         args=[agreement.pk, year, quarter]),
-                        "meta": f"ended {periods.quarter_dates(year, quarter)[1]:%-d %B %Y}"})
+                        "meta": f"ended {long_date(periods.quarter_dates(year, quarter)[1])}"})
             if last:
                 latest[agreement.pk] = (year, last)
     overspends = []

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 
 from agencies import permissions as agency_perms
 from agencies.roles import AreaPerm
+from portal import audit
 
 from . import permissions
 from .models import (
@@ -183,3 +184,43 @@ def snapshots_tampered() -> list[int]:
     closed = QuarterSnapshot.objects.filter(status="closed").only("id", "position", "sha256")
     return [snap.pk for snap in closed.iterator(chunk_size=200)
             if digest(snap.position) != snap.sha256]
+
+
+# --- what changed (portal.audit) --------------------------------------------------------
+AGREEMENT_WATCH = audit.Watch(
+    fields={"title": "title", "reference": "document reference", "host_id": "host partner",
+            "pooled_fund_manager_id": "pooled fund manager", "starts": "start date",
+            "ends": "end date", "status": "status",
+            "share_separately": "sharing of over- and underspends"},
+    m2m={"parties": "parties"})
+CONTRIBUTION_WATCH = audit.Watch(fields={"amount": "amount"}, money=frozenset({"amount"}))
+VARIATION_WATCH = audit.Watch(fields={"amount": "amount", "date": "date", "reason": "reason"},
+                              money=frozenset({"amount"}))
+
+
+def agreement_changes(agreement) -> list[dict]:
+    """Who changed what on the agreement, newest first: parties added or removed, every
+    contribution set, changed or removed and every in-year variation, with the amounts."""
+    schedules = dict(Schedule.history.filter(agreement_id=agreement.pk).values_list(
+        "id", "code"))
+    agencies = dict(agreement.local_area.agencies.values_list("pk", "name"))
+    contributions = list(Contribution.history.filter(schedule_id__in=list(schedules))
+                         .select_related("history_user").order_by("history_date", "history_id"))
+    by_contribution = {r.id: r for r in contributions}
+
+    def contribution(record):
+        return (f"{agencies.get(record.agency_id, 'A partner')}'s contribution to "
+                f"{schedules.get(record.schedule_id, 'a schedule')}, {record.year}")
+
+    def variation(record):
+        base = by_contribution.get(record.contribution_id)
+        return f"Variation of {contribution(base) if base else 'a contribution'}"
+
+    variations = ContributionVariation.history.filter(
+        contribution_id__in=list(by_contribution)).select_related("history_user").order_by(
+        "history_date", "history_id")
+    return audit.newest_first(
+        ((when, kind, who, what or "Agreement set up", detail)
+         for when, kind, who, what, detail in audit.changes(agreement, AGREEMENT_WATCH)),
+        audit.row_changes(Contribution, contributions, CONTRIBUTION_WATCH, contribution),
+        audit.row_changes(ContributionVariation, variations, VARIATION_WATCH, variation))

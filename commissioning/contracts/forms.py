@@ -31,7 +31,7 @@ class ProviderForm(forms.Form):
     name = forms.CharField(max_length=200, error_messages={"required": "Enter the provider's name"})
     type = forms.ChoiceField(label="Type of provider", choices=ProviderType.choices,
                              widget=forms.RadioSelect,
-                             error_messages={"required": "Choose the type of provider"})
+                             error_messages={"required": "Select the type of provider"})
     companies_house_number = forms.CharField(max_length=8, required=False,
                                              label="Companies House number")
     charity_number = forms.CharField(max_length=12, required=False, label="Charity number")
@@ -47,9 +47,9 @@ class ContractForm(forms.Form):
     title = forms.CharField(max_length=250, error_messages={"required": "Enter a title"})
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     provider = forms.ModelChoiceField(queryset=None, empty_label="Choose a provider",
-                                      error_messages={"required": "Choose a provider"})
+                                      error_messages={"required": "Select a provider"})
     lead_agency = forms.ModelChoiceField(queryset=None, empty_label="Choose the lead agency",
-                                         error_messages={"required": "Choose the lead agency"})
+                                         error_messages={"required": "Select the lead agency"})
     commissioning_agencies = forms.ModelMultipleChoiceField(
         queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
         label="Other commissioning agencies", help_text="The lead agency is always included.")
@@ -69,10 +69,11 @@ class ContractForm(forms.Form):
                            error_messages={**DATE_ERRORS, "required": "Enter the end date"})
     extension_options = forms.CharField(max_length=200, required=False)
     procurement_route = forms.ChoiceField(choices=ProcurementRoute.choices,
-                                          error_messages={"required": "Choose the route"})
+                                          error_messages={"required": "Select the route"})
     is_light_touch = forms.BooleanField(required=False,
                                         label="Light-touch contract (Procurement Act 2023)")
-    status = forms.ChoiceField(choices=ContractStatus.choices)
+    status = forms.ChoiceField(choices=ContractStatus.choices,
+                               error_messages={"required": "Select the contract's status"})
     published_on_contracts_finder = forms.BooleanField(required=False,
                                                        label="Published on Contracts Finder")
     contracts_finder_id = forms.CharField(max_length=60, required=False,
@@ -101,7 +102,7 @@ class KPIForm(forms.Form):
     target = forms.DecimalField(max_digits=12, decimal_places=2, error_messages={
         "required": "Enter the target", "invalid": "Enter the target as a number, like 92"})
     direction = forms.ChoiceField(choices=Direction.choices, widget=forms.RadioSelect,
-                                  error_messages={"required": "Choose which way is better"})
+                                  error_messages={"required": "Select which way is better"})
     amber_tolerance = forms.DecimalField(
         max_digits=12, decimal_places=2, min_value=Decimal("0"), initial=Decimal("0"),
         help_text="How far on the wrong side of the target is still amber, in the KPI's unit.",
@@ -109,7 +110,7 @@ class KPIForm(forms.Form):
                         "min_value": "The tolerance cannot be negative",
                         "required": "Enter the tolerance (0 for none)"})
     frequency = forms.ChoiceField(choices=Frequency.choices, widget=forms.RadioSelect,
-                                  error_messages={"required": "Choose how often it is reported"})
+                                  error_messages={"required": "Select how often it is reported"})
 
 
 class CorrectionForm(forms.Form):
@@ -130,8 +131,8 @@ class ReturnsForm(forms.Form):
     quarter = forms.ChoiceField(choices=[(q, f"Q{q} ({m})") for q, m in (
         (1, "April to June"), (2, "July to September"), (3, "October to December"),
         (4, "January to March"))], widget=forms.RadioSelect,
-        error_messages={"required": "Choose the quarter",
-                        "invalid_choice": "Choose a quarter from 1 to 4"})
+        error_messages={"required": "Select the quarter",
+                        "invalid_choice": "Select a quarter from 1 to 4"})
 
     def __init__(self, *args, kpis, **kwargs):
         super().__init__(*args, **kwargs)
@@ -157,7 +158,7 @@ class ReturnsForm(forms.Form):
 
 class AssessmentForm(forms.Form):
     rating = forms.ChoiceField(choices=AssessmentRating.choices, widget=forms.RadioSelect,
-                               error_messages={"required": "Choose a rating"})
+                               error_messages={"required": "Select a rating"})
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
                              help_text="Needed when the rating differs from the one the KPI "
                                        "returns give, and for any change.")
@@ -170,5 +171,5 @@ class QualityVisitForm(forms.Form):
     findings = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}),
                                error_messages={"required": "Enter what the visit found"})
     rating = forms.ChoiceField(choices=VisitRating.choices, widget=forms.RadioSelect,
-                               error_messages={"required": "Choose a rating"})
+                               error_messages={"required": "Select a rating"})
     actions = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)

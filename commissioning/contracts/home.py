@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.roles import Role
+from portal.dates import long_date
 
 from . import permissions, rules, selectors
 
@@ -27,8 +28,8 @@ def panels(user, area):
         "roles": [Role.COMMISSIONER],
         "items": [{"text": f"{c.reference} {c.title}",
                    "href": reverse("contracts:assessment-create", args=[c.pk]),
-                   "meta": (f"last assessed {c.last_assessed:%-d %b %Y}" if c.last_assessed
-                            else f"never assessed; started {c.starts:%-d %b %Y}")}
+                   "meta": (f"last assessed {long_date(c.last_assessed)}" if c.last_assessed
+                            else f"never assessed; started {long_date(c.starts)}")}
                   for c in overdue],
         "empty": "Every running contract has had its performance assessed in the last 12 months.",
         "href": reverse("contracts:contract-list"), "link_text": "See all contracts",
@@ -37,7 +38,7 @@ def panels(user, area):
         "roles": [Role.COMMISSIONER],
         "items": [{"text": f"{c.reference} {c.title}",
                    "href": reverse("contracts:contract-detail", args=[c.pk]),
-                   "meta": f"ends {c.ends:%-d %b %Y}"} for c in ending],
+                   "meta": f"ends {long_date(c.ends)}"} for c in ending],
         "empty": f"No contract ending in the next {rules.expiry_window_months()} months "
                  "is waiting for a review intention.",
         "href": reverse("contracts:pipeline"), "link_text": "See the expiry pipeline",

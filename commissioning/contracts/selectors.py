@@ -14,6 +14,7 @@ from django.utils import timezone
 from agencies import permissions as base
 from agencies.models import Agency
 from agencies.roles import AreaPerm
+from portal import audit
 
 from . import quarters, rules
 from .models import (
@@ -196,3 +197,25 @@ def missing_returns(*, actor, local_area, year, quarter, today=None):
             .exclude(contract__status=ContractStatus.PLANNED)
             .exclude(returns__year=year, returns__quarter=quarter)
             .select_related("contract__provider").order_by("contract__reference", "position"))
+
+
+# --- what changed (portal.audit) --------------------------------------------------------
+CONTRACT_WATCH = audit.Watch(
+    fields={"reference": "reference", "title": "title", "description": "description",
+            "provider_id": "provider", "lead_agency_id": "lead agency",
+            "intention_id": "commissioning intention", "schedule_id": "pooled budget schedule",
+            "total_value": "total value", "annual_value": "annual value",
+            "value_is_sensitive": "sensitivity of the values", "starts": "start date",
+            "ends": "end date", "extension_options": "extension options",
+            "procurement_route": "procurement route", "status": "status"},
+    m2m={"commissioning_agencies": "commissioning agencies"},
+    money=frozenset({"total_value", "annual_value"}))
+
+
+def contract_changes(contract, *, show_values) -> list[dict]:
+    """Who changed what on the contract, newest first: agencies added or removed, values
+    from £X to £Y (amounts only when `show_values`), other fields by name."""
+    return audit.newest_first(
+        (when, kind, who, what or "Added to the register", detail)
+        for when, kind, who, what, detail in audit.changes(
+            contract, CONTRACT_WATCH, show_money=show_values))

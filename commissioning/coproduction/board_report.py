@@ -7,6 +7,7 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet
 
 from commissioning.models import Intention
+from portal.dates import long_date
 
 from .models import Comment, CommentStatus, Consultation, Milestone, Outcome, ResponseStatus
 
@@ -58,7 +59,7 @@ def section(*, board, year: str, quarter: int, agencies) -> dict | None:
         return None
     return {
         "year": year, "quarter": quarter,
-        "period": f"{start:%-d %B %Y} to {date.fromordinal(end.toordinal() - 1):%-d %B %Y}",
+        "period": f"{long_date(start)} to {long_date(date.fromordinal(end.toordinal() - 1))}",
         "consultations_opened": consultations["opened"],
         "consultations_closed": consultations["closed"],
         "comments_received": comments["received"],

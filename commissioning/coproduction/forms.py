@@ -45,23 +45,40 @@ class ReasonForm(forms.Form):
 
 class ResponseForm(forms.Form):
     outcome = forms.ChoiceField(choices=Outcome.choices, widget=forms.RadioSelect,
-                                error_messages={"required": "Choose the outcome"})
+                                error_messages={"required": "Select the outcome"})
     body = forms.CharField(label="Your response", max_length=5000,
                            widget=forms.Textarea(attrs={"rows": 5}),
                            error_messages={"required": "Enter the response"})
     reason = forms.CharField(
         label="Why it is not taken forward", required=False, max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Needed when the outcome is “Not taken forward”.")
+        help_text="Required if the outcome is “Not taken forward”.")
     what_changed = forms.CharField(
         label="What changed in the plan", required=False, max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Needed when the outcome is “Changed the plan”; shown in the "
+        help_text="Required if the outcome is “Changed the plan”; shown in the "
                   "“what changed” summary.")
     publish = forms.BooleanField(
         required=False, label="Publish it now",
         help_text="Responses to a consultation's comments are published together after it "
                   "closes; leave this unticked to save a draft.")
+
+    # Required only with one outcome: the page does not mark them "(optional)" (the hint
+    # says when they are needed) and the form asks for them with the service's words.
+    REQUIRED_WHEN = {"reason": (Outcome.NOT_TAKEN_FORWARD, "Enter why it is not taken forward"),
+                     "what_changed": (Outcome.CHANGED, "Enter what changed in the plan")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, (outcome, _message) in self.REQUIRED_WHEN.items():
+            self.fields[name].required_when = Outcome(outcome).label
+
+    def clean(self):
+        data = super().clean()
+        for name, (outcome, message) in self.REQUIRED_WHEN.items():
+            if data.get("outcome") == outcome and not (data.get(name) or "").strip():
+                self.add_error(name, message)
+        return data
 
 
 class ConsultationForm(forms.Form):
@@ -73,7 +90,7 @@ class ConsultationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}))
     audiences = forms.MultipleChoiceField(
         label="Who it is for", choices=Audience.choices, widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose who the consultation is for"})
+        error_messages={"required": "Select who the consultation is for"})
     opens = forms.DateField(help_text="For example, 2026-11-23",
                             error_messages={"required": "Enter the date it opens",
                                             "invalid": "Enter a real date, like 2026-11-23"})
@@ -85,7 +102,7 @@ class ConsultationForm(forms.Form):
 class MilestoneForm(forms.Form):
     kind = forms.ChoiceField(label="Milestone", choices=MilestoneKind.choices,
                              widget=forms.RadioSelect,
-                             error_messages={"required": "Choose the milestone"})
+                             error_messages={"required": "Select the milestone"})
     planned_on = forms.DateField(required=False, label="Planned date",
                                  help_text="For example, 2027-04-01",
                                  error_messages={"invalid": "Enter a real date, like 2027-04-01"})

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from agencies import permissions
 from agencies.roles import Role
+from portal.dates import long_date
 
 from . import selectors
 from .models import CommentStatus, ResponseStatus
@@ -42,7 +43,7 @@ def _co_production_panels(user, area, today):
             "roles": CO_PRODUCTION,
             "items": [{"text": c.title,
                        "href": reverse("coproduction:consultation", args=[c.intention_id]),
-                       "meta": f"{c.intention.reference} · closes {c.closes:%-d %B %Y} "
+                       "meta": f"{c.intention.reference} · closes {long_date(c.closes)} "
                                f"({_days((c.closes - today).days)})"}
                       for c in consultations],
             "empty": "No consultation is open now.",
@@ -95,7 +96,7 @@ def _notifications(mine, consultations, today):
             items.append({"text": f"Your comment on {comment.intention.reference} was answered",
                           "href": reverse("coproduction:consultation",
                                           args=[comment.intention_id]) + f"#comment-{comment.pk}",
-                          "meta": f"{response.published_at:%-d %B}"})
+                          "meta": f"{long_date(response.published_at)}"})
         if comment.hidden_at and comment.hidden_at >= since:
             items.append({"text": f"A moderator hid your comment on {comment.intention.reference}",
                           "href": reverse("coproduction:consultation",
@@ -105,7 +106,7 @@ def _notifications(mine, consultations, today):
         if (today - c.opens).days <= 14:
             items.append({"text": f"New consultation: {c.title}",
                           "href": reverse("coproduction:consultation", args=[c.intention_id]),
-                          "meta": f"opened {c.opens:%-d %B}"})
+                          "meta": f"opened {long_date(c.opens)}"})
     return items
 
 
@@ -119,7 +120,7 @@ def _commissioner_panels(user, area, today):
         "roles": [Role.COMMISSIONER],
         "items": [{"text": f"{c.intention.reference}: comment from {c.attribution}",
                    "href": reverse("coproduction:comment-respond", args=[c.pk]),
-                   "meta": f"due {c.due_on:%-d %B %Y}" + (" (overdue)" if c.due_on < today
+                   "meta": f"due {long_date(c.due_on)}" + (" (overdue)" if c.due_on < today
                                                            else "")}
                   for c in awaiting[:LIMIT]],
         "empty": "",

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from agencies import permissions as base
 from agencies.roles import Role
+from portal.dates import long_date
 from portal.decisions import Decision
 
 from .models import CommentStatus
@@ -102,9 +103,9 @@ def can_comment(user, intention, consultation=None, *, today=None) -> Decision:
     if consultation is not None:
         today = today or timezone.localdate()
         if today < consultation.opens:
-            return Decision.deny(f"The consultation opens on {consultation.opens:%-d %B %Y}.")
+            return Decision.deny(f"The consultation opens on {long_date(consultation.opens)}.")
         if today > consultation.closes:
-            return Decision.deny(f"The consultation closed on {consultation.closes:%-d %B %Y}.")
+            return Decision.deny(f"The consultation closed on {long_date(consultation.closes)}.")
     return Decision.allow()
 
 

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import Agency, LocalArea, Stage
+from portal import audit
 from portal.errors import ApplicationError, ErrorCode
 from portal.money import to_money
 
@@ -126,9 +127,10 @@ def intention_create(*, actor, local_area, title, lead_agency, owner=None, summa
     if Intention.objects.filter(local_area=local_area, reference=intention.reference).exists():
         raise ApplicationError("That reference is already used in this area.",
                                errors={"reference": ["Choose a reference not yet used."]})
-    save(intention, actor)
-    intention.partner_agencies.set(fields["partner_agencies"])
-    intention.priorities.set(fields["priorities"])
+    with audit.creating(intention):  # partners and priorities belong to the creation
+        save(intention, actor)
+        intention.partner_agencies.set(fields["partner_agencies"])
+        intention.priorities.set(fields["priorities"])
     return intention
 
 

@@ -2,6 +2,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from portal import audit
 from portal.errors import ApplicationError, ErrorCode
 
 from .. import permissions
@@ -152,10 +153,12 @@ def disagreement_create(*, actor, local_area, subject, parties, details="", inte
         errors["intention"] = ["Choose an intention of this local area."]
     if errors:
         raise ApplicationError(next(iter(errors.values()))[0], errors=errors)
-    item = save(Disagreement(local_area=local_area, subject=subject.strip(), details=details,
-                             intention=intention, raised_by=raised_by or actor,
-                             raised_on=raised_on or timezone.localdate()), actor)
-    item.parties.set(parties)
+    item = Disagreement(local_area=local_area, subject=subject.strip(), details=details,
+                        intention=intention, raised_by=raised_by or actor,
+                        raised_on=raised_on or timezone.localdate())
+    with audit.creating(item):  # the parties belong to the creation in the audit
+        save(item, actor)
+        item.parties.set(parties)
     return item
 
 

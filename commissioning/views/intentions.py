@@ -120,7 +120,9 @@ def intention_detail(request, pk):
         "tasks": next_steps.task_list(user, intention, items=items, gate=gate,
                                       next_stage=next_stage, sign_offs=sign_offs)
         if internal else [],
-        "timeline": selectors.timeline(intention) if internal else [],
+        "timeline": selectors.timeline(
+            intention, show_value=permissions.can_view_value(user, intention).allowed)
+        if internal else [],
         "thread": thread.golden_thread(user, intention),
         "stages": stages,
         "can_edit": permissions.can_edit_intention(user, intention).allowed,

@@ -155,7 +155,7 @@ def disagreement_detail(request, pk):
     return render(request, "commissioning/disagreement_detail.html", {
         "page_title": item.subject, "item": item, "can_act": can_act,
         "next_board": next_board, "boards": boards, "resolve_form": ResolveForm(),
-        "history": item.history.select_related("history_user").order_by("-history_date")})
+        "changes": selectors.disagreement_changes(item)})
 
 
 @login_required

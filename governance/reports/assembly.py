@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
+from portal.dates import long_date
+
 from .. import quarters, referrals
 from ..models import AgendaItem, AgendaKind, BoardReport, ReportStatus
 
@@ -97,7 +99,7 @@ def _decisions_required(board, sections, meetings_ahead):
                      "source": "Board referral"})
     for item in meetings_ahead:
         rows.append({"title": item.title,
-                     "detail": f"On the agenda for {item.meeting.date:%d %B %Y}",
+                     "detail": f"On the agenda for {long_date(item.meeting.date)}",
                      "source": item.get_kind_display()})
     return rows
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from agencies.models import Agency
+from portal import audit
 from portal.errors import ApplicationError
 from portal.money import to_money
 
@@ -76,7 +77,8 @@ def board_create(*, actor, local_area, name, parent=None, scope_agencies=None,
                  quorum_agencies=None, **fields) -> Board:
     _check_actor(actor, local_area)
     board = Board(local_area=local_area, name=name)
-    board = _apply(board, actor, fields, parent, scope_agencies, quorum_agencies)
+    with audit.creating(board):  # scope and quorum agencies belong to the creation
+        board = _apply(board, actor, fields, parent, scope_agencies, quorum_agencies)
     _board_group(board)
     return board
 

@@ -126,7 +126,7 @@ def quorum_check(meeting) -> Quorum:
     present = list(Attendance.objects.filter(meeting=meeting, present=True)
                    .values_list("member__agency_id", flat=True))
     required = list(board.quorum_agencies.all())
-    missing = [a.display_name for a in required if a.pk not in set(present)]
+    missing = [a.name for a in required if a.pk not in set(present)]
     return Quorum(quorate=len(present) >= board.quorum and not missing, present=len(present),
                   required=board.quorum, missing_agencies=missing)
 

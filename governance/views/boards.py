@@ -31,4 +31,6 @@ def board_detail(request, pk):
         "referrals": referrals.waiting_for([board.pk]),
         "can_read": can_read, "can_run": can_run,
         "request_form": ReportRequestForm(initial={"year": year, "quarter": quarter}),
+        # who changed seats, scope, quorum and the delegated limit (issue 12)
+        "changes": selectors.board_changes(board),
     })

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from commissioning.models import Intention
+from portal.dates import long_date
 from portal.errors import ApplicationError
 
 from .. import permissions, referrals, selectors, services
@@ -45,7 +46,7 @@ def meeting_detail(request, pk):
     meeting = selectors.meeting_get(actor=request.user, pk=pk)
     board = meeting.board
     return render(request, "governance/meeting_detail.html", {
-        "page_title": f"{board.name}, {meeting.date:%d %B %Y}", "meeting": meeting,
+        "page_title": f"{board.name}, {long_date(meeting.date)}", "meeting": meeting,
         "board": board, "quorum": services.quorum_check(meeting),
         "can_run": permissions.can_run_board(request.user, board).allowed,
     })

@@ -12,10 +12,15 @@ pytestmark = pytest.mark.django_db
 NAV_LINK = re.compile(r'class="govuk-service-navigation__link" href="([^"]+)"')
 
 
-def test_two_factor_set_up_shows_only_sign_out(client, council, make_member):
+def test_two_factor_set_up_shows_only_sign_out(client, council, make_member, mailoutbox):
     admin = make_member(council, Role.ADMIN)
     client.force_login(admin)
-    page = client.get("/account/two-factor/").content.decode()
+    # First time: the page offers the e-mailed set-up link; the link opens the set-up page.
+    first = client.get("/account/two-factor/").content.decode()
+    assert NAV_LINK.findall(first) == [] and "Local area:" not in first
+    client.post("/account/two-factor/")
+    link = re.search(r"https?://\S+(/account/two-factor/\S+/)", mailoutbox[-1].body).group(1)
+    page = client.get(link, follow=True).content.decode()
     assert "Set up two-factor sign-in" in page
     assert NAV_LINK.findall(page) == []
     assert "Sign out" in page and 'action="/account/sign-out/"' in page

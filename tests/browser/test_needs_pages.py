@@ -69,7 +69,7 @@ def test_needs_forms_with_errors(needs_data, browse, check_page, live_server):
     assert axe_violations(page) == []
     check_page(page, "/needs/imports/")
     page.click("#main-form button[type=submit]")
-    assert "Choose a CSV file to upload" in page.content()
+    assert "Select a CSV file to upload" in page.content()
     assert axe_violations(page) == []
 
 

@@ -55,7 +55,8 @@ def test_respond_draft_then_publish_all_from_the_page(people, intentions, consul
     client = signed_in(people.commissioner)
     response = client.post(f"/comments/{c.pk}/respond/", {"outcome": "changed-plan",
                                                          "body": "We will"})
-    assert response.status_code == 400 and "Say what changed" in response.content.decode()
+    assert response.status_code == 400
+    assert "Enter what changed in the plan" in response.content.decode()
     response = client.post(f"/comments/{c.pk}/respond/", {
         "outcome": "changed-plan", "body": "We will", "what_changed": "Saturdays added"})
     assert response.status_code == 302

@@ -140,7 +140,7 @@ def test_import_page_flow(people, area, sen, signed_in, settings, tmp_path):
     client = signed_in(people[Role.ADMIN])
     assert client.get("/needs/imports/").status_code == 200
     missing = client.post("/needs/imports/", {})
-    assert missing.status_code == 400 and "Choose a CSV file to upload" in missing.content.decode()
+    assert missing.status_code == 400 and "Select a CSV file to upload" in missing.content.decode()
     response = client.post("/needs/imports/", {"file": SimpleUploadedFile("sen.csv", CSV)})
     run = ImportRun.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/needs/imports/{run.pk}/"

@@ -4,7 +4,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from agencies.models import Agency
-from portal import periods
+from portal import audit, periods
 from portal.errors import ApplicationError, ErrorCode
 from portal.money import to_money
 
@@ -60,11 +60,13 @@ def agreement_create(*, actor, local_area, title, parties, host, starts, ends=No
         raise invalid("title", "An agreement with that title already exists in this area.")
     if ends is not None and ends < starts:
         raise invalid("ends", "The end date must be after the start date.")
-    agreement = save(Section75Agreement(
+    agreement = Section75Agreement(
         local_area=local_area, title=title, reference=reference, host=host, starts=starts,
         ends=ends, status=status, share_separately=share_separately,
-        pooled_fund_manager=pooled_fund_manager), actor)
-    agreement.parties.set(parties)
+        pooled_fund_manager=pooled_fund_manager)
+    with audit.creating(agreement):  # the parties belong to the creation in the audit
+        save(agreement, actor)
+        agreement.parties.set(parties)
     return agreement
 
 

@@ -46,6 +46,8 @@ def agreement_detail(request, pk):
         "snapshots": selectors.snapshot_list(agreement=agreement),
         "year": year, "quarter": quarter,
         "can_change": permissions.can_change_agreement(request.user, agreement).allowed,
+        # who changed parties and money (issue 12)
+        "changes": selectors.agreement_changes(agreement),
     })
 
 

@@ -2,6 +2,7 @@
 from django.db import transaction
 
 from agencies.models import Agency
+from portal import audit
 from portal.errors import ApplicationError
 from portal.money import to_money
 
@@ -62,8 +63,9 @@ def contract_create(*, actor, local_area, commissioning_agencies=(), **fields) -
                         **{k: v for k, v in fields.items() if k in CONTRACT_FIELDS})
     agencies = list(commissioning_agencies)
     _check_same_area(contract, agencies)
-    save(contract, actor)
-    _set_agencies(contract, agencies, actor)
+    with audit.creating(contract):  # the agencies belong to the creation in the audit
+        save(contract, actor)
+        _set_agencies(contract, agencies, actor)
     return contract
 
 

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from agencies.models import LocalArea
 from commissioning.services import intention_create
+from portal.dates import long_date
 from portal.errors import ApplicationError, ErrorCode
 
 from .. import permissions
@@ -16,7 +17,7 @@ def _intention_fields(contract, actor, stage):
     return {
         "title": f"Review of {contract.title}"[:250],
         "summary": (f"Review of contract {contract.reference} with {contract.provider.name}, "
-                    f"which ends on {contract.ends:%-d %B %Y}. Decide whether to extend, "
+                    f"which ends on {long_date(contract.ends)}. Decide whether to extend, "
                     "re-commission or decommission, using its KPI returns and assessments."),
         "thematic_area": (contract.intention.thematic_area if contract.intention_id else ""),
         "level": "operational",

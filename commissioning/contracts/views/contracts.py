@@ -81,6 +81,9 @@ def contract_detail(request, pk):
         "review_href": _href("commissioning:intention-detail", contract.review_intention_id)
         if contract.review_intention_id else "",
         "rag_labels": rules.RAG_LABELS, "rag_colours": rules.RAG_TAG_COLOURS,
+        # who changed agencies, values and the rest (issue 12)
+        "changes": selectors.contract_changes(
+            contract, show_values=permissions.can_view_values(user, contract).allowed),
     })
 
 

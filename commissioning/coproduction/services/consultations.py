@@ -2,6 +2,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from portal.dates import long_date
 from portal.errors import ApplicationError, ErrorCode
 
 from .. import permissions
@@ -105,7 +106,7 @@ def consultation_publish_responses(*, actor, consultation, notify=True) -> int:
     if timezone.localdate() <= consultation.closes:
         raise ApplicationError(
             f"Responses are published together after the consultation closes on "
-            f"{consultation.closes:%-d %B %Y}.", code=ErrorCode.CONFLICT)
+            f"{long_date(consultation.closes)}.", code=ErrorCode.CONFLICT)
     drafts = list(Response.objects.select_for_update(of=("self", "comment")).select_related(
         "comment").filter(
         comment__consultation=consultation, status=ResponseStatus.DRAFT,

@@ -33,10 +33,10 @@ def response_save(*, actor, comment, body, outcome, reason="", what_changed="",
         errors.update(exc.errors)
     reason = (reason or "").strip()
     if outcome == Outcome.NOT_TAKEN_FORWARD and not reason:
-        errors["reason"] = ["Say why it is not taken forward"]
+        errors["reason"] = ["Enter why it is not taken forward"]
     what_changed = (what_changed or "").strip()
     if outcome == Outcome.CHANGED and not what_changed:
-        errors["what_changed"] = ["Say what changed in the plan"]
+        errors["what_changed"] = ["Enter what changed in the plan"]
     for field, text in (("reason", reason), ("what_changed", what_changed)):
         if len(text) > 5000:
             errors[field] = ["This must be 5,000 characters or fewer"]
