@@ -359,7 +359,7 @@ def _validate_gets(schema, session, findings):
 
 def test_schema_fuzz_finds_no_server_error_or_schema_violation(admin_client):
     cases, findings = fuzz.fuzz(session=fuzz.session_of(admin_client), real_ids=_real_id,
-                                max_examples=3)
+                                max_examples=6)
     TIMINGS["fuzz cases"] = cases
     assert cases > 100
     assert not findings, "\n\n".join(f"{op} {status}: {text}" for op, status, text in findings)
