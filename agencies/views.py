@@ -355,7 +355,10 @@ def membership_create(request, pk):
 
     area = _require_admin(request)
     person = User.objects.filter(pk=pk, is_active=True).first()
-    if person is None:
+    # Issue 14 sweep: someone of another area is the same 404 as nobody (the form showed
+    # any account's name to any area's administrator). New people have no roles yet.
+    if person is None or (person.memberships.exists()
+                          and not person.memberships.filter(agency__local_area=area).exists()):
         raise Http404
     agencies = area.agencies.filter(active=True).order_by("name")
     form = MembershipForm(request.POST or None, agencies=agencies)

@@ -5,12 +5,30 @@ Errors always answer `{"message": "...", "errors": {field: [messages]}}`.
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
+from drf_spectacular.utils import inline_serializer
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from . import periods
 from .errors import ApplicationError
+
+
+class FinancialYearField(serializers.RegexField):
+    """A financial year like `2025-26` that the period helpers accept (`9999-00` is not)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("error_messages", {"invalid": "Write the financial year like 2025-26."})
+        super().__init__(periods.YEAR_PATTERN.pattern, **kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        try:
+            periods.parse_year(value)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from None
+        return value
 
 
 class Pagination(PageNumberPagination):
@@ -64,5 +82,62 @@ def exception_handler(exc, context):
     return response
 
 
+def page_of(serializer_class, name):
+    """The response schema of a page of `Pagination` for views that paginate by hand."""
+    return inline_serializer(name=name, fields={
+        "count": serializers.IntegerField(),
+        "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True),
+        "results": serializer_class(many=True),
+    })
+
+
 def created(data):
     return Response(data, status=status.HTTP_201_CREATED)
+
+
+# --- The error responses every operation can give, documented once (issue 14) ------------
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "The one error body of the API.",
+    "properties": {
+        "message": {"type": "string", "description": "What went wrong, for people."},
+        "errors": {"type": "object", "description": "Field name -> messages.",
+                   "additionalProperties": {"type": "array", "items": {}}},
+        "code": {"type": "string", "description": "Machine-readable reason, e.g. `invalid`."},
+    },
+    "required": ["message", "errors", "code"],
+}
+ERROR_DESCRIPTIONS = {
+    "400": "Invalid input: a field, filter, body or number the portal cannot accept.",
+    "401": "Not signed in: no valid token or session.",
+    "403": "Signed in, but this person may not do this.",
+    "404": "Not found, or not visible to this person (the same answer for both).",
+    "409": "Conflicts with the current state (for example a stage already signed off).",
+    "429": "Too many requests: try again after the time in Retry-After.",
+}
+WRITE_METHODS = ("post", "put", "patch", "delete")
+
+
+def document_error_responses(result, generator, request, public):
+    """drf-spectacular postprocessing hook: every operation lists the JSON error body for the
+    statuses it can answer: 400 and 404 always; 401 and 403 unless it is open to everyone;
+    409 and 429 on writes. Statuses a view documents itself are left as they are."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault("Error", ERROR_SCHEMA)
+    ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            statuses = ["400", "404"]
+            if {} not in operation.get("security", [{"auth": []}]):
+                statuses += ["401", "403"]
+            if method in WRITE_METHODS:
+                statuses += ["409", "429"]
+            responses = operation.setdefault("responses", {})
+            for status_code in statuses:
+                responses.setdefault(status_code, {
+                    "description": ERROR_DESCRIPTIONS[status_code], "content": ref})
+    return result

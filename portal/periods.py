@@ -10,6 +10,8 @@ from datetime import date, timedelta
 YEAR_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 QUARTERS = (1, 2, 3, 4)
 FIRST_MONTH = 4  # April
+# Financial years the portal accepts (issue 14: `9999-00` and `0000-01` ran off the calendar).
+MIN_YEAR, MAX_YEAR = 1900, 2999
 
 
 def parse_year(year: str) -> int:
@@ -21,6 +23,9 @@ def parse_year(year: str) -> int:
     if not match:
         raise ValueError(f"{year!r} is not a financial year; write it like 2025-26.")
     start, end = int(match.group(1)), int(match.group(2))
+    if not MIN_YEAR <= start <= MAX_YEAR:
+        raise ValueError(f"{year!r} is not a financial year the portal covers "
+                         f"({format_year(MIN_YEAR)} to {format_year(MAX_YEAR)}).")
     if (start + 1) % 100 != end:
         raise ValueError(f"{year!r} is not a financial year: {end:02d} must follow {start}.")
     return start

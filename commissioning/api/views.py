@@ -13,6 +13,7 @@ from agencies import permissions as ap
 from agencies.models import Agency, LocalArea
 from portal.api import created
 from portal.errors import ApplicationError, ErrorCode
+from portal.parsing import parse_id
 
 from .. import permissions, selectors, services
 from ..models import ActionPlan, Intention, Priority, SignOff
@@ -20,10 +21,7 @@ from . import serializers as s
 
 
 def _id_param(request, name):
-    value = request.query_params.get(name, "").strip()
-    if value and not value.isdigit():
-        raise ApplicationError(f"{name} must be a number.", errors={name: ["Enter a number."]})
-    return int(value) if value else None
+    return parse_id(request.query_params.get(name), name)
 
 
 def _area(user, slug, field="local_area"):

@@ -1,6 +1,8 @@
 """Pages of the pooled budgets app (namespace `budgets`)."""
 from django.urls import path, register_converter
 
+from portal import periods
+
 from .views import agreements, packages, setup, spend
 
 
@@ -8,6 +10,7 @@ class YearConverter:
     regex = r"\d{4}-\d{2}"
 
     def to_python(self, value):
+        periods.parse_year(value)  # ValueError: not a year the portal covers, so no match
         return value
 
     def to_url(self, value):

@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from portal.api import FinancialYearField
+
 from ..models import Board, BoardMember, BoardReport, Decision, Meeting, ReportComment
 
 
@@ -20,7 +22,7 @@ class BoardMemberSerializer(serializers.ModelSerializer):
 
 class BoardSerializer(serializers.ModelSerializer):
     local_area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    parent = BoardRefSerializer(read_only=True)
+    parent = BoardRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Board
@@ -72,8 +74,7 @@ class DecisionSerializer(serializers.ModelSerializer):
 
 
 class ReportRequestSerializer(serializers.Serializer):
-    year = serializers.RegexField(r"^\d{4}-\d{2}$",
-                                  error_messages={"invalid": "Write the year like 2025-26."})
+    year = FinancialYearField()
     quarter = serializers.IntegerField(min_value=1, max_value=4)
     new_version = serializers.BooleanField(required=False, default=False)
     confirm_unfinished = serializers.BooleanField(
@@ -83,7 +84,7 @@ class ReportRequestSerializer(serializers.Serializer):
 
 class ReportSerializer(serializers.ModelSerializer):
     board = BoardRefSerializer(read_only=True)
-    duration_seconds = serializers.FloatField(read_only=True)
+    duration_seconds = serializers.FloatField(read_only=True, allow_null=True)
 
     class Meta:
         model = BoardReport

@@ -45,6 +45,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",  # Content-Security-Policy (CONTENT_SECURITY_POLICY below)
+    # Issue 14: errors under /api/ are always the JSON error body; InputGuardMiddleware
+    # (below) refuses numbers no database integer holds before any view sees them.
+    "portal.middleware.ApiErrorMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -57,6 +60,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "agencies.middleware.CurrentAreaMiddleware",
     "agencies.middleware.TwoFactorRequiredMiddleware",
+    "portal.middleware.InputGuardMiddleware",  # issue 14: see ApiErrorMiddleware above
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -222,6 +226,12 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "portal.api.exception_handler",
+    # JSON with a depth limit and database-sized integers (issue 14); forms as DRF's default.
+    "DEFAULT_PARSER_CLASSES": [
+        "portal.parsing.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
@@ -229,6 +239,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Joint commissioning of SEND services by councils and NHS ICBs.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Issue 14: every operation documents its error statuses with the one error body.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api.document_error_responses",
+    ],
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

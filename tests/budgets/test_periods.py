@@ -51,3 +51,11 @@ def test_every_date_is_inside_its_quarter(day):
     first, last = periods.quarter_dates(year, quarter)
     assert first <= day <= last
     assert periods.next_quarter(*periods.previous_quarter(year, quarter)) == (year, quarter)
+
+
+@pytest.mark.parametrize("year", ["9999-00", "0000-01", "1899-00", "3000-01"])
+def test_years_off_the_calendar_are_refused_not_overflowed(year):
+    """Issue 14: `9999-00` passed the format check and then overflowed `date` (a 500)."""
+    assert not periods.is_year(year)
+    with pytest.raises(ValueError, match="portal covers"):
+        periods.year_dates(year)

@@ -2,6 +2,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from portal.api import FinancialYearField
+
 from ..models import BudgetType, JointPackage, NeedsCategory, Schedule, Section75Agreement, Spend
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -20,12 +22,17 @@ class AgreementSerializer(serializers.ModelSerializer):
     host = PartySerializer()
     parties = PartySerializer(many=True)
     pooled_fund_manager = serializers.SerializerMethodField()
-    schedule_count = serializers.IntegerField(read_only=True)
+    schedule_count = serializers.SerializerMethodField()
 
     class Meta:
         model = Section75Agreement
         fields = ["id", "local_area", "title", "reference", "status", "starts", "ends", "host",
                   "parties", "pooled_fund_manager", "share_separately", "schedule_count"]
+
+    def get_schedule_count(self, agreement) -> int:
+        """Annotated on lists (no query per row); counted on a single agreement."""
+        count = getattr(agreement, "schedule_count", None)
+        return agreement.schedules.count() if count is None else count
 
     @extend_schema_field({"type": "object", "nullable": True, "properties": {
         "id": {"type": "integer"}, "name": {"type": "string"}}})
@@ -70,7 +77,7 @@ class AgreementDetailSerializer(AgreementSerializer):
 
 class SpendSerializer(serializers.ModelSerializer):
     schedule = serializers.CharField(source="schedule.code")
-    source_agency = serializers.PrimaryKeyRelatedField(read_only=True)
+    source_agency = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Spend
@@ -93,8 +100,7 @@ class SpendImportSerializer(serializers.Serializer):
 
 
 class PositionQuerySerializer(serializers.Serializer):
-    year = serializers.RegexField(r"^\d{4}-\d{2}$", error_messages={
-        "invalid": "Write the financial year like 2025-26."})
+    year = FinancialYearField()
     quarter = serializers.IntegerField(min_value=1, max_value=4)
 
 

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agencies.models import LocalArea
-from portal.api import Pagination
+from portal.api import Pagination, page_of
 from portal.errors import ApplicationError, ErrorCode
 
 from .. import permissions, selectors, services
@@ -71,7 +71,8 @@ class AgreementDetail(APIView):
 
 
 class SpendView(APIView):
-    @extend_schema(responses=SpendSerializer(many=True), parameters=[
+    @extend_schema(operation_id="v1_pooled_budgets_spend_list",
+                   responses=page_of(SpendSerializer, "SpendPage"), parameters=[
         OpenApiParameter("year", str), OpenApiParameter("schedule", str)])
     def get(self, request, pk):
         agreement = selectors.agreement_get(actor=request.user, pk=pk)
@@ -186,7 +187,8 @@ def _area(request, slug):
 class JointPackageView(APIView):
     """Only the packages explicitly granted to the caller; anyone else sees aggregates."""
 
-    @extend_schema(responses=JointPackageSerializer(many=True),
+    @extend_schema(operation_id="v1_joint_packages_list",
+                   responses=page_of(JointPackageSerializer, "JointPackagePage"),
                    parameters=[OpenApiParameter("local_area", str)])
     def get(self, request):
         slug = request.query_params.get("local_area")

@@ -53,7 +53,7 @@ class ContractSerializer(serializers.ModelSerializer):
     total_value = serializers.SerializerMethodField()
     annual_value = serializers.SerializerMethodField()
     values_withheld = serializers.SerializerMethodField()
-    kpi_count = serializers.IntegerField(read_only=True, required=False)
+    kpi_count = serializers.SerializerMethodField()
 
     class Meta:
         model = Contract
@@ -67,6 +67,11 @@ class ContractSerializer(serializers.ModelSerializer):
 
     def _show(self, contract):
         return permissions.can_view_values(self.context["request"].user, contract).allowed
+
+    def get_kpi_count(self, contract) -> int:
+        """Annotated on lists (no query per row); counted on a single contract."""
+        count = getattr(contract, "kpi_count", None)
+        return contract.kpis.count() if count is None else count
 
     def get_commissioning_agencies(self, contract) -> list[int]:
         return [a.pk for a in contract.commissioning_agencies.all()]
@@ -132,7 +137,7 @@ class ContractInputSerializer(serializers.Serializer):
 class KPIReturnSerializer(serializers.ModelSerializer):
     kpi_name = serializers.CharField(source="kpi.name", read_only=True)
     submitted_by = serializers.CharField(source="submitted_by.get_full_name", read_only=True,
-                                         default=None)
+                                         default=None, allow_null=True)
 
     class Meta:
         model = KPIReturn

@@ -13,6 +13,7 @@ from agencies.models import LocalArea
 from agencies.roles import AreaPerm
 from portal.api import created
 from portal.errors import ApplicationError
+from portal.parsing import parse_id
 
 from .. import ocds, permissions, selectors, services
 from ..models import ContractStatus
@@ -36,10 +37,7 @@ def _area(user, slug):
 
 
 def _id_param(request, name):
-    value = request.query_params.get(name, "")
-    if value and not value.isdigit():
-        raise ApplicationError(f"{name} must be a number", errors={name: ["Enter a number."]})
-    return int(value) if value else None
+    return parse_id(request.query_params.get(name), name)
 
 
 class ProviderList(generics.ListCreateAPIView):

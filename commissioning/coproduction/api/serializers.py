@@ -27,7 +27,7 @@ class CommentOutSerializer(serializers.ModelSerializer):
     body = serializers.SerializerMethodField()
     body_html = serializers.SerializerMethodField()
     response = serializers.SerializerMethodField()
-    consultation = serializers.PrimaryKeyRelatedField(read_only=True)
+    consultation = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     is_mine = serializers.SerializerMethodField()
     awaiting_moderation = serializers.BooleanField(
         source="is_pending", read_only=True,

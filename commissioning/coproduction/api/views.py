@@ -1,7 +1,7 @@
 """Thin API views: validate, call one selector or service, serialise."""
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, generics, permissions, status
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import exceptions, generics, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -192,7 +192,12 @@ class PublicView(APIView):
 
 
 class PublicYouSaidWeDid(PublicView):
-    @extend_schema(responses=PublicCommentSerializer(many=True))
+    @extend_schema(operation_id="v1_public_you_said_we_did_list",
+                   responses=inline_serializer("YouSaidWeDid", fields={
+        "local_area": serializers.CharField(),
+        "licence": inline_serializer("OpenDataLicence", fields={
+            "name": serializers.CharField(), "url": serializers.URLField()}),
+        "results": PublicCommentSerializer(many=True)}))
     def get(self, request, area_slug):
         area = self.area()
         return Response({"local_area": area.slug, "licence": public.LICENCE,
