@@ -180,8 +180,43 @@ def test_complete_example_loads_twice(tmp_path):
     assert Board.objects.get(local_area=area, name="SEND Partnership Board").parent.short_name \
         == "HWB"
     assert Decision.objects.filter(agenda_item__meeting__board__local_area=area).count() == 1
-    assert Comment.objects.filter(intention__local_area=area).count() == 3
+    assert Comment.objects.filter(intention__local_area=area).count() == 4
     assert Milestone.objects.filter(intention__local_area=area).count() == 1
+
+
+def _unused_keys(instances, schema, path, seen):
+    """Declared keys that no instance in the example uses. A part of the schema shared by
+    several places (a comment's response, its replies) need be used in one of them."""
+    if schema in (area_files.ANY, area_files.FLAG) or id(schema) in seen:
+        return []
+    seen.add(id(schema))
+    if isinstance(schema, area_files.MapOf):
+        values = [v for i in instances if isinstance(i, dict) for v in i.values()]
+        return _unused_keys(values, schema.schema, f"{path}.*", seen)
+    if isinstance(schema, list):
+        items = [x for i in instances for x in (i if isinstance(i, list) else [i])]
+        return _unused_keys(items, schema[0], f"{path}[]", seen)
+    records = [i for i in instances if isinstance(i, dict)]
+    unused = []
+    for key, sub in schema.items():
+        present = [r[key] for r in records if key in r]
+        unused += _unused_keys(present, sub, f"{path}.{key}", seen) if present \
+            else [f"{path}.{key}"]
+    return unused
+
+
+def test_example_and_docs_cover_every_section_and_key():
+    """The complete example uses every key every section declares, and the format's
+    documentation has a section for each."""
+    data = area_files.read(EXAMPLE)
+    docs = (EXAMPLE.parents[1] / "area-format.md").read_text(encoding="utf-8")
+    unused = []
+    for module in area_files.section_modules():
+        for section, schema in module.KEYS.items():
+            assert f"\n{section}:" in docs, f"docs/area-format.md does not show {section}"
+            unused += _unused_keys([data[section]], schema, section, set()) \
+                if section in data else [section]
+    assert unused == []
 
 
 def test_unknown_keys_anywhere_are_refused_with_path_and_suggestion(tmp_path):
