@@ -2,12 +2,24 @@
 import re
 from decimal import Decimal, InvalidOperation
 
+from portal.area_files import ANY, FLAG, MapOf
+
 from . import services
 from .models import Agency, AgencyKind, LocalArea, Membership, User
 from .roles import Role
 
 ORDER = 10
-KEYS = ("area", "agencies", "people", "demo_roles")
+MEMBERSHIP = {"agency": ANY, "role": ANY, "limit": ANY}
+# Every key an area file may use in these sections (anything else is refused).
+KEYS = {
+    "area": {"name": ANY, "slug": ANY, "reference_prefix": ANY, "description": ANY,
+             "stages": [{"name": ANY, "description": ANY, "checklist": ANY}]},
+    "agencies": [{"key": ANY, "name": ANY, "short_name": ANY, "kind": ANY, "code": ANY,
+                  "host": FLAG, "website": ANY}],
+    "people": [{"username": ANY, "email": ANY, "first_name": ANY, "last_name": ANY,
+                "job_title": ANY, "memberships": [MEMBERSHIP]}],
+    "demo_roles": MapOf([{"agency": ANY, "limit": ANY}]),   # role: agency key(s) or records
+}
 SLUG = re.compile(r"^[a-z0-9-]+$")
 ROLES = {r.value for r in Role}
 

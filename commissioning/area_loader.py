@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from agencies.models import Stage
 from governance.models import Board
+from portal.area_files import ANY, FLAG
 
 from . import services
 from .checklist import is_automatic
@@ -28,7 +29,27 @@ from .models import (
 )
 
 ORDER = 20
-KEYS = ("strategy", "intentions", "action_plan", "disagreements")
+# Every key an area file may use in these sections (anything else is refused).
+KEYS = {
+    "strategy": {"title": ANY, "period": ANY, "status": ANY, "published_on": ANY,
+                 "summary": ANY, "principles": ANY,
+                 "priorities": [{"number": ANY, "title": ANY, "description": ANY,
+                                 "outcomes": ANY}]},
+    "intentions": [{"reference": ANY, "title": ANY, "summary": ANY, "thematic_area": ANY,
+                    "level": ANY, "status": ANY, "status_reason": ANY, "lead": ANY,
+                    "partners": ANY, "priorities": ANY, "stage": ANY, "owner": ANY,
+                    "value": ANY, "sensitive": FLAG, "starts": ANY, "ends": ANY,
+                    "published": FLAG, "notes": ANY,
+                    "gate": {"note": ANY, "advance": FLAG,
+                             "sign_offs": [{"agency": ANY, "person": ANY, "decision": ANY,
+                                            "reason": ANY}]}}],
+    "action_plan": {"title": ANY, "period": ANY,
+                    "actions": [{"number": ANY, "title": ANY, "owner": ANY, "due": ANY,
+                                 "rag": ANY, "progress": ANY, "priority": ANY}]},
+    "disagreements": [{"subject": ANY, "details": ANY, "parties": ANY, "intention": ANY,
+                       "raised_on": ANY, "raised_by": ANY, "escalations": ANY,
+                       "resolution": ANY, "resolved_on": ANY}],
+}
 
 
 # --- validation ------------------------------------------------------------------------

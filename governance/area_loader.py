@@ -18,6 +18,8 @@ the quarterly reports to produce (through the same request -> Celery task path a
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from portal.area_files import ANY, FLAG
+
 from . import services
 from .models import (
     AgendaItem,
@@ -33,7 +35,20 @@ from .quarters import parse_year
 from .roles import BoardRole
 
 ORDER = 50
-KEYS = ("boards",)
+# Every key an area file may use in this section (anything else is refused).
+DECISION = {"outcome": ANY, "reason": ANY, "method": ANY, "votes_for": ANY,
+            "votes_against": ANY, "abstentions": ANY}
+KEYS = {
+    "boards": [{"name": ANY, "short_name": ANY, "purpose": ANY, "parent": ANY,
+                "meeting_frequency": ANY, "delegated_limit": ANY, "quorum": ANY,
+                "quorum_agencies": ANY, "scope": ANY,
+                "members": [{"person": ANY, "agency": ANY, "role": ANY}],
+                "meetings": [{"date": ANY, "location": ANY, "online": FLAG, "status": ANY,
+                              "minutes": ANY, "attendance": ANY,
+                              "agenda": [{"title": ANY, "paper_url": ANY,
+                                          "decision": DECISION}]}],
+                "reports": [{"year": ANY, "quarter": ANY}]}],
+}
 
 
 def validate(data, check):

@@ -25,12 +25,24 @@ from pathlib import Path
 
 from agencies.models import User
 from commissioning.models import Priority
+from portal.area_files import ANY
 
 from . import services
 from .models import Finding, Geography, GeographyKind, Polarity, Unit
 
 ORDER = 25
-KEYS = ("needs",)
+# Every key an area file may use in this section (anything else is refused).
+KEYS = {
+    "needs": {
+        "geographies": [{"code": ANY, "name": ANY, "kind": ANY}],
+        "comparators": {"geography": ANY, "england": ANY, "region": ANY, "neighbours": ANY},
+        "indicators": [{"code": ANY, **{f: ANY for f in services.INDICATOR_FIELDS}}],
+        "data": ANY,
+        "findings": [{"statement": ANY, "found_on": ANY, "author": ANY,
+                      "evidence": [{"indicator": ANY, "geography": ANY, "period": ANY}],
+                      "priorities": [{"number": ANY, "strategy": ANY}]}],
+    },
+}
 
 
 def validate(data, check):

@@ -40,6 +40,7 @@ from decimal import Decimal, InvalidOperation
 
 from commissioning.models import Intention
 from portal import periods
+from portal.area_files import ANY, FLAG, MapOf
 
 from . import services
 from .models import (
@@ -56,9 +57,34 @@ from .models import (
 from .services.packages import reference_problem
 
 ORDER = 30
-KEYS = ("budgets",)
 PART_KEYS = {"social_care": "social_care_amount", "health": "health_amount",
              "education": "education_amount"}
+# Every key an area file may use in this section (anything else is refused).
+SCHEDULE = {"code": ANY, "name": ANY, "type": ANY, "lead": ANY, "description": ANY,
+            "intentions": ANY, "contracts": ANY,
+            "contributions": MapOf(MapOf(ANY)),   # year: {agency key: amount}
+            "monthly_spend": MapOf(ANY),          # year: [amounts]
+            "spend": [{"date": ANY, "amount": ANY, "description": ANY, "source": ANY,
+                       "contract": ANY}],
+            "forecasts": MapOf(MapOf(ANY)),       # year: {quarter: amount}
+            "commitments": MapOf(MapOf(ANY))}
+KEYS = {
+    "budgets": {
+        "agreements": [{
+            "title": ANY, "reference": ANY, "host": ANY, "parties": ANY,
+            "pooled_fund_manager": ANY, "starts": ANY, "ends": ANY, "status": ANY,
+            "share_separately": FLAG,
+            "risk_share": [{"basis": ANY, "direction": ANY, "schedule": ANY,
+                            "terms": [{"agency": ANY, "percentage": ANY, "cap": ANY}]}],
+            "schedules": [SCHEDULE],
+            "closed_quarters": [{"year": ANY, "quarter": ANY}]}],
+        "joint_packages": [{
+            "reference": ANY, "needs_category": ANY, "annual_cost": ANY,
+            "percentages": {k: ANY for k in PART_KEYS}, "amounts": {k: ANY for k in PART_KEYS},
+            "request_date": ANY, "agreement_date": ANY, "review_date": ANY,
+            "agreement": ANY, "granted": MapOf(ANY)}],
+    },
+}
 
 
 # --- validation --------------------------------------------------------------------------

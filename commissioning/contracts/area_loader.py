@@ -10,6 +10,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
 
+from portal.area_files import ANY, FLAG
+
 from . import quarters, rules, services
 from .models import (
     KPI,
@@ -27,7 +29,21 @@ from .models import (
 )
 
 ORDER = 40
-KEYS = ("providers", "contracts")
+# Every key an area file may use in these sections (anything else is refused).
+KEYS = {
+    "providers": [{"name": ANY, "type": ANY, "companies_house_number": ANY,
+                   "charity_number": ANY, "ods_code": ANY, "address": ANY, "postcode": ANY,
+                   "website": ANY}],
+    "contracts": [{"reference": ANY, "title": ANY, "description": ANY, "provider": ANY,
+                   "lead": ANY, "agencies": ANY, "intention": ANY, "schedule": ANY,
+                   "total_value": ANY, "annual_value": ANY, "sensitive": FLAG, "starts": ANY,
+                   "ends": ANY, "extension_options": ANY, "route": ANY, "light_touch": FLAG,
+                   "status": ANY, "contracts_finder": ANY,
+                   "kpis": [{"name": ANY, "unit": ANY, "target": ANY, "direction": ANY,
+                             "tolerance": ANY, "frequency": ANY, "returns": ANY}],
+                   "visits": [{"on": ANY, "findings": ANY, "rating": ANY, "actions": ANY}],
+                   "assessment": {"on": ANY, "rating": ANY, "reason": ANY}}],
+}
 RELATIVE = re.compile(r"^([+-]\d{1,3}) months?$")
 
 

@@ -14,14 +14,29 @@ from django.utils import timezone
 from agencies.models import User
 from agencies.roles import Role
 from commissioning.models import Intention
-from portal.area_files import AreaFileError
+from portal.area_files import ANY, FLAG, AreaFileError
 from portal.errors import ApplicationError
 
 from . import services
 from .models import Audience, Comment, Consultation, MilestoneKind, Outcome, ResponseStatus
 
 ORDER = 60
-KEYS = ("coproduction",)
+# Every key an area file may use in this section (anything else is refused).
+COMMENT = {"author": ANY, "body": ANY, "public": FLAG, "show_name": FLAG,
+           "confirm_personal_data": FLAG,
+           "response": {"by": ANY, "body": ANY, "outcome": ANY, "reason": ANY,
+                        "what_changed": ANY, "publish": FLAG}}
+COMMENT["replies"] = [COMMENT]
+KEYS = {
+    "coproduction": {
+        "consultations": [{"intention": ANY, "by": ANY, "title": ANY, "description": ANY,
+                           "questions": ANY, "audiences": ANY, "opens": ANY, "closes": ANY,
+                           "publish_responses": FLAG, "comments": [COMMENT]}],
+        "comments": [{"intention": ANY, **COMMENT}],
+        "milestones": [{"intention": ANY, "by": ANY, "kind": ANY, "planned": ANY,
+                        "achieved": ANY, "evidence": ANY, "note": ANY}],
+    },
+}
 ROLES = {r.value for r in Role}
 
 
