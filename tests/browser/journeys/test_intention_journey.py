@@ -47,7 +47,6 @@ def test_commissioner_creates_and_submits_an_intention(world, browse, check_page
 
     # The list, then the form.
     follow(page, nav(page, "Intentions"))
-    no_sideways_scroll(page)
     follow(page, button(page, "New intention"))
     page.fill("#id_title", "Therapy hub for under-fives")
     page.fill("#id_summary", "One place for speech, occupational and physio therapy.")
@@ -105,3 +104,8 @@ def test_commissioner_creates_and_submits_an_intention(world, browse, check_page
     assert "Submitted for sign-off" in text
     for name in partners | {world["lead"].name}:
         assert name in text, f"the sign-off table does not name {name}"
+
+    # The list shows it; at a phone's width the list does not scroll sideways.
+    follow(page, nav(page, "Intentions"))
+    assert intention.reference in main_text(page)
+    no_sideways_scroll(page)
