@@ -4,18 +4,26 @@ import time
 from contextlib import contextmanager
 
 from django.db import connection
-from django.test.utils import CaptureQueriesContext, setup_test_environment
+from django.test.utils import (
+    CaptureQueriesContext,
+    setup_test_environment,
+    teardown_test_environment,
+)
 
 
 @contextmanager
 def bench_database():
-    """Create the test database (like pytest-django does), yield, then destroy it."""
+    """Create the test database (like pytest-django does), yield, then destroy it and undo
+    the test environment, so that the next module can set both up again."""
     setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        yield
+        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+        try:
+            yield
+        finally:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        teardown_test_environment()
 
 
 def timed(fn, repeat=20):

@@ -10,6 +10,9 @@ from rest_framework.test import APIClient
 
 from tests.factories.agencies import AgencyFactory, LocalAreaFactory, member
 
+# The real OpenID Connect provider's fixtures (organisation sign-in tests).
+pytest_plugins = ["tests.sso.provider"]
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 ROOT = Path(settings.BASE_DIR)
@@ -20,6 +23,14 @@ def missing(what):
     if CI:
         pytest.fail(f"{what} is required in CI but missing")
     pytest.skip(f"{what} is not available here (set DATABASE_URL/REDIS_URL as CI does)")
+
+
+def pytest_collection_modifyitems(items):
+    """Under pytest-xdist (`--dist loadgroup`) every test that starts a real Celery worker
+    runs in the same process, one after another: they share Redis's broker queue."""
+    for item in items:
+        if item.get_closest_marker("celery_worker"):
+            item.add_marker(pytest.mark.xdist_group("celery-worker"))
 
 
 @pytest.fixture

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "commissioning.contracts",
     "commissioning.coproduction",
     "governance",
+    "sso",
 ]
 
 MIDDLEWARE = [
@@ -64,6 +65,7 @@ AUTH_USER_MODEL = "agencies.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "agencies.backends.UsernameOrEmailBackend",
+    "sso.backends.AreaOIDCBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 
@@ -78,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.portal",
+                "sso.context_processors.sso",
             ],
         },
     },
@@ -249,3 +252,12 @@ CELERY_BEAT_SCHEDULE.update({
     "governance-sync-board-access": {
         "task": "governance.sync_board_access", "schedule": crontab(hour=2, minute=30)},
 })
+
+# --- Organisation sign-in (OpenID Connect, sso/) ----------------------------------------
+# Providers are configured per local area in the database (issuer, client id, the name of
+# the environment variable holding the secret); these are the library's fixed choices.
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso:callback"
+OIDC_RP_SCOPES = "openid email"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_CREATE_USER = False

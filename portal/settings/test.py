@@ -8,9 +8,14 @@ ALLOWED_HOSTS = ["*"]
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {
         "NAME": str(BASE_DIR / env("TEST_DB_NAME", default="build/test-db.sqlite3"))}
+# pytest-xdist runs the suite in several processes ("gw0", "gw1", ...): each keeps its own
+# cache keys and media files so that parallel tests cannot clear or overwrite each other's.
+XDIST_WORKER = env("PYTEST_XDIST_WORKER", default="")
+_suffix = f"-{XDIST_WORKER}" if XDIST_WORKER else ""
 # Tests share one Redis with other projects: keep to a key prefix of our own.
 if REDIS_URL:
-    CACHES["default"]["KEY_PREFIX"] = "jcp-test"
+    CACHES["default"]["KEY_PREFIX"] = f"jcp-test{_suffix}"
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "build" / f"test-media{_suffix}")))
 AXES_FAILURE_LIMIT = 5
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -123,10 +123,13 @@ def celery_worker(require_postgres, require_redis, settings, tmp_path):
     own_db = client.connection_pool.connection_kwargs.get("db", 0) != 0
 
     def clean():
-        # A Redis database of our own (REDIS_URL .../<n>) is emptied; db 0 is shared, so
-        # there only the Celery queue is purged, never the database wholesale.
+        # The broker's keys (queue, unacked, bindings) go; the cache keys of tests running
+        # in parallel processes ("jcp-test-gw<n>:...") stay. On the shared db 0 only the
+        # Celery queue is purged.
         if own_db:
-            client.flushdb()
+            for key in client.scan_iter(count=500):
+                if not key.startswith(b"jcp-test"):
+                    client.delete(key)
         else:
             app.control.purge()
 
