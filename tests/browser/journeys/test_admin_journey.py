@@ -16,10 +16,10 @@ from .conftest import button, follow, main_text, nav
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_administrator_adds_an_approver_with_a_limit(area, council, icb, browse, check_page):
+def test_administrator_adds_an_approver_with_a_limit(area, council, icb, browse, visit):
     admin = member(council, Role.ADMIN, username="j.admin")
     page = browse(admin)
-    check_page(page, "/")
+    visit(page, "/")
     follow(page, nav(page, "People"))
     follow(page, button(page, "Add a person"))
     page.fill("#id_first_name", "Alex")

@@ -39,13 +39,13 @@ def world(area, council, icb, settings):
             "consultation": consultation}
 
 
-def test_a_comment_is_answered_and_shown_publicly(world, area, browse, browser, check_page,
+def test_a_comment_is_answered_and_shown_publicly(world, area, browse, browser, visit,
                                                   fresh_mail):
     consultation, carer = world["consultation"], world["carer"]
 
     # The parent carer comments from the consultations list.
     page = browse(carer)
-    check_page(page, "/")
+    visit(page, "/")
     follow(page, nav(page, "Consultations"))
     follow(page, link(page, "Short breaks review", exact=True))
     page.fill("#id_body", SAID)
@@ -63,7 +63,7 @@ def test_a_comment_is_answered_and_shown_publicly(world, area, browse, browser, 
 
     # The commissioner answers from the home page; the answer waits for the closing date.
     page = browse(world["commissioner"])
-    check_page(page, "/")
+    visit(page, "/")
     follow(page, link(page, f"{world['intention'].reference}: comment from"))
     assert page.get_by_label("Publish it now").count() == 0, \
         "the response form offers to publish now while the consultation is open"
@@ -77,7 +77,7 @@ def test_a_comment_is_answered_and_shown_publicly(world, area, browse, browser, 
 
     # The consultation closes (as time would); the commissioner publishes the responses.
     close(consultation)
-    check_page(page, f"/intentions/{world['intention'].pk}/consultation/")
+    visit(page, f"/intentions/{world['intention'].pk}/consultation/")
     follow(page, link(page, "Publish responses"))
     follow(page, button(page, "Publish all drafted responses"))
     response.refresh_from_db()
@@ -89,7 +89,7 @@ def test_a_comment_is_answered_and_shown_publicly(world, area, browse, browser, 
 
     # Anyone, signed out, reads it on the public page.
     public = browser.new_context().new_page()
-    check_page(public, f"/public/{area.slug}/you-said-we-did/")
+    visit(public, f"/public/{area.slug}/you-said-we-did/")
     text = main_text(public)
     assert SAID in text and DID in text
     assert "a parent carer" in text.lower()

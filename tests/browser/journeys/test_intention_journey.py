@@ -38,12 +38,12 @@ def saved(intention_pk):
             {p.title for p in intention.priorities.all()})
 
 
-def test_commissioner_creates_and_submits_an_intention(world, browse, check_page,
+def test_commissioner_creates_and_submits_an_intention(world, browse, visit,
                                                         live_server):
     partners = {a.name for a in world["partners"]}
     priorities = {p.title for p in world["priorities"]}
     page = browse(world["commissioner"])
-    check_page(page, "/")
+    visit(page, "/")
 
     # The list, then the form.
     follow(page, nav(page, "Intentions"))

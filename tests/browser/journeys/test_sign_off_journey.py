@@ -34,13 +34,13 @@ def approve(page, intention, agency, person):
     return decision
 
 
-def test_two_agencies_sign_off_and_the_stage_advances(cycle, browse, check_page):
+def test_two_agencies_sign_off_and_the_stage_advances(cycle, browse, visit):
     intention = cycle.intention
     title = f"{intention.reference} {intention.title}"
 
     # The council's approver: from the home page's panel to the decision.
     page = browse(cycle.council_approver)
-    check_page(page, "/")
+    visit(page, "/")
     follow(page, link(page, title))
     approve(page, intention, cycle.council, cycle.council_approver)
     assert intention.gates.get().status == GateStatus.OPEN  # the ICB has still to decide
@@ -49,11 +49,11 @@ def test_two_agencies_sign_off_and_the_stage_advances(cycle, browse, check_page)
 
     # An ICB approver below the value is told who can sign, and offered no dead end.
     page = browse(cycle.icb_junior)
-    check_page(page, "/approvals/")
+    visit(page, "/approvals/")
     assert page.locator("main a[href*='/refer/']").count() == 0, \
         "the approvals inbox sends an approver to a board although a colleague can sign"
     assert "Priya Senior" in main_text(page), "the inbox does not say who can sign"
-    check_page(page, f"/intentions/{intention.pk}/")
+    visit(page, f"/intentions/{intention.pk}/")
     assert page.locator("main a[href*='/sign-off/']").count() == 0, \
         "the intention page offers a sign-off the service would refuse"
     assert "Priya Senior" in main_text(page)
@@ -61,7 +61,7 @@ def test_two_agencies_sign_off_and_the_stage_advances(cycle, browse, check_page)
 
     # The ICB approver within the value signs from the approvals inbox.
     page = browse(cycle.icb_approver)
-    check_page(page, "/approvals/")
+    visit(page, "/approvals/")
     follow(page, link(page, f"Sign off {intention.reference}"))
     approve(page, intention, cycle.icb, cycle.icb_approver)
     assert intention.gates.get().status == GateStatus.APPROVED
@@ -69,7 +69,7 @@ def test_two_agencies_sign_off_and_the_stage_advances(cycle, browse, check_page)
 
     # The commissioner moves it on.
     page = browse(cycle.commissioner)
-    check_page(page, f"/intentions/{intention.pk}/")
+    visit(page, f"/intentions/{intention.pk}/")
     follow(page, button(page, "Move to Plan"))
     intention.refresh_from_db()
     gate = intention.gates.get()
