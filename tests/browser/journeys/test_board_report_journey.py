@@ -35,6 +35,9 @@ def status_text(page):
 @pytest.fixture
 def strategic(area, council, icb, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # As the embedded default runs (base settings): slow tasks of an eager Celery go to a
+    # background thread after the request (the test settings run them inline instead).
+    settings.CELERY_EAGER_IN_THREAD = True
     strategic = board(area, name="SEND Strategic Board", scope=[council, icb])
     secretary = member(council, Role.BOARD_SECRETARY, username="j.secretary",
                        first_name="Sam", last_name="Secretary")
