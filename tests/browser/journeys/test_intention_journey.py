@@ -87,6 +87,9 @@ def test_commissioner_creates_and_submits_an_intention(world, browse, visit,
     intention, saved_partners, _ = saved(intention.pk)
     assert intention.status == IntentionStatus.ACTIVE
     assert saved_partners == partners
+    # Completing is refused before the last stage, so it is not offered as an action.
+    assert page.locator("main").get_by_role("link", name="Mark completed").count() == 0
+    assert page.locator("main").get_by_role("button", name="Mark completed").count() == 0
 
     # The checklist, ticked by hand, then the stage gate.
     for item in CHECKLIST:

@@ -45,6 +45,8 @@ def test_two_agencies_sign_off_and_the_stage_advances(cycle, browse, visit):
     approve(page, intention, cycle.council, cycle.council_approver)
     assert intention.gates.get().status == GateStatus.OPEN  # the ICB has still to decide
     assert f"You approved {intention.reference}" in main_text(page)
+    assert page.locator(f"main a[href*='/sign-off/?agency={cycle.council.pk}']").count() == 0, \
+        "the council's approver is still offered a sign-off the council has made"
     page.context.close()
 
     # An ICB approver below the value is told who can sign, and offered no dead end.
