@@ -34,8 +34,13 @@ class AgencyForm(forms.Form):
 class PersonForm(forms.Form):
     first_name = forms.CharField(max_length=150, error_messages={"required": "Enter a first name"})
     last_name = forms.CharField(max_length=150, error_messages={"required": "Enter a last name"})
-    username = forms.SlugField(max_length=150, help_text="Letters, digits, dots or hyphens.",
-                               error_messages={"required": "Enter a username"})
+    # What the hint says (the demo's usernames are like helen.marsh): a SlugField refused
+    # every dot, so no such person could be added through this page.
+    username = forms.RegexField(
+        regex=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=150,
+        help_text="Letters, digits, dots or hyphens.",
+        error_messages={"required": "Enter a username",
+                        "invalid": "Enter a username of letters, digits, dots or hyphens"})
     email = forms.EmailField(label="E-mail address",
                              error_messages={"required": "Enter an e-mail address",
                                              "invalid": "Enter an e-mail address like "
