@@ -7,6 +7,8 @@ it now (`commissioning.permissions`); otherwise the step says why not, as text.
 from django.db.models import Prefetch
 from django.urls import reverse
 
+from portal.dates import long_date
+
 from . import checklist as checklists
 from . import permissions
 from .models import GateStatus, IntentionStatus, StageGate
@@ -70,7 +72,7 @@ def task_list(user, intention, *, items, gate, next_stage, sign_offs=()) -> list
         return steps
     submit = f"Submit for sign-off to move to {next_stage.name}"
     if gate is not None:
-        steps.append(_step(submit, COMPLETED, hint=f"Submitted on {gate.opened_at:%-d %B %Y}."))
+        steps.append(_step(submit, COMPLETED, hint=f"Submitted on {long_date(gate.opened_at)}."))
     else:
         decision = permissions.can_submit_gate(user, intention)
         if decision:

@@ -7,6 +7,7 @@ and never a value flagged commercially sensitive.
 """
 from agencies import permissions as ap
 from agencies.roles import AgencyPerm, AreaPerm, Role
+from portal.dates import long_date
 from portal.decisions import Decision
 
 from .models import IntentionStatus
@@ -143,7 +144,7 @@ def sign_off_guard(agency, gate, *, decided=None, referral=None) -> Decision:
         verb = "approved" if decided.decision == "approve" else "rejected"
         who = decided.person.get_full_name() or decided.person.username
         return Decision.deny(f"{agency} has already decided on this gate: {verb} by {who} "
-                             f"on {decided.decided_at:%-d %B %Y}.")
+                             f"on {long_date(decided.decided_at)}.")
     if referral is not None:
         return Decision.deny(f"{agency}'s decision is with the {referral.board}.")
     return Decision.allow()

@@ -40,7 +40,7 @@ def _moderator_panels(user, area):
     reported = selectors.reported_comments(actor=user, area=area).count()
     items = [{"text": f"{c.intention.reference}: comment from {c.attribution}",
               "href": reverse("coproduction:moderation") + f"#pending-{c.pk}",
-              "meta": f"posted {timezone.localtime(c.created_at):%-d %B %Y}"}
+              "meta": f"posted {long_date(timezone.localtime(c.created_at))}"}
              for c in pending[:LIMIT]]
     if reported:
         items.append({"text": f"{reported} reported comment{'s' if reported != 1 else ''}",

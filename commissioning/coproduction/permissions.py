@@ -186,7 +186,7 @@ def can_publish_response(comment, *, today=None) -> Decision:
     if consultation is not None and today <= consultation.closes:
         return Decision.deny(
             "Responses to this consultation are published together after it closes on "
-            f"{consultation.closes:%-d %B %Y}; save this one as a draft.")
+            f"{long_date(consultation.closes)}; save this one as a draft.")
     return Decision.allow()
 
 

@@ -18,6 +18,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from portal import pdf
+from portal.dates import long_date
 from portal.errors import ApplicationError, ErrorCode
 
 from .. import permissions, quarters
@@ -42,7 +43,7 @@ def _enqueue(report_id):
 
 
 UNFINISHED_MESSAGE = ("{period} has not ended yet, so the report will leave out what happens "
-                      "before {end:%-d %B %Y}. Confirm that you want it now.")
+                      "before {end}. Confirm that you want it now.")
 
 
 def quarter_unfinished(year, quarter, today=None) -> bool:
@@ -76,7 +77,8 @@ def report_request(*, actor, board, year, quarter, new_version=False,
     if quarter_unfinished(year, quarter) and not confirm_unfinished and \
             _would_create(_latest(board, year, quarter), new_version):
         end = quarters.quarter_bounds(year, quarter)[1]
-        message = UNFINISHED_MESSAGE.format(period=quarters.label(year, quarter), end=end)
+        message = UNFINISHED_MESSAGE.format(period=quarters.label(year, quarter),
+                                            end=long_date(end))
         raise ApplicationError(message, errors={"confirm_unfinished": [message]},
                                extra={"confirm_with": "confirm_unfinished"})
     try:

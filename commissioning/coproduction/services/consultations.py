@@ -118,10 +118,10 @@ def _keep_comments_inside(consultation, opens, closes):
     errors = {}
     if closes and days[-1] > closes:
         errors["closes"] = [f"Comments were made in this consultation up to "
-                            f"{days[-1]:%-d %B %Y}; it cannot close before then"]
+                            f"{long_date(days[-1])}; it cannot close before then"]
     if opens and days[0] < opens:
         errors["opens"] = [f"Comments were made in this consultation from "
-                           f"{days[0]:%-d %B %Y}; it cannot open after then"]
+                           f"{long_date(days[0])}; it cannot open after then"]
     if errors:
         raise ApplicationError("The new dates would leave out comments already made.",
                                errors=errors)
