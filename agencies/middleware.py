@@ -45,7 +45,9 @@ class TwoFactorRequiredMiddleware:
     its authentication classes refuse unverified sessions and tokens
     (agencies.authentication)."""
 
-    allowed_prefixes = ("/account/", "/static/", "/assets/", "/healthz", "/public/", "/api/")
+    # The footer's pages (accessibility, privacy, cookies, help) stay readable mid-sign-in.
+    allowed_prefixes = ("/account/", "/static/", "/assets/", "/healthz", "/public/", "/api/",
+                        "/accessibility/", "/privacy/", "/cookies/", "/help/")
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -25,6 +25,7 @@ def missing(what):
     pytest.skip(f"{what} is not available here (set DATABASE_URL/REDIS_URL as CI does)")
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(items):
     """Under pytest-xdist (`--dist loadgroup`) every test that starts a real Celery worker
     runs in the same process, one after another: they share Redis's broker queue."""

@@ -223,15 +223,17 @@ def load(data, ctx):
     if not section:
         return
     area, agencies, people = ctx["area"], ctx["agencies"], ctx.get("people", {})
+    # Spend lines may name contracts that this file's contracts section (loaded next) adds.
+    contracts_to_come = [c["reference"] for c in data.get("contracts") or [] if "reference" in c]
     by_title = {}
     for spec in section.get("agreements", []):
-        by_title[spec["title"]] = _agreement(area, spec, agencies, people)
+        by_title[spec["title"]] = _agreement(area, spec, agencies, people, contracts_to_come)
     for spec in section.get("joint_packages", []):
         _package(area, spec, by_title, people)
     ctx["budgets"] = by_title
 
 
-def _agreement(area, spec, agencies, people):
+def _agreement(area, spec, agencies, people, contracts_to_come):
     fields = {"reference": spec.get("reference", ""), "starts": spec["starts"],
               "ends": spec.get("ends"), "status": spec.get("status", "active"),
               "share_separately": bool(spec.get("share_separately", False))}
@@ -251,7 +253,7 @@ def _agreement(area, spec, agencies, people):
     schedules = {s.code: s for s in agreement.schedules.all()}
     for item in spec.get("schedules", []):
         schedules[item["code"]] = _schedule(agreement, item, agencies, closed,
-                                            schedules.get(item["code"]))
+                                            schedules.get(item["code"]), contracts_to_come)
     for rule in spec.get("risk_share", []):
         services.risk_rule_set(
             actor=None, agreement=agreement, basis=rule["basis"],
@@ -266,7 +268,7 @@ def _agreement(area, spec, agencies, people):
     return agreement
 
 
-def _schedule(agreement, spec, agencies, closed, existing):
+def _schedule(agreement, spec, agencies, closed, existing, contracts_to_come):
     fields = {"name": spec["name"], "budget_type": spec.get("type", BudgetType.POOLED),
               "lead_partner": agencies[spec["lead"]], "description": spec.get("description", ""),
               "contract_references": spec.get("contracts", "")}
@@ -297,7 +299,8 @@ def _schedule(agreement, spec, agencies, closed, existing):
         services.spend_create(actor=None, schedule=schedule, date=line["date"], amount=amount,
                               description=line["description"],
                               source_agency=agencies.get(line.get("source", "")),
-                              contract_reference=line.get("contract", ""))
+                              contract_reference=line.get("contract", ""),
+                              contracts_to_come=contracts_to_come)
     for year, by_quarter in (spec.get("forecasts") or {}).items():
         for quarter, amount in by_quarter.items():
             if (str(year), quarter) not in closed:

@@ -94,12 +94,12 @@ class ModerationRuleForm(forms.Form):
     comments = forms.ChoiceField(
         label="Comments from parent carers and partner organisations",
         choices=Moderation.choices, widget=forms.RadioSelect,
-        error_messages={"required": "Choose how these comments are moderated"})
+        error_messages={"required": "Select how these comments are moderated"})
     young_people = forms.ChoiceField(
         label="Comments from young people", choices=Moderation.choices,
         widget=forms.RadioSelect,
         help_text="Pre-moderation is the default for young people's comments.",
-        error_messages={"required": "Choose how young people's comments are moderated"})
+        error_messages={"required": "Select how young people's comments are moderated"})
 
 
 class ConsultationForm(forms.Form):

@@ -17,7 +17,11 @@ from governance.models import BoardReport, ReportStatus
 from governance.reports import tasks
 from tests.factories.governance import busy_quarter
 
+# xdist_group: every test that starts a real worker runs in one pytest process, one after
+# another (`--dist loadgroup`): the workers share Redis's queue and would take each
+# other's tasks.
 pytestmark = [pytest.mark.celery_worker, pytest.mark.postgres,
+              pytest.mark.xdist_group("celery-worker"),
               pytest.mark.django_db(transaction=True)]
 
 

@@ -16,7 +16,11 @@ from needs.models import ImportRun, ImportStatus, Observation
 from tests.factories.agencies import UserFactory
 from tests.factories.needs import GeographyFactory, IndicatorFactory
 
+# xdist_group: every test that starts a real worker runs in one pytest process, one after
+# another (`--dist loadgroup`): the workers share Redis's queue and would take each
+# other's tasks.
 pytestmark = [pytest.mark.celery_worker, pytest.mark.postgres,
+              pytest.mark.xdist_group("celery-worker"),
               pytest.mark.django_db(transaction=True)]
 ROOT = Path(settings.BASE_DIR)
 ROWS = 60_000

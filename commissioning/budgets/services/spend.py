@@ -146,7 +146,9 @@ def _check_source(schedule, source, party_ids):
 
 @transaction.atomic
 def spend_create(*, actor, schedule, date, amount, description, source_agency=None,
-                 contract_reference="") -> Spend:
+                 contract_reference="", contracts_to_come=()) -> Spend:
+    """`contracts_to_come`: references an area file adds to the register later in the same
+    load (its contracts section loads after budgets, because contracts name schedules)."""
     agreement = lock_agreement(schedule.agreement, actor)
     try:
         amount = Decimal(str(amount)) if not isinstance(amount, float) else None
@@ -164,8 +166,8 @@ def spend_create(*, actor, schedule, date, amount, description, source_agency=No
     problem = check_text(description.strip(), "description", MAX_DESCRIPTION)
     if problem:
         raise invalid("description", problem)
-    contract_reference, problem = check_contract((contract_reference or "").strip(),
-                                                 contract_register(agreement))
+    register = contract_register(agreement) | {ref.lower(): ref for ref in contracts_to_come}
+    contract_reference, problem = check_contract((contract_reference or "").strip(), register)
     if problem:
         raise invalid("contract_reference", problem)
     problem = _check_source(schedule, source_agency,
