@@ -124,16 +124,22 @@ def _scope_of(run_or_area, platform) -> Scope | None:
     return Scope(geography_ids=selectors.import_scope(area), area_name=area.name)
 
 
-@transaction.atomic
-def import_run_create(*, actor, local_area, upload, platform=False) -> ImportRun:
-    """Store an uploaded file and queue its check (a dry run that counts the changes).
-    `platform=True` (no area): a platform import of published data for any geography."""
+def _import_area(actor, local_area, platform):
+    """The area an import belongs to (None for the platform's), once the actor may make it."""
     if platform:
         local_area = None
     elif local_area is None:
         raise ApplicationError("Say which local area this import is for.",
                                errors={"local_area": ["Give the local area."]})
     _check_import_permission(actor, local_area, platform)
+    return local_area
+
+
+@transaction.atomic
+def import_run_create(*, actor, local_area, upload, platform=False) -> ImportRun:
+    """Store an uploaded file and queue its check (a dry run that counts the changes).
+    `platform=True` (no area): a platform import of published data for any geography."""
+    local_area = _import_area(actor, local_area, platform)
     if upload is None:
         raise ApplicationError("Choose a CSV file to upload.",
                                errors={"file": ["Choose a CSV file to upload"]})
@@ -228,12 +234,7 @@ def observations_import(*, actor, local_area, upload, dry_run=False, on_progress
     ImportRun, and the areas it changed, unless it is a dry run or failed (in which case
     nothing at all is saved; with `record_unchanged=False`, as for area files loaded again,
     nor when the file changed nothing)."""
-    if platform:
-        local_area = None
-    elif local_area is None:
-        raise ApplicationError("Say which local area this import is for.",
-                               errors={"local_area": ["Give the local area."]})
-    _check_import_permission(actor, local_area, platform)
+    local_area = _import_area(actor, local_area, platform)
     result = import_observations(upload, dry_run=dry_run, on_progress=on_progress,
                                  scope=_scope_of(local_area, platform))
     if result.ok and not dry_run and (record_unchanged or result.new or result.changed):

@@ -436,3 +436,20 @@ def test_platform_administrators_revoke_tokens_in_the_admin(signed_in, council, 
     assert response.status_code == 302
     token.refresh_from_db()
     assert token.revoked_at is not None
+
+
+def test_account_page_costs_constant_queries_however_many_tokens(client, council, make_member):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    person = make_member(council, Role.COMMISSIONER, username="kit")
+    client.force_login(person)
+
+    def queries_with(total):
+        while ApiToken.objects.filter(user=person).count() < total:
+            services.api_token_create(user=person, two_factor=False)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/account/").status_code == 200
+        return len(ctx.captured_queries)
+
+    assert queries_with(1) == queries_with(12)
