@@ -91,21 +91,23 @@ def api():
     return client
 
 
+def pass_two_factor(client, user):
+    """Sign `client` in as `user` with a session that has passed two-factor."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or \
+        TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+    return client
+
+
 @pytest.fixture
 def signed_in(client):
     """`signed_in(user)` gives a test client signed in as the person (2FA verified)."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    def sign_in(user):
-        client.force_login(user)
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or \
-            TOTPDevice.objects.create(user=user, name="test", confirmed=True)
-        session = client.session
-        session["otp_device_id"] = device.persistent_id
-        session.save()
-        return client
-
-    return sign_in
+    return lambda user: pass_two_factor(client, user)
 
 
 @pytest.fixture(scope="session")

@@ -21,6 +21,7 @@ from django.urls import reverse
 
 from agencies.models import LocalArea, User
 from agencies.roles import Role
+from tests.conftest import pass_two_factor
 from tests.portal import fuzz
 from tests.portal.sweep import (
     NOT_AREA_OBJECTS,
@@ -64,18 +65,8 @@ def _timed(request):
 
 def verified_client(user):
     """A client signed in as `user` whose session has passed two-factor."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     client = Client(raise_request_exception=False)
-    if user is None:
-        return client
-    client.force_login(user)
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or \
-        TOTPDevice.objects.create(user=user, name="sweep", confirmed=True)
-    session = client.session
-    session["otp_device_id"] = device.persistent_id
-    session.save()
-    return client
+    return client if user is None else pass_two_factor(client, user)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.test import Client
 
 from agencies.roles import Role
+from tests.conftest import pass_two_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -60,16 +61,7 @@ def key(link):
 
 
 def sign_in(user):
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    client = Client(raise_request_exception=False)
-    client.force_login(user)
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or \
-        TOTPDevice.objects.create(user=user, name="crawl", confirmed=True)
-    session = client.session
-    session["otp_device_id"] = device.persistent_id
-    session.save()
-    return client
+    return pass_two_factor(Client(raise_request_exception=False), user)
 
 
 def crawl(client):
