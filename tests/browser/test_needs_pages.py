@@ -99,3 +99,18 @@ def test_needs_pages_for_a_parent_carer(needs_data, browse, check_page):
                  f"/findings/{needs_data['finding'].pk}/"]:
         check_page(page, path)
     check_page(page, "/needs/imports/", status=404)
+
+
+def test_platform_import_page_passes_axe_with_and_without_errors(
+        browse, check_page, django_user_model, settings, tmp_path):
+    from tests.browser.conftest import axe_violations
+
+    settings.MEDIA_ROOT = tmp_path
+    admin = django_user_model.objects.create_superuser(
+        "platform.admin", "platform.admin@example.org", "secret-pass-123")
+    page = browse(admin)
+    check_page(page, "/needs/platform-imports/")
+    page.click("main form[enctype] button[type=submit]")  # no file chosen
+    assert "There is a problem" in page.content()
+    assert page.title().startswith("Error: ")
+    assert axe_violations(page) == []

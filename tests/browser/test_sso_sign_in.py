@@ -40,10 +40,12 @@ def test_a_council_officer_signs_in_with_their_organisation_account(
     ("unverified.officer@testshire.gov.uk", "has not confirmed"),
 ])
 def test_organisation_sign_in_refuses_unknown_or_unverified_addresses(
-        browser, live_server, sign_in_provider, council, make_member, email, reason):
+        browser, live_server, sign_in_provider, council, make_member, email, reason,
+        check_page):
     make_member(council, Role.COMMISSIONER, username="uv",
                 email="unverified.officer@testshire.gov.uk")
     page = browser.new_context().new_page()
+    check_page(page, "/account/sign-in/organisation/")
     _sign_in_with_organisation(page, live_server, email)
     assert page.url.startswith(live_server.url + "/account/sign-in/")
     assert reason in page.content()
