@@ -10,7 +10,7 @@ from portal import pdf
 from portal.errors import ApplicationError, ErrorCode
 
 from .. import selectors, services
-from ..models import Board, ReportComment
+from ..models import Board, BoardReport, ReportComment, ReportStatus
 from .serializers import (
     BoardDetailSerializer,
     BoardSerializer,
@@ -80,7 +80,39 @@ class MeetingDecisions(APIView):
         return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
 
-class BoardReports(APIView):
+class ReportFilter(django_filters.FilterSet):
+    local_area = django_filters.CharFilter(field_name="board__local_area__slug")
+    board = django_filters.NumberFilter(field_name="board_id")
+    year = django_filters.CharFilter(field_name="year")
+    quarter = django_filters.NumberFilter(field_name="quarter")
+    status = django_filters.ChoiceFilter(field_name="status", choices=ReportStatus.choices)
+
+    class Meta:
+        model = BoardReport
+        fields = ["local_area", "board", "year", "quarter", "status"]
+
+
+class ReportList(generics.ListAPIView):
+    """The report library: every report the actor may read, newest quarter first."""
+
+    serializer_class = ReportSerializer
+    filterset_class = ReportFilter
+
+    def get_queryset(self):
+        return selectors.report_list(actor=self.request.user)
+
+
+class BoardReports(generics.ListAPIView):
+    """The board's reports (GET), or ask for one (POST)."""
+
+    serializer_class = ReportSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no board
+            return BoardReport.objects.none()
+        board = selectors.board_get(actor=self.request.user, pk=self.kwargs["pk"])
+        return selectors.report_list(actor=self.request.user, board=board)
+
     @extend_schema(request=ReportRequestSerializer,
                    responses={202: ReportSerializer, 200: ReportSerializer})
     def post(self, request, pk):
