@@ -179,7 +179,9 @@ class SignOffList(APIView):
 
 
 class Advance(APIView):
-    @extend_schema(request=None, responses={200: s.StageRefSerializer})
+    @extend_schema(request=None, responses={200: inline_serializer("Advanced", fields={
+        "id": serializers.IntegerField(), "reference": serializers.CharField(),
+        "stage": s.StageRefSerializer()})})
     def post(self, request, pk):
         intention = selectors.intention_get(actor=request.user, pk=pk)
         moved = services.intention_advance(actor=request.user, intention=intention)

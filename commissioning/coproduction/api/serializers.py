@@ -116,15 +116,17 @@ class ConsultationOutSerializer(serializers.ModelSerializer):
     local_area = serializers.CharField(source="intention.local_area.slug", read_only=True)
     state = serializers.SerializerMethodField(
         help_text="upcoming, open or closed, as of today in the portal's time zone.")
-    comment_count = serializers.IntegerField(read_only=True, required=False,
-                                             help_text="Comments shown (not hidden, withdrawn "
-                                                       "or awaiting moderation).")
+    comment_count = serializers.SerializerMethodField(
+        help_text="Comments shown (not hidden, withdrawn or awaiting moderation).")
 
     class Meta:
         model = Consultation
         fields = ["id", "intention", "intention_reference", "local_area", "title",
                   "description", "audiences", "opens", "closes", "state", "moderation",
                   "comment_count", "responses_published_at", "created_at"]
+
+    def get_comment_count(self, obj) -> int:
+        return getattr(obj, "comment_count", 0)  # a consultation just made has none
 
     def get_state(self, obj) -> str:
         today = self.context["today"]

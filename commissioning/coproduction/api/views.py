@@ -113,7 +113,7 @@ class CommentDetail(APIView):
             confirm_personal_data=values["confirm_personal_data"])
         return Response(_out(request, comment))
 
-    @extend_schema(responses=CommentOutSerializer)
+    @extend_schema(responses={200: CommentOutSerializer})
     def delete(self, request, pk):
         comment = services.comment_withdraw(actor=request.user, comment=self.get_object())
         return Response(_out(request, comment))
