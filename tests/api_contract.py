@@ -63,6 +63,8 @@ def check(response) -> None:
     request = getattr(response, "wsgi_request", None)
     if request is None or not request.path.startswith(API_PREFIX):
         return
+    if response.status_code == 405:  # the route has no such method: not an operation
+        return
     if response.streaming:  # files (PDF, xlsx): their status and type are still checked
         response = _Headless(response)
     try:
