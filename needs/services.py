@@ -167,9 +167,11 @@ def import_run_confirm(*, actor, run) -> ImportRun:
 
 
 def _queue(run_id, *, dry_run):
+    from portal import background
+
     from .tasks import import_run_task
 
-    transaction.on_commit(lambda: import_run_task.delay(run_id, dry_run))
+    background.enqueue(import_run_task, run_id, dry_run)  # 503 now when Redis is down
 
 
 def import_run_execute(*, run_id, dry_run) -> ImportRun:

@@ -82,7 +82,10 @@ class MeetingDecisions(APIView):
 
 class BoardReports(APIView):
     @extend_schema(request=ReportRequestSerializer,
-                   responses={202: ReportSerializer, 200: ReportSerializer})
+                   responses={202: ReportSerializer, 200: ReportSerializer,
+                              503: OpenApiResponse(description=(
+                                  "The report service (its queue) is down: nothing was "
+                                  "saved; try again later."))})
     def post(self, request, pk):
         board = selectors.board_get(actor=request.user, pk=pk)
         data = ReportRequestSerializer(data=request.data)
