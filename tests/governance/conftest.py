@@ -158,13 +158,8 @@ def celery_worker(require_postgres, require_redis, settings, tmp_path):
     print("".join(w.log()[-3000:] for w in workers), file=sys.stderr)
 
 
-# --- a Redis of the test's own, to restart empty or to find down ---------------------------
-def free_port():
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+# --- a Redis of the test's own, to restart empty -------------------------------------------
+from tests.conftest import free_port, point_celery_at  # noqa: E402
 
 
 class OwnRedis:
@@ -203,15 +198,6 @@ class OwnRedis:
         if self.process and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=10)
-
-
-def point_celery_at(settings, url):
-    """This process queues tasks on the broker at `url` (the Celery app and portal.broker)."""
-    from portal.celery import app
-
-    settings.CELERY_BROKER_URL = url
-    app.conf.broker_url = url
-    app._after_fork()  # drop the pooled connections to the old broker
 
 
 @pytest.fixture

@@ -11,23 +11,7 @@ import pytest
 from governance import services
 from governance.models import BoardReport, ReportStatus
 from portal import broker
-from portal.celery import app
 from portal.errors import ApplicationError
-
-from .conftest import free_port, point_celery_at
-
-
-@pytest.fixture
-def redis_down(settings):
-    """Celery (and portal.broker) point at a port nothing listens on; not eager."""
-    before, was_eager = app.conf.broker_url, app.conf.task_always_eager
-    url = f"redis://127.0.0.1:{free_port()}/0"
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    app.conf.task_always_eager = False
-    point_celery_at(settings, url)
-    yield url
-    app.conf.broker_url, app.conf.task_always_eager = before, was_eager
-    app._after_fork()
 
 
 @pytest.fixture
