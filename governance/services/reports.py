@@ -113,10 +113,10 @@ def _request(actor, board, year, quarter, new_version):
             latest.queued_at = timezone.now()
             save(latest, actor)
             _enqueue(latest.pk)
-        elif latest.status in IN_PROGRESS:
-            # Asked again while stuck (its worker died, its message was lost): send it
-            # again now rather than answer with the stuck row.
-            _recover(latest.pk, timezone.now(), broker.pending_args(TASK_NAME))
+        elif latest.status in IN_PROGRESS and _maybe_stuck(latest, timezone.now()) and \
+                _recover(latest.pk, timezone.now(), broker.pending_args(TASK_NAME)):
+            # Asked again while stuck (its worker died, its message was lost): sent again
+            # now rather than answered with the stuck row.
             latest.refresh_from_db()
         return latest, False
     report = BoardReport(board=board, year=year, quarter=quarter,
@@ -302,6 +302,14 @@ def _stuck(row, now, pending) -> bool:
 FIELDS = ("id", "status", "started_at", "lease_until", "queued_at", "requested_at")
 
 
+def _maybe_stuck(report, now) -> bool:
+    """The cheap test first: could the report be stuck whatever the broker holds?"""
+    row = {f: getattr(report, f) for f in FIELDS}
+    if row["status"] == ReportStatus.QUEUED:
+        return _stuck(row, now, set())  # as if its message were missing
+    return _stuck(row, now, None)
+
+
 def _recover(pk, now, pending) -> bool:
     """Queue the report again if it is stuck; True when it was. The row is re-checked under
     its lock (another sweep may have just sent it), and the message goes out after the
@@ -332,8 +340,11 @@ def reports_recover_stuck(*, now=None) -> list[int]:
     rows = list(BoardReport.objects.filter(status__in=IN_PROGRESS).values(*FIELDS))
     if not rows:
         return []
-    queued = [r for r in rows if r["status"] == ReportStatus.QUEUED]
-    pending = broker.pending_args(TASK_NAME) if queued else None
+    # The broker is read (one round trip) only when a queued report is old enough to be
+    # sent again were its message missing.
+    pending = None
+    if any(r["status"] == ReportStatus.QUEUED and _stuck(r, now, set()) for r in rows):
+        pending = broker.pending_args(TASK_NAME)
     recovered = []
     for row in rows:
         if not _stuck(row, now, pending):

@@ -5,11 +5,15 @@ processes, PostgreSQL, and Redis servers (a test's own when it restarts one).
   lost node does), with the production visibility timeout of 900 s: a new worker has the
   report ready within 30 s of its start, produced once. (Its lease ran out and nobody
   holds its lock; the new worker's start-up and periodic sweep send it again.)
+- Only the pool process killed: requeued at once, produced once (kept from before).
 - Redis restarted empty while one report runs and another waits in the queue: the worker
   itself (no beat runs here) sends the lost one again; both are ready within 60 s of the
   restart, each produced once.
 - Asking again for a report whose message is gone sends it again at once.
 """
+import os
+import signal
+import subprocess
 import time
 
 import pytest
@@ -62,6 +66,30 @@ def test_a_killed_worker_is_recovered_within_30_seconds_of_a_new_worker(gov, cel
         ReportStatus.READY, report.finished_at, 2)
     assert ready_transitions(after) == 1 and BoardReport.objects.count() == 1
     print(f"killed worker: ready {recovered_in:.1f} s after the new worker was started")
+
+
+def test_a_killed_pool_process_is_recovered_at_once(gov, celery_worker, media):
+    """Only the pool process dies (out of memory, a crash): Celery requeues the task at once
+    (reject_on_worker_lost) and the same worker's new pool process produces it, once."""
+    busy_quarter(gov.board, meetings=4, items=6)
+    worker = celery_worker.start(visibility_timeout=PRODUCTION_VISIBILITY_TIMEOUT,
+                                 GOVERNANCE_REPORT_TEST_DELAY=4)
+    report, _ = services.report_request(actor=gov.secretary, board=gov.board,
+                                        year="2025-26", quarter=2)
+    wait_for(lambda: status_of(report.pk) == ReportStatus.RUNNING, 60, what="running")
+    children = subprocess.run(["pgrep", "-P", str(worker.process.pid)], capture_output=True,
+                              text=True, check=True).stdout.split()
+    assert len(children) == 1
+    killed = time.monotonic()
+    os.kill(int(children[0]), signal.SIGKILL)
+    wait_for(lambda: status_of(report.pk) == ReportStatus.READY, 30, interval=0.2,
+             what="the report to be ready after its pool process was killed")
+    recovered_in = time.monotonic() - killed
+    report.refresh_from_db()
+    assert report.attempts == 2 and ready_transitions(report) == 1
+    assert pdf_files(media) == ["2025-26-Q2-v1.pdf"]
+    print(f"killed pool process: ready {recovered_in:.1f} s after the kill "
+          f"(including the test's 4 s delay)")
 
 
 def test_a_report_lost_when_redis_restarts_empty_is_sent_again_by_the_worker(
