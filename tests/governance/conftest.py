@@ -47,6 +47,18 @@ def gov(area, council, icb, make_member):
     return g
 
 
+@pytest.fixture
+def produced(gov, django_capture_on_commit_callbacks):
+    """The board's Q2 2025-26 report, requested and produced (eager Celery), ready."""
+    from governance import services
+    from governance.models import BoardReport
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report, _ = services.report_request(actor=None, board=gov.board, year="2025-26",
+                                            quarter=2)
+    return BoardReport.objects.get(pk=report.pk)
+
+
 # --- a real Celery worker ---------------------------------------------------------------
 def _worker_env(visibility_timeout, extra=None):
     db = connection.settings_dict  # NAME is the pytest test database here

@@ -14,14 +14,6 @@ from portal import broker
 from portal.errors import ApplicationError
 
 
-@pytest.fixture
-def produced(gov, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        report, _ = services.report_request(actor=None, board=gov.board, year="2025-26",
-                                            quarter=2)
-    return BoardReport.objects.get(pk=report.pk)
-
-
 @pytest.mark.django_db
 def test_the_api_answers_503_with_the_error_body_and_saves_nothing(gov, api, redis_down):
     assert not broker.available()
