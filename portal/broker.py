@@ -4,7 +4,9 @@
   answer a PING within a second, so a request that would queue work refuses before it
   saves anything (portal.background.defer / enqueue call it inside the transaction).
 - `pending_args(task_name)` reads the messages waiting in the broker (the queues and the
-  unacknowledged set) and returns the first argument of each message for that task: the
+  unacknowledged set) and returns the first argument of each message for that task, and of
+  each such task a message carries to publish later (a chain's next links, a chord's
+  body, callbacks), so work held back on purpose is not taken for lost: the
   recovery sweeps use it to tell a queued row whose message is gone (Redis restarted
   empty, a publish that failed after the commit) from one still waiting its turn. It
   returns None when the broker cannot be read (eager Celery, another transport, Redis
@@ -69,15 +71,30 @@ def require(message=UNAVAILABLE_MESSAGE):
         raise ApplicationError(message, code=ErrorCode.UNAVAILABLE)
 
 
-def _first_arg(message, task_name):
+def _signature_args(value, task_name, found):
+    """Collect the first argument of every `task_name` signature nested in `value` (a
+    chain's later links, a chord's body, callbacks: protocol 2's embed)."""
+    if isinstance(value, dict):
+        if value.get("task") == task_name and value.get("args"):
+            found.add(value["args"][0])
+        for item in value.values():
+            _signature_args(item, task_name, found)
+    elif isinstance(value, list):
+        for item in value:
+            _signature_args(item, task_name, found)
+
+
+def _message_args(message, task_name, found):
+    """Add to `found` the first argument of the message's task (if it is `task_name`) and of
+    every `task_name` signature it carries to publish later (chains, chords, callbacks)."""
     headers = message.get("headers") or {}
-    if headers.get("task") != task_name:
-        return None
     body = message.get("body")
     if message.get("properties", {}).get("body_encoding") == "base64":
         body = base64.b64decode(body)
-    args = json.loads(body)[0]  # protocol 2: [args, kwargs, embed]
-    return args[0] if args else None
+    args, _kwargs, embed = json.loads(body)  # protocol 2: [args, kwargs, embed]
+    if headers.get("task") == task_name and args:
+        found.add(args[0])
+    _signature_args(embed, task_name, found)
 
 
 def pending_args(task_name) -> set | None:
@@ -114,9 +131,7 @@ def pending_args(task_name) -> set | None:
             message = json.loads(item)
             if delivered:
                 message = message[0]  # unacked holds [message, exchange, routing_key]
-            value = _first_arg(message, task_name)
+            _message_args(message, task_name, found)
         except (ValueError, TypeError, KeyError, IndexError):
             continue  # not a JSON Celery message: not ours
-        if value is not None:
-            found.add(value)
     return found

@@ -140,3 +140,22 @@ def test_asking_again_for_a_report_whose_message_was_lost_sends_it_again(
     assert again.queued_at > report.queued_at
     assert broker.pending_args("governance.produce_board_report") == {report.pk}
     assert BoardReport.objects.count() == 1
+
+
+def test_reports_held_back_in_a_chain_count_as_pending(own_redis, settings):
+    """A report whose task waits in another message (a chain's later link: children before
+    parents) is not taken for lost by the sweep."""
+    from celery import chain
+
+    from governance.reports import tasks
+    from portal.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    was_eager, app.conf.task_always_eager = app.conf.task_always_eager, False
+    try:
+        chain(tasks.produce_board_report.si(101), tasks.produce_board_report.si(102),
+              tasks.produce_board_report.si(103)).delay()
+        tasks.sync_board_access.delay()  # another task's message: not counted
+    finally:
+        app.conf.task_always_eager = was_eager
+    assert broker.pending_args("governance.produce_board_report") == {101, 102, 103}
