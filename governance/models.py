@@ -215,7 +215,12 @@ class BoardReport(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
+    # When the report was last handed to the queue (the recovery sweep looks for its
+    # message from then on) and, while running, until when its worker's lease holds
+    # (renewed every few seconds by the producing worker: services.reports).
+    queued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     page_count = models.PositiveIntegerField(null=True, blank=True)
@@ -228,7 +233,7 @@ class BoardReport(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
-    history = HistoricalRecords(excluded_fields=["html", "data"])
+    history = HistoricalRecords(excluded_fields=["html", "data", "queued_at", "lease_until"])
 
     class Meta:
         ordering = ["board", "-year", "-quarter", "-version"]

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from commissioning.models import Priority
-from portal import audit
+from portal import audit, broker
 from portal.errors import ApplicationError, ErrorCode
 from portal.services import save as _save
 
@@ -143,6 +143,7 @@ def import_run_create(*, actor, local_area, upload, platform=False) -> ImportRun
     if upload is None:
         raise ApplicationError("Choose a CSV file to upload.",
                                errors={"file": ["Choose a CSV file to upload"]})
+    broker.require()  # 503 before the file is stored when the queue (Redis) is down
     run = ImportRun(local_area=local_area, created_by=actor, filename=upload.name[:250],
                     dry_run=True,
                     scope=ImportScope.PLATFORM if platform else ImportScope.AREA)
@@ -167,9 +168,11 @@ def import_run_confirm(*, actor, run) -> ImportRun:
 
 
 def _queue(run_id, *, dry_run):
+    from portal import background
+
     from .tasks import import_run_task
 
-    transaction.on_commit(lambda: import_run_task.delay(run_id, dry_run))
+    background.enqueue(import_run_task, run_id, dry_run)  # 503 now when Redis is down
 
 
 def import_run_execute(*, run_id, dry_run) -> ImportRun:

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from portal.errors import ApplicationError
+from portal.errors import ApplicationError, ErrorCode
 
 from . import charts, permissions, selectors, services
 from .forms import FindingForm, ImportForm
@@ -151,6 +151,7 @@ def finding_create(request):
 # --- imports ----------------------------------------------------------------------------
 def _import_page(request, *, area, platform, runs):
     form = ImportForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         try:
             run = services.import_run_create(actor=request.user, local_area=area,
@@ -158,6 +159,8 @@ def _import_page(request, *, area, platform, runs):
                                              platform=platform)
         except ApplicationError as exc:
             _form_errors(form, exc)
+            if exc.code == ErrorCode.UNAVAILABLE:
+                status = exc.status  # 503: the import queue (Redis) is down
         else:
             return redirect("needs:import-detail", pk=run.pk)
     comparators = None if platform else selectors.comparator_set_get(actor=request.user,
@@ -168,7 +171,7 @@ def _import_page(request, *, area, platform, runs):
         "platform": platform, "comparators": comparators,
         "can_import_platform": permissions.can_import_platform(request.user).allowed,
         "columns": ",".join(LONG_COLUMNS) + ",note",
-    }, status=400 if request.method == "POST" else 200)
+    }, status=status)
 
 
 @login_required

@@ -151,6 +151,8 @@ def document_error_responses(result, generator, request, public):
             for status_code in statuses:
                 responses.setdefault(status_code, {
                     "description": ERROR_DESCRIPTIONS[status_code], "content": ref})
+            if "503" in responses:  # declared by views that queue work (Redis down)
+                responses["503"].setdefault("content", ref)
     return result
 
 

@@ -18,6 +18,14 @@ tests that capture `on_commit` callbacks stay deterministic; tests of the deferr
 on). A task still waiting in the thread when the process exits is run before it exits;
 a process killed mid-task leaves the row queued or running, which the stuck-report sweep
 (`reports_recover_stuck`) and a new request both pick up again.
+
+With a broker, a request must not save work it cannot queue: `defer` and `enqueue` first
+ask `portal.broker.require()` (a PING), which raises a 503 `ApplicationError` inside the
+caller's transaction when Redis is down, so nothing is saved. If Redis goes away between
+that check and the publish after the commit, the publish error is logged, never raised
+(the response must not become a 500 after the data is saved): the worker's recovery sweep
+re-sends a queued report whose message is missing. `notify` is for e-mails and other
+side effects the request does not depend on: no check, and a failed publish is logged.
 """
 import logging
 import threading
@@ -59,13 +67,44 @@ def submit(fn, *args) -> Future:
     return _pool().submit(fn, *args)
 
 
+def _publish(task, args):
+    """Queue `task(*args)`; a broker that is down is logged, not raised (after a commit)."""
+    from kombu.exceptions import OperationalError
+
+    from . import broker
+
+    if broker.eager():
+        task.delay(*args)  # runs here: its own errors are the caller's, as before
+        return
+    try:
+        task.delay(*args)
+    except (OperationalError, ConnectionError, OSError) as exc:
+        log.error("Could not queue %s%r: %s (the recovery sweep re-sends it)", task.name,
+                  args, exc)
+
+
 def defer(task, *args):
     """Run the Celery `task(*args)` once the current transaction commits: queued for a
-    worker, or on the eager default in the background thread (inline when turned off)."""
+    worker, or on the eager default in the background thread (inline when turned off).
+    Raises a 503 ApplicationError now when the broker is down."""
     if in_thread():
         transaction.on_commit(lambda: submit(_run, task, args))
     else:
-        transaction.on_commit(lambda: task.delay(*args))
+        enqueue(task, *args)
+
+
+def enqueue(task, *args):
+    """Queue `task(*args)` once the current transaction commits (eager Celery: run it
+    then, inline). Raises a 503 ApplicationError now when the broker is down."""
+    from . import broker
+
+    broker.require()
+    transaction.on_commit(lambda: _publish(task, args))
+
+
+def notify(task, *args):
+    """Queue a side effect (an e-mail) after the commit; never fails the request."""
+    transaction.on_commit(lambda: _publish(task, args))
 
 
 def wait(timeout: float | None = None) -> None:

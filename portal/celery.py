@@ -8,3 +8,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.local")
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Every worker sends again work that lost its worker or its message (portal/worker.py).
+from portal.worker import RecoverySweeps  # noqa: E402
+
+app.steps["worker"].add(RecoverySweeps)

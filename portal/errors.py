@@ -7,6 +7,7 @@ class ErrorCode(StrEnum):
     FORBIDDEN = "forbidden"
     NOT_FOUND = "not_found"
     CONFLICT = "conflict"
+    UNAVAILABLE = "unavailable"  # a service the request needs is down (503)
 
 
 class ApplicationError(Exception):
@@ -17,6 +18,7 @@ class ApplicationError(Exception):
         ErrorCode.FORBIDDEN: 403,
         ErrorCode.NOT_FOUND: 404,
         ErrorCode.CONFLICT: 409,
+        ErrorCode.UNAVAILABLE: 503,
     }
 
     def __init__(self, message, *, code=ErrorCode.INVALID, errors=None, extra=None):

@@ -135,3 +135,36 @@ def _fresh_cache():
     else:
         cache.clear()
     yield
+
+
+# --- the Celery broker: pointed elsewhere, or down ------------------------------------------
+def free_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def point_celery_at(settings, url):
+    """This process queues tasks on the broker at `url` (the Celery app and portal.broker)."""
+    from portal.celery import app
+
+    settings.CELERY_BROKER_URL = url
+    app.conf.broker_url = url
+    app._after_fork()  # drop the pooled connections to the old broker
+
+
+@pytest.fixture
+def redis_down(settings):
+    """Celery (and portal.broker) point at a port nothing listens on; tasks are not eager."""
+    from portal.celery import app
+
+    before, was_eager = app.conf.broker_url, app.conf.task_always_eager
+    url = f"redis://127.0.0.1:{free_port()}/0"
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.conf.task_always_eager = False
+    point_celery_at(settings, url)
+    yield url
+    app.conf.broker_url, app.conf.task_always_eager = before, was_eager
+    app._after_fork()

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, Membership
 from agencies.roles import Role
+from portal import background
 from portal.errors import ApplicationError, ErrorCode
 
 from .. import checklist, permissions, tasks
@@ -108,7 +109,7 @@ def gate_submit(*, actor, intention, note="") -> StageGate:
                           round=last_round + 1, opened_by=actor or intention.owner,
                           opened_at=timezone.now(), note=note), actor)
     _refer_over_limit(gate, intention, actor)
-    transaction.on_commit(lambda: tasks.gate_ready.delay(gate.pk))
+    background.notify(tasks.gate_ready, gate.pk)
     return gate
 
 
@@ -155,7 +156,7 @@ def intention_sign_off(*, actor, intention, agency, decision, reason="") -> Sign
     sign_off = save(SignOff(gate=gate, agency=agency, decision=decision, person=actor,
                             reason=reason.strip(), decided_at=timezone.now()), actor)
     _settle(gate, intention, actor)
-    transaction.on_commit(lambda: tasks.decision_made.delay(sign_off.pk))
+    background.notify(tasks.decision_made, sign_off.pk)
     return sign_off
 
 
@@ -214,7 +215,7 @@ def board_referral_decide(*, actor, referral, approved: bool, reason: str,
             reason=f"Decided by the {referral.board}. {referral.decision_reason}".strip(),
             decided_at=now), actor)
         _settle(gate, intention, actor)
-        transaction.on_commit(lambda: tasks.decision_made.delay(sign_off.pk))
+        background.notify(tasks.decision_made, sign_off.pk)
     return referral
 
 
@@ -258,5 +259,5 @@ def intention_advance(*, actor, intention):
     _move(gate, "advance", actor)
     intention.current_stage = gate.to_stage
     save(intention, actor)
-    transaction.on_commit(lambda: tasks.stage_advanced.delay(gate.pk))
+    background.notify(tasks.stage_advanced, gate.pk)
     return intention

@@ -129,7 +129,10 @@ class BoardReports(generics.ListAPIView):
         return selectors.report_list(actor=self.request.user, board=board)
 
     @extend_schema(request=ReportRequestSerializer,
-                   responses={202: ReportSerializer, 200: ReportSerializer})
+                   responses={202: ReportSerializer, 200: ReportSerializer,
+                              503: OpenApiResponse(description=(
+                                  "The report service (its queue) is down: nothing was "
+                                  "saved; try again later."))})
     def post(self, request, pk):
         board = selectors.board_get(actor=request.user, pk=pk)
         data = ReportRequestSerializer(data=request.data)

@@ -7,17 +7,29 @@ version at once; the row itself is claimed and finished under `select_for_update
 report already ready or published is never produced again. A worker killed mid-report
 drops its database connection, which releases the advisory lock: the re-delivered task
 (or `reports_recover_stuck`) then produces it again from the start.
+
+Recovery in seconds, not at the broker's visibility timeout: while a report is produced
+its worker renews a lease on the row (`lease_until`, every GOVERNANCE_REPORT_HEARTBEAT
+seconds, GOVERNANCE_REPORT_LEASE seconds ahead) from a thread of its own. A running report
+whose lease has run out and whose advisory lock nobody holds has lost its worker; a queued
+report whose message is in neither the broker's queue nor its unacknowledged set for
+GOVERNANCE_REPORT_REQUEUE_AFTER seconds has lost its message (Redis restarted empty, or a
+publish failed after the commit). `reports_recover_stuck` sends both again; every worker
+runs it when it starts and every few seconds after (portal.worker), and asking again for
+such a report runs it for that report.
 """
 import logging
+import threading
+import time
 from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
-from portal import pdf
+from portal import broker, pdf
 from portal.dates import long_date
 from portal.errors import ApplicationError, ErrorCode
 
@@ -30,6 +42,7 @@ LOCK_SPACE = 0x6A6370 << 32  # "jcp": advisory-lock keys for board reports
 IN_PROGRESS = (ReportStatus.QUEUED, ReportStatus.RUNNING)
 FINISHED = (ReportStatus.READY, ReportStatus.PUBLISHED)
 COMMENT_MAX = 5000
+TASK_NAME = "governance.produce_board_report"
 
 
 def _enqueue(report_id):
@@ -39,7 +52,7 @@ def _enqueue(report_id):
 
     from ..reports import tasks
 
-    background.defer(tasks.produce_board_report, report_id)
+    background.defer(tasks.produce_board_report, report_id)  # 503 now if Redis is down
 
 
 UNFINISHED_MESSAGE = ("{period} has not ended yet, so the report will leave out what happens "
@@ -97,11 +110,18 @@ def _request(actor, board, year, quarter, new_version):
     if not _would_create(latest, new_version):
         if latest.status == ReportStatus.FAILED and not new_version:
             latest.status, latest.error = ReportStatus.QUEUED, ""
+            latest.queued_at = timezone.now()
             save(latest, actor)
             _enqueue(latest.pk)
+        elif latest.status in IN_PROGRESS and _maybe_stuck(latest, timezone.now()) and \
+                _recover(latest.pk, timezone.now(), broker.pending_args(TASK_NAME)):
+            # Asked again while stuck (its worker died, its message was lost): sent again
+            # now rather than answered with the stuck row.
+            latest.refresh_from_db()
         return latest, False
     report = BoardReport(board=board, year=year, quarter=quarter,
-                         version=(latest.version + 1) if latest else 1, requested_by=actor)
+                         version=(latest.version + 1) if latest else 1, requested_by=actor,
+                         queued_at=timezone.now())
     save(report, actor)
     _enqueue(report.pk)
     return report, True
@@ -142,9 +162,12 @@ def _claim(report_id):
         return None
     report.status = ReportStatus.RUNNING
     report.started_at, report.finished_at = timezone.now(), None
+    report.lease_until = report.started_at + timedelta(
+        seconds=settings.GOVERNANCE_REPORT_LEASE)
     report.attempts += 1
     report.error = ""
-    report.save(update_fields=["status", "started_at", "finished_at", "attempts", "error"])
+    report.save(update_fields=["status", "started_at", "lease_until", "finished_at",
+                               "attempts", "error"])
     return BoardReport.objects.select_related("board__local_area").get(pk=report_id)
 
 
@@ -162,6 +185,7 @@ def _finish(claimed, assembled, rendered):
     report.sha256, report.page_count = rendered.sha256, rendered.page_count
     report.data, report.html = assembled.snapshot, assembled.body
     report.status, report.finished_at = ReportStatus.READY, timezone.now()
+    report.lease_until = None
     report._history_user = None
     report.save()
     return report
@@ -173,8 +197,8 @@ def report_fail(*, report_id, reason: str):
         if report is None or report.status in FINISHED:
             return report
         report.status, report.error = ReportStatus.FAILED, reason[:2000]
-        report.finished_at = timezone.now()
-        report.save(update_fields=["status", "error", "finished_at"])
+        report.finished_at, report.lease_until = timezone.now(), None
+        report.save(update_fields=["status", "error", "finished_at", "lease_until"])
         return report
 
 
@@ -198,14 +222,55 @@ def report_produce(*, report_id):
         if claimed is None:
             return BoardReport.objects.filter(pk=report_id).first()
         try:
-            assembled = assemble(claimed)
-            rendered = render_report_pdf(claimed, assembled.body)
+            with lease_kept(claimed):
+                delay = getattr(settings, "GOVERNANCE_REPORT_TEST_DELAY", 0)
+                if delay:  # test settings only: a long report for the fault tests
+                    time.sleep(delay)
+                assembled = assemble(claimed)
+                rendered = render_report_pdf(claimed, assembled.body)
             return _finish(claimed, assembled, rendered)
         except TRANSIENT_ERRORS:
             raise
         except Exception as exc:  # noqa: BLE001 - any other failure is recorded, not retried
             log.exception("Report %s failed", report_id)
             return report_fail(report_id=report_id, reason=f"{exc.__class__.__name__}: {exc}")
+
+
+@contextmanager
+def lease_kept(claimed):
+    """Renew the claimed report's lease from a thread of our own while the block runs.
+
+    The thread has its own database connection (so a dropped production connection does
+    not stop it) and closes it when done. Inside an outer transaction (tests) the claim is
+    not visible to other connections yet, so there is nothing to renew."""
+    if transaction.get_connection().in_atomic_block:
+        yield
+        return
+    stop = threading.Event()
+    every = settings.GOVERNANCE_REPORT_HEARTBEAT
+    lease = timedelta(seconds=settings.GOVERNANCE_REPORT_LEASE)
+
+    def renew():
+        try:
+            while not stop.wait(every):
+                try:
+                    BoardReport.objects.filter(
+                        pk=claimed.pk, status=ReportStatus.RUNNING,
+                        started_at=claimed.started_at,
+                    ).update(lease_until=timezone.now() + lease)
+                except TRANSIENT_ERRORS as exc:
+                    log.warning("Report %s: lease not renewed: %s", claimed.pk, exc)
+                    connections.close_all()
+        finally:
+            connections.close_all()  # this thread's connection only
+
+    thread = threading.Thread(target=renew, name=f"report-{claimed.pk}-lease", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(every + 5)
 
 
 def _transient_errors():
@@ -217,29 +282,79 @@ def _transient_errors():
 TRANSIENT_ERRORS = _transient_errors()
 
 
-# --- beat jobs -------------------------------------------------------------------------
-def reports_recover_stuck(*, now=None) -> list[int]:
-    """Queue again reports left running (their worker died) or queued (their message was
-    lost) for longer than GOVERNANCE_REPORT_STUCK_AFTER seconds."""
-    now = now or timezone.now()
+# --- recovery (every worker, every few seconds: portal.worker; and the beat) ----------
+def _stuck(row, now, pending) -> bool:
+    """Has this in-progress report lost its worker or its message? (`row` holds status,
+    started_at, lease_until, queued_at, requested_at; `pending` the report ids whose
+    messages the broker holds, or None when it cannot be read.)"""
     cutoff = now - timedelta(seconds=settings.GOVERNANCE_REPORT_STUCK_AFTER)
+    if row["status"] == ReportStatus.RUNNING:
+        if row["lease_until"] is not None:
+            return row["lease_until"] < now
+        return bool(row["started_at"] and row["started_at"] < cutoff)
+    queued_at = row["queued_at"] or row["requested_at"]
+    if pending is None:  # no broker to ask: only the long time limit
+        return queued_at < cutoff
+    requeue_after = now - timedelta(seconds=settings.GOVERNANCE_REPORT_REQUEUE_AFTER)
+    return row["id"] not in pending and queued_at < requeue_after
+
+
+FIELDS = ("id", "status", "started_at", "lease_until", "queued_at", "requested_at")
+
+
+def _maybe_stuck(report, now) -> bool:
+    """The cheap test first: could the report be stuck whatever the broker holds?"""
+    row = {f: getattr(report, f) for f in FIELDS}
+    if row["status"] == ReportStatus.QUEUED:
+        return _stuck(row, now, set())  # as if its message were missing
+    return _stuck(row, now, None)
+
+
+def _recover(pk, now, pending) -> bool:
+    """Queue the report again if it is stuck; True when it was. The row is re-checked under
+    its lock (another sweep may have just sent it), and the message goes out after the
+    production lock is released, so the worker that takes it finds the lock free."""
+    with production_lock(pk) as owned:
+        if not owned:
+            return False  # a live worker is producing it
+        with transaction.atomic():
+            report = BoardReport.objects.select_for_update().filter(pk=pk).first()
+            if report is None or report.status not in IN_PROGRESS or not _stuck(
+                    {f: getattr(report, f) for f in FIELDS}, now, pending):
+                return False
+            log.warning("Report %s was %s with no live worker or message: queued again",
+                        pk, report.status)
+            report.status, report.queued_at = ReportStatus.QUEUED, timezone.now()
+            report.lease_until = None
+            report.save(update_fields=["status", "queued_at", "lease_until"])
+    with transaction.atomic():
+        _enqueue(pk)
+    return True
+
+
+def reports_recover_stuck(*, now=None) -> list[int]:
+    """Queue again every report that lost its worker (running, lease run out, lock free) or
+    its message (queued, no message in the broker for GOVERNANCE_REPORT_REQUEUE_AFTER
+    seconds); without a readable broker, queued ones after GOVERNANCE_REPORT_STUCK_AFTER."""
+    now = now or timezone.now()
+    rows = list(BoardReport.objects.filter(status__in=IN_PROGRESS).values(*FIELDS))
+    if not rows:
+        return []
+    # The broker is read (one round trip) only when a queued report is old enough to be
+    # sent again were its message missing.
+    pending = None
+    if any(r["status"] == ReportStatus.QUEUED and _stuck(r, now, set()) for r in rows):
+        pending = broker.pending_args(TASK_NAME)
     recovered = []
-    candidates = BoardReport.objects.filter(status__in=IN_PROGRESS).filter(
-        requested_at__lt=cutoff).values_list("pk", "status", "started_at")
-    for pk, status, started_at in candidates:
-        if status == ReportStatus.RUNNING and started_at and started_at >= cutoff:
+    for row in rows:
+        if not _stuck(row, now, pending):
             continue
-        with production_lock(pk) as owned:
-            if not owned:
-                continue  # a live worker holds it
-            with transaction.atomic():
-                report = BoardReport.objects.select_for_update().get(pk=pk)
-                if report.status not in IN_PROGRESS:
-                    continue
-                report.status = ReportStatus.QUEUED
-                report.save(update_fields=["status"])
-                _enqueue(pk)
-        recovered.append(pk)
+        try:
+            if _recover(row["id"], now, pending):
+                recovered.append(row["id"])
+        except ApplicationError as exc:  # the broker is down: the next sweep sends them
+            log.error("Stuck reports not sent again: %s", exc.message)
+            break
     return recovered
 
 
@@ -274,9 +389,11 @@ def report_publish(*, actor, report) -> BoardReport:
     report.status = ReportStatus.PUBLISHED
     report.published_at, report.published_by = timezone.now(), actor
     save(report, actor)
+    from portal import background
+
     from ..reports import tasks
 
-    transaction.on_commit(lambda: tasks.notify_report_published.delay(report.pk))
+    background.notify(tasks.notify_report_published, report.pk)  # never fails the request
     return report
 
 

@@ -186,6 +186,7 @@ def report_request(request, pk):
     board = selectors.board_get(actor=request.user, pk=pk)
     require_or_404(permissions.can_run_board(request.user, board))
     form = ReportRequestForm(request.POST)
+    status = 400
     if form.is_valid():
         try:
             report, created = services.report_request(actor=request.user, board=board,
@@ -196,6 +197,7 @@ def report_request(request, pk):
                     "page_title": "This quarter has not ended", "board": board,
                     "form": form, "warning": exc.message})
             form_errors(form, exc)
+            status = exc.status  # 503 when the report service (Redis) is down
         else:
             if created:
                 text = (f"The {report.period_label} report was requested. It is being "
@@ -208,7 +210,7 @@ def report_request(request, pk):
                        f"{report.version}). To correct it, ask for a new version."
             messages.success(request, text)
             return redirect("governance:report-detail", pk=report.pk)
-    return _request_page(request, board, form, status=400)
+    return _request_page(request, board, form, status=status)
 
 
 @login_required

@@ -163,6 +163,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
 }
 CELERY_TIMEZONE = TIME_ZONE
+# Every worker runs these recovery sweeps when it starts and then every INTERVAL seconds,
+# from a thread of its main process (portal.worker.RecoverySweeps): work that lost its
+# worker or its broker message is sent again without waiting for beat.
+PORTAL_WORKER_SWEEPS = ["governance.services.reports_recover_stuck"]
+PORTAL_WORKER_SWEEP_INTERVAL = env.float("PORTAL_WORKER_SWEEP_INTERVAL", default=5)
 CELERY_BEAT_SCHEDULE = {
     # Memberships start and end on dates: grants follow them daily (agencies.services).
     "agencies-sync-memberships": {"task": "agencies.sync_memberships", "schedule": 60 * 60 * 24},
@@ -298,6 +303,14 @@ GOVERNANCE_REPORT_WORKING_DAYS = env.int("GOVERNANCE_REPORT_WORKING_DAYS", defau
 GOVERNANCE_HOLIDAYS = env.list("GOVERNANCE_HOLIDAYS", default=[])  # ISO dates
 # A report queued or running this long (seconds) with no live worker is queued again.
 GOVERNANCE_REPORT_STUCK_AFTER = env.int("GOVERNANCE_REPORT_STUCK_AFTER", default=1800)
+# While a report is produced its worker renews a lease on the row every HEARTBEAT seconds,
+# LEASE seconds ahead: a running report whose lease ran out (and whose advisory lock is
+# free) lost its worker. A queued report whose message the broker no longer holds after
+# REQUEUE_AFTER seconds lost its message (Redis restarted empty). The worker's sweep
+# (portal.worker) sends both again. See docs/governance.md "Faults and recovery".
+GOVERNANCE_REPORT_LEASE = env.int("GOVERNANCE_REPORT_LEASE", default=10)
+GOVERNANCE_REPORT_HEARTBEAT = env.float("GOVERNANCE_REPORT_HEARTBEAT", default=2)
+GOVERNANCE_REPORT_REQUEUE_AFTER = env.int("GOVERNANCE_REPORT_REQUEUE_AFTER", default=15)
 # The site's public address (scheme + host, no trailing slash), used for every absolute link
 # the portal writes where there is no request: e-mails above all (portal/links.py).
 # `make run` sets it to http://127.0.0.1:$PORT; production refuses to start without it.

@@ -25,3 +25,6 @@ STORAGES = {
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_EAGER", default=True)
 # Deferred tasks run inline in tests (deterministic); tests of the deferral turn it on.
 CELERY_EAGER_IN_THREAD = env.bool("CELERY_EAGER_IN_THREAD", default=False)
+# Fault tests slow report production down in a real worker (governance.services.reports):
+# seconds to wait after claiming a report, read from the worker's environment.
+GOVERNANCE_REPORT_TEST_DELAY = env.float("GOVERNANCE_REPORT_TEST_DELAY", default=0)

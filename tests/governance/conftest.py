@@ -47,8 +47,20 @@ def gov(area, council, icb, make_member):
     return g
 
 
+@pytest.fixture
+def produced(gov, django_capture_on_commit_callbacks):
+    """The board's Q2 2025-26 report, requested and produced (eager Celery), ready."""
+    from governance import services
+    from governance.models import BoardReport
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report, _ = services.report_request(actor=None, board=gov.board, year="2025-26",
+                                            quarter=2)
+    return BoardReport.objects.get(pk=report.pk)
+
+
 # --- a real Celery worker ---------------------------------------------------------------
-def _worker_env(visibility_timeout):
+def _worker_env(visibility_timeout, extra=None):
     db = connection.settings_dict  # NAME is the pytest test database here
     url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     env = dict(os.environ)
@@ -59,15 +71,17 @@ def _worker_env(visibility_timeout):
         "CELERY_VISIBILITY_TIMEOUT": str(visibility_timeout),
         "PYTHONUNBUFFERED": "1",
     })
+    env.update(extra or {})
     return env
 
 
 class Worker:
     """`celery -A portal worker -P prefork -c 1` in its own process group."""
 
-    def __init__(self, log_path, visibility_timeout):
+    def __init__(self, log_path, visibility_timeout, env=None):
         self.log_path = log_path
         self.visibility_timeout = visibility_timeout
+        self.env = env or {}
         self.process = None
 
     def start(self):
@@ -76,7 +90,7 @@ class Worker:
             [str(ROOT / ".venv/bin/celery"), "-A", "portal", "worker", "-P", "prefork",
              "-c", "1", "--loglevel", "INFO", "--without-gossip", "--without-mingle",
              "--without-heartbeat", "-n", f"jcp-gov-{os.getpid()}@%h"],
-            cwd=ROOT, env=_worker_env(self.visibility_timeout), stdout=log,
+            cwd=ROOT, env=_worker_env(self.visibility_timeout, self.env), stdout=log,
             stderr=subprocess.STDOUT, start_new_session=True)
         self._wait_ready()
         return self
@@ -140,8 +154,11 @@ def celery_worker(require_postgres, require_redis, settings, tmp_path):
     workers = []
 
     class Control:
-        def start(self, visibility_timeout=12):
-            worker = Worker(tmp_path / f"worker-{len(workers)}.log", visibility_timeout)
+        def start(self, visibility_timeout=12, **env):
+            """Start a worker; `env` adds to its environment (e.g. REDIS_URL,
+            GOVERNANCE_REPORT_TEST_DELAY)."""
+            worker = Worker(tmp_path / f"worker-{len(workers)}.log", visibility_timeout,
+                            {k: str(v) for k, v in env.items()})
             workers.append(worker)
             return worker.start()
 
@@ -151,3 +168,65 @@ def celery_worker(require_postgres, require_redis, settings, tmp_path):
     app.conf.task_always_eager = was_eager
     clean()
     print("".join(w.log()[-3000:] for w in workers), file=sys.stderr)
+
+
+# --- a Redis of the test's own, to restart empty -------------------------------------------
+from tests.conftest import free_port, point_celery_at  # noqa: E402
+
+
+class OwnRedis:
+    """`redis-server` on a free port, without persistence, that the test may restart."""
+
+    def __init__(self, tmp_path):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.dir = tmp_path
+        self.process = None
+
+    def start(self):
+        import redis
+
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.dir)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                if redis.Redis(port=self.port, socket_connect_timeout=0.2).ping():
+                    return self
+            except redis.RedisError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def restart_empty(self):
+        """`redis-cli shutdown nosave`, then start again: every queued message is gone."""
+        subprocess.run(["redis-cli", "-p", str(self.port), "shutdown", "nosave"],
+                       check=False, capture_output=True, timeout=10)
+        self.process.wait(timeout=10)
+        return self.start()
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def own_redis(tmp_path, settings):
+    """A Redis server of the test's own; this process's Celery app queues on it."""
+    import shutil
+
+    from portal.celery import app
+
+    if not shutil.which("redis-server"):
+        from tests.conftest import missing
+
+        missing("redis-server")
+    server = OwnRedis(tmp_path).start()
+    before = app.conf.broker_url
+    point_celery_at(settings, server.url)
+    yield server
+    server.stop()
+    app.conf.broker_url = before
+    app._after_fork()

@@ -11,14 +11,6 @@ from tests.factories.governance import board, busy_quarter, meeting, quorate_mee
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def produced(gov, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        report, _ = services.report_request(actor=None, board=gov.board, year="2025-26",
-                                            quarter=2)
-    return BoardReport.objects.get(pk=report.pk)
-
-
 def test_board_list_is_a_tree(gov, signed_in):
     board(gov.area, name="SEND Commissioning Hub", parent=gov.board)
     page = signed_in(gov.member).get("/boards/")

@@ -14,18 +14,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from commissioning.budgets import board_report as budgets_section
-from governance import quarters, services
+from governance import quarters
 from governance.models import BoardReport, ReportStatus
 from portal import background
 from tests.factories import budgets as make
-
-
-@pytest.fixture
-def produced(gov, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        report, _ = services.report_request(actor=None, board=gov.board, year="2025-26",
-                                            quarter=2)
-    return BoardReport.objects.get(pk=report.pk)
 
 
 def _current_quarter():

@@ -176,6 +176,39 @@ def test_stuck_reports_are_queued_again_after_the_timeout(gov, settings):
     assert BoardReport.objects.get(pk=fresh.pk).status == ReportStatus.QUEUED  # untouched
 
 
+def test_a_running_report_is_sent_again_only_once_its_lease_has_run_out(gov):
+    report, _ = services.report_request(actor=gov.secretary, board=gov.board, year="2025-26",
+                                        quarter=2)
+    now = timezone.now()
+    BoardReport.objects.filter(pk=report.pk).update(
+        status=ReportStatus.RUNNING, started_at=now - timedelta(hours=1),
+        lease_until=now + timedelta(seconds=5))
+    assert services.reports_recover_stuck() == []  # its worker is still renewing the lease
+    again, created = services.report_request(actor=gov.secretary, board=gov.board,
+                                             year="2025-26", quarter=2)
+    assert (again.status, created) == (ReportStatus.RUNNING, False)
+
+    BoardReport.objects.filter(pk=report.pk).update(lease_until=now - timedelta(seconds=1))
+    again, created = services.report_request(actor=gov.secretary, board=gov.board,
+                                             year="2025-26", quarter=2)
+    assert (again.pk, again.status, created) == (report.pk, ReportStatus.QUEUED, False)
+    assert again.lease_until is None and again.queued_at >= now
+    assert services.reports_recover_stuck() == []  # queued just now: left alone
+
+
+def test_a_queued_report_without_a_readable_broker_waits_for_the_long_time_limit(
+        gov, settings):
+    settings.GOVERNANCE_REPORT_STUCK_AFTER = 600
+    report, _ = services.report_request(actor=gov.secretary, board=gov.board, year="2025-26",
+                                        quarter=2)
+    BoardReport.objects.filter(pk=report.pk).update(
+        queued_at=timezone.now() - timedelta(seconds=300))
+    assert services.reports_recover_stuck() == []  # eager Celery: nothing to ask
+    BoardReport.objects.filter(pk=report.pk).update(
+        queued_at=timezone.now() - timedelta(seconds=601))
+    assert services.reports_recover_stuck() == [report.pk]
+
+
 def test_a_parent_board_rolls_up_its_childrens_stored_figures(gov, area, produce):
     hub = board(area, name="SEND Commissioning Hub", parent=gov.board, scope=[gov.council])
     seat(hub, gov.council, "secretary", user=gov.secretary)

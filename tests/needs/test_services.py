@@ -92,6 +92,17 @@ def test_confirm_refuses_a_failed_check(people, area, sen, settings, tmp_path,
         services.import_run_confirm(actor=people[Role.COMMISSIONER], run=run)
 
 
+def test_an_import_while_redis_is_down_is_refused_with_503_and_nothing_stored(
+        people, area, sen, settings, tmp_path, redis_down):
+    settings.MEDIA_ROOT = tmp_path
+    with pytest.raises(ApplicationError) as refused:
+        services.import_run_create(actor=people[Role.COMMISSIONER], local_area=area,
+                                   upload=SimpleUploadedFile("sen.csv", CSV))
+    assert refused.value.status == 503 and "nothing was saved" in refused.value.message
+    assert not ImportRun.objects.exists()
+    assert not any(tmp_path.rglob("*.csv"))
+
+
 def test_import_refused_for_parent_carers(people, area):
     with pytest.raises(ApplicationError):
         services.import_run_create(actor=people[Role.PARENT_CARER], local_area=area,

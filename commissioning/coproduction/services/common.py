@@ -1,5 +1,4 @@
 """Helpers the co-production services share."""
-from django.db import transaction
 
 from portal.errors import ApplicationError
 from portal.services import require, save  # noqa: F401 - the shared kernel's, used here
@@ -20,5 +19,8 @@ def clean_text(value, field, *, required=True, label="text", max_length=BODY_MAX
 
 
 def queue(task, *args):
-    """Queue a Celery task once the transaction commits (never for a rolled-back write)."""
-    transaction.on_commit(lambda: task.delay(*args))
+    """Queue a Celery task once the transaction commits (never for a rolled-back write);
+    a broker that is down is logged, never a failed request (portal.background.notify)."""
+    from portal import background
+
+    background.notify(task, *args)
