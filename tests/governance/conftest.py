@@ -63,18 +63,19 @@ def _worker_env(visibility_timeout):
 
 
 class Worker:
-    """`celery -A portal worker -P prefork -c 1` in its own process group."""
+    """`celery -A portal worker -P prefork -c N` (1 unless asked) in its own process group."""
 
-    def __init__(self, log_path, visibility_timeout):
+    def __init__(self, log_path, visibility_timeout, concurrency=1):
         self.log_path = log_path
         self.visibility_timeout = visibility_timeout
+        self.concurrency = concurrency
         self.process = None
 
     def start(self):
         log = open(self.log_path, "ab")  # noqa: SIM115 - closed with the process
         self.process = subprocess.Popen(
             [str(ROOT / ".venv/bin/celery"), "-A", "portal", "worker", "-P", "prefork",
-             "-c", "1", "--loglevel", "INFO", "--without-gossip", "--without-mingle",
+             "-c", str(self.concurrency), "--loglevel", "INFO", "--without-gossip", "--without-mingle",
              "--without-heartbeat", "-n", f"jcp-gov-{os.getpid()}@%h"],
             cwd=ROOT, env=_worker_env(self.visibility_timeout), stdout=log,
             stderr=subprocess.STDOUT, start_new_session=True)
@@ -140,8 +141,9 @@ def celery_worker(require_postgres, require_redis, settings, tmp_path):
     workers = []
 
     class Control:
-        def start(self, visibility_timeout=12):
-            worker = Worker(tmp_path / f"worker-{len(workers)}.log", visibility_timeout)
+        def start(self, visibility_timeout=12, concurrency=1):
+            worker = Worker(tmp_path / f"worker-{len(workers)}.log", visibility_timeout,
+                            concurrency)
             workers.append(worker)
             return worker.start()
 
