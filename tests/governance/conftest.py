@@ -75,8 +75,8 @@ class Worker:
         log = open(self.log_path, "ab")  # noqa: SIM115 - closed with the process
         self.process = subprocess.Popen(
             [str(ROOT / ".venv/bin/celery"), "-A", "portal", "worker", "-P", "prefork",
-             "-c", str(self.concurrency), "--loglevel", "INFO", "--without-gossip", "--without-mingle",
-             "--without-heartbeat", "-n", f"jcp-gov-{os.getpid()}@%h"],
+             "-c", str(self.concurrency), "--loglevel", "INFO", "--without-gossip",
+             "--without-mingle", "--without-heartbeat", "-n", f"jcp-gov-{os.getpid()}@%h"],
             cwd=ROOT, env=_worker_env(self.visibility_timeout), stdout=log,
             stderr=subprocess.STDOUT, start_new_session=True)
         self._wait_ready()
