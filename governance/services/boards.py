@@ -47,7 +47,7 @@ def check_reports_to(board, parents) -> list[Board]:
     if loop is not None:
         names = dict(Board.objects.filter(pk__in=loop).values_list("pk", "name"))
         names[board.pk] = board.name or names.get(board.pk, "this board")
-        chain = " reports to ".join(names[pk] for pk in loop)
+        chain = " reports to ".join(names[pk] for pk in reversed(loop))
         message = (f"{board.name} cannot report to {names[loop[-2]]}: that would make a loop "
                    f"({chain}). A board cannot report to itself or to a board below it.")
         raise ApplicationError(message, errors={"reports_to": [message]})
