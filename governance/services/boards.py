@@ -46,9 +46,9 @@ def check_reports_to(board, parents) -> list[Board]:
     loop = Graph.of_area(board.local_area_id).cycle_path(board.pk, [p.pk for p in parents])
     if loop is not None:
         names = dict(Board.objects.filter(pk__in=loop).values_list("pk", "name"))
-        names[board.pk] = board.name or names.get(board.pk, "this board")
+        names[board.pk] = board.name or names.get(board.pk, "This board")
         chain = " reports to ".join(names[pk] for pk in reversed(loop))
-        message = (f"{board.name} cannot report to {names[loop[-2]]}: that would make a loop "
+        message = (f"{names[board.pk]} cannot report to {names[loop[-2]]}: that would make a loop "
                    f"({chain}). A board cannot report to itself or to a board below it.")
         raise ApplicationError(message, errors={"reports_to": [message]})
     return parents
