@@ -172,3 +172,23 @@ def test_routing_costs_three_queries_whatever_the_number_of_boards(
         for value in ("50000", "750000", "99000000"):
             router.route(p.dcc, Decimal(value), Decimal("10000"))
             router.route(p.icb, Decimal(value), None)
+
+
+def test_a_disagreement_with_a_board_that_reports_to_two_asks_which_one(parties):
+    from portal.errors import ApplicationError
+
+    p = parties
+    trust = board(p.area, name="Children's Trust Board")
+    hwb = board(p.area, name="Health and Wellbeing Board")
+    sib = board(p.area, name="SEND Intervention Board", reports_to=[trust, hwb])
+    item = services.disagreement_create(
+        actor=p.commissioner, local_area=p.area, subject="Who funds therapy hours",
+        parties=[p.dcc, p.icb], raised_by=p.commissioner)
+    item = services.disagreement_escalate(actor=p.commissioner, disagreement=item, board=sib)
+    with pytest.raises(ApplicationError) as exc:
+        services.disagreement_escalate(actor=p.commissioner, disagreement=item)
+    assert exc.value.errors["board"] == [
+        "The SEND Intervention Board reports to Children's Trust Board and Health and "
+        "Wellbeing Board: choose which board to escalate to."]
+    item = services.disagreement_escalate(actor=p.commissioner, disagreement=item, board=hwb)
+    assert (item.escalated_to, item.escalation_level) == (hwb, 2)
