@@ -2,8 +2,11 @@
 agency that covers the value), else up the reports-to graph, else it is kept with no board,
 visibly, saying why and who can fix it. Every referral records why it went where it went."""
 from decimal import Decimal
+from html import unescape
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from agencies.roles import Role
 from commissioning import services
@@ -192,3 +195,63 @@ def test_a_disagreement_with_a_board_that_reports_to_two_asks_which_one(parties)
         "Wellbeing Board: choose which board to escalate to."]
     item = services.disagreement_escalate(actor=p.commissioner, disagreement=item, board=hwb)
     assert (item.escalated_to, item.escalation_level) == (hwb, 2)
+
+
+# --- pages and API ------------------------------------------------------------------------
+def test_no_board_state_shows_on_the_intention_page_the_inbox_and_the_api(
+        parties, signed_in, api):
+    p = parties
+    gate = submit(p.icb, p.icb_commissioner, "800000")
+    page = unescape(signed_in(p.commissioner).get(
+        f"/intentions/{gate.intention.pk}/").content.decode())
+    assert "No board can take this" in page
+    assert ("DDICB's approvers' highest limit is £250,000.00; no board decides for DDICB, so "
+            "no board can take this. A local-area administrator can fix this") in page
+    assert 'href="/boards/"' in page
+    inbox = unescape(signed_in(p.icb_approver).get("/approvals/").content.decode())
+    table = inbox[inbox.index('id="referrals"'):]
+    assert "No board can take this" in table and "no board decides for DDICB" in table
+    body = api.as_user(p.icb_approver).get(
+        f"/api/v1/intentions/{gate.intention.pk}/referrals/").json()
+    assert [(r["agency"]["name"], r["board"], r["status"], r["no_board"]) for r in body] == [
+        ("NHS Derby and Derbyshire ICB", None, "no-board", True)]
+    assert body[0]["route_reason"].startswith("DDICB's approvers' highest limit")
+    approvals = api.as_user(p.icb_approver).get("/api/v1/approvals/").json()
+    assert approvals[0]["no_board_reason"].startswith("DDICB's approvers' highest limit")
+
+
+def test_where_a_referral_went_and_why_shows_on_the_page_the_inbox_and_the_api(
+        parties, signed_in, api):
+    p = parties
+    _, icb_board, _ = sovereign_bodies(p)
+    gate = submit(p.icb, p.icb_commissioner, "800000")
+    page = unescape(signed_in(p.commissioner).get(
+        f"/intentions/{gate.intention.pk}/").content.decode())
+    assert "With the board" in page
+    assert f'href="/boards/{icb_board.pk}/">NHS Derby and Derbyshire ICB Board</a>' in page
+    assert ("Why this board: DDICB's approvers' highest limit is £250,000.00; the NHS Derby "
+            "and Derbyshire ICB Board decides for DDICB up to £50,000,000.00.") in page
+    inbox = unescape(signed_in(p.icb_approver).get("/approvals/").content.decode())
+    assert "the NHS Derby and Derbyshire ICB Board decides for DDICB" in inbox
+    body = api.as_user(p.commissioner).get(
+        f"/api/v1/intentions/{gate.intention.pk}/referrals/").json()
+    assert body[0]["board"] == {"id": icb_board.pk, "name": "NHS Derby and Derbyshire ICB Board"}
+    assert body[0]["status"] == "awaiting" and body[0]["no_board"] is False
+
+
+def test_the_inbox_referrals_cost_a_constant_number_of_queries(parties, signed_in):
+    p = parties
+    sovereign_bodies(p)
+    client = signed_in(p.icb_approver)
+    submit(p.icb, p.icb_commissioner, "800000")
+    submit(p.dcc, p.commissioner, "90000000", partners=[p.icb])  # no board for either
+    client.get("/approvals/")
+    with CaptureQueriesContext(connection) as small:
+        assert client.get("/approvals/").status_code == 200
+    for n in range(5):
+        submit(p.icb, p.icb_commissioner, str(300000 + n))
+        submit(p.dcc, p.commissioner, str(90000001 + n), partners=[p.icb])
+    with CaptureQueriesContext(connection) as large:
+        page = client.get("/approvals/").content.decode()
+    assert page.count("No board can take this") >= 5
+    assert len(large.captured_queries) <= len(small.captured_queries)

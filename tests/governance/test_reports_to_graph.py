@@ -109,7 +109,7 @@ def test_roll_up_covers_every_board_below_once_all_the_way_to_the_top(gov, graph
     strategic = produce(actor=gov.secretary, board=graph["strategic"], year="2025-26",
                         quarter=2)
     trust_report = BoardReport.objects.get(board=graph["trust"], year="2025-26", quarter=2)
-    hwb = produce(actor=gov.secretary, board=graph["hwb"], year="2025-26", quarter=2)
+    hwb = produce(actor=gov.admin, board=graph["hwb"], year="2025-26", quarter=2)
 
     def boards(report):
         return [r["board"] for r in report.data["rollup"]]
