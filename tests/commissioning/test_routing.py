@@ -208,6 +208,10 @@ def test_no_board_state_shows_on_the_intention_page_the_inbox_and_the_api(
     assert ("DDICB's approvers' highest limit is £250,000.00; no board decides for DDICB, so "
             "no board can take this. A local-area administrator can fix this") in page
     assert 'href="/boards/"' in page
+    gate_page = unescape(signed_in(p.icb_approver).get(
+        f"/intentions/{gate.intention.pk}/sign-off/?agency={p.icb.pk}").content.decode())
+    assert "No board can take this" in gate_page and "no board decides for DDICB" in gate_page
+    assert "Refer to a board" in gate_page  # a person may still refer it by hand
     inbox = unescape(signed_in(p.icb_approver).get("/approvals/").content.decode())
     table = inbox[inbox.index('id="referrals"'):]
     assert "No board can take this" in table and "no board decides for DDICB" in table
