@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from ..models import (
     Action,
+    BoardReferral,
     Disagreement,
     Intention,
     IntentionStatus,
@@ -10,8 +11,10 @@ from ..models import (
     Principle,
     Priority,
     Rag,
+    ReferralStatus,
     SignOff,
     SignOffDecision,
+    StageGate,
     Strategy,
     StrategyStatus,
 )
@@ -115,6 +118,68 @@ class SignOffSerializer(serializers.ModelSerializer):
 
     def get_board(self, obj) -> str | None:
         return obj.referral.board.name if obj.referral_id else None
+
+
+class _GateRef(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    from_stage = serializers.CharField(source="from_stage.name")
+    to_stage = serializers.CharField(source="to_stage.name")
+    round = serializers.IntegerField()
+    status = serializers.CharField()
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    """A referral to a board: where it went and why (`route_reason`); `board` is null and
+    `status` "no-board" when no board can take it (who can fix it is in `route_reason`)."""
+
+    agency = _Named()
+    board = _Named(allow_null=True)
+    gate = _GateRef()
+    no_board = serializers.SerializerMethodField()
+
+    class Meta:
+        model = BoardReferral
+        fields = ["id", "gate", "agency", "board", "status", "no_board", "reason",
+                  "route_reason", "referred_at", "decided_at", "decision_reason"]
+
+    def get_no_board(self, obj) -> bool:
+        return obj.status == ReferralStatus.NO_BOARD
+
+
+class GateSerializer(serializers.ModelSerializer):
+    from_stage = StageRefSerializer()
+    to_stage = StageRefSerializer()
+    opened_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = StageGate
+        fields = ["id", "from_stage", "to_stage", "round", "status", "opened_by", "opened_at",
+                  "closed_at", "note"]
+
+    def get_opened_by(self, obj) -> str:
+        return obj.opened_by.get_full_name() or obj.opened_by.username
+
+
+class GateInputSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class ChecklistItemSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    done = serializers.BooleanField()
+    automatic = serializers.BooleanField(
+        help_text="Checked by the portal from its data; nobody ticks it by hand.")
+    how = serializers.CharField(help_text="For automatic items: what the data shows.")
+
+
+class ChecklistSerializer(serializers.Serializer):
+    stage = StageRefSerializer()
+    items = ChecklistItemSerializer(many=True)
+
+
+class ChecklistTickSerializer(serializers.Serializer):
+    item = serializers.CharField(max_length=500)
+    done = serializers.BooleanField(default=True)
 
 
 class SignOffInputSerializer(serializers.Serializer):

@@ -15,7 +15,7 @@ from portal.api import created
 from portal.errors import ApplicationError, ErrorCode
 from portal.parsing import parse_id
 
-from .. import permissions, selectors, services
+from .. import checklist, permissions, selectors, services
 from ..models import ActionPlan, Intention, Priority, SignOff
 from . import serializers as s
 
@@ -178,8 +178,21 @@ class SignOffList(APIView):
         return created(s.SignOffSerializer(sign_off).data)
 
 
+class ReferralList(APIView):
+    @extend_schema(responses=s.ReferralSerializer(many=True))
+    def get(self, request, pk):
+        """The intention's board referrals, newest first: where each went and why, or that
+        no board can take it (`status` "no-board", `board` null)."""
+        intention = selectors.intention_get(actor=request.user, pk=pk)
+        if not permissions.can_view_cycle(request.user, intention.local_area_id):
+            raise Http404
+        return Response(s.ReferralSerializer(selectors.referrals_of(intention), many=True).data)
+
+
 class Advance(APIView):
-    @extend_schema(request=None, responses={200: s.StageRefSerializer})
+    @extend_schema(request=None, responses={200: inline_serializer("Advanced", fields={
+        "id": serializers.IntegerField(), "reference": serializers.CharField(),
+        "stage": s.StageRefSerializer()})})
     def post(self, request, pk):
         intention = selectors.intention_get(actor=request.user, pk=pk)
         moved = services.intention_advance(actor=request.user, intention=intention)
@@ -187,10 +200,64 @@ class Advance(APIView):
                          "stage": s.StageRefSerializer(moved.current_stage).data})
 
 
+class Gates(APIView):
+    """The intention's stage gates (GET), or submit it for sign-off to the next stage (POST)."""
+
+    def _intention(self, request, pk):
+        intention = selectors.intention_get(actor=request.user, pk=pk)
+        if not permissions.can_view_cycle(request.user, intention.local_area_id):
+            raise Http404
+        return intention
+
+    @extend_schema(responses=s.GateSerializer(many=True))
+    def get(self, request, pk):
+        intention = self._intention(request, pk)
+        return Response(s.GateSerializer(selectors.gate_list(intention=intention),
+                                         many=True).data)
+
+    @extend_schema(request=s.GateInputSerializer, responses={201: s.GateSerializer})
+    def post(self, request, pk):
+        intention = self._intention(request, pk)
+        data = s.GateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        gate = services.gate_submit(actor=request.user, intention=intention,
+                                    note=data.validated_data["note"])
+        return created(s.GateSerializer(gate).data)
+
+
+class Checklist(APIView):
+    """The current stage's checklist (GET), or tick or untick one item (POST)."""
+
+    def _answer(self, intention):
+        return Response(s.ChecklistSerializer({
+            "stage": intention.current_stage,
+            "items": [vars(item) for item in checklist.checklist(intention)]}).data)
+
+    @extend_schema(responses=s.ChecklistSerializer)
+    def get(self, request, pk):
+        intention = selectors.intention_get(actor=request.user, pk=pk)
+        if not permissions.can_view_cycle(request.user, intention.local_area_id):
+            raise Http404
+        return self._answer(intention)
+
+    @extend_schema(request=s.ChecklistTickSerializer, responses=s.ChecklistSerializer)
+    def post(self, request, pk):
+        intention = selectors.intention_get(actor=request.user, pk=pk)
+        data = s.ChecklistTickSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        intention = services.checklist_tick(actor=request.user, intention=intention,
+                                            item=data.validated_data["item"],
+                                            done=data.validated_data["done"])
+        return self._answer(selectors.intention_get(actor=request.user, pk=intention.pk))
+
+
 class Approvals(APIView):
     @extend_schema(responses=inline_serializer("ApprovalItem", many=True, fields={
         "intention": serializers.DictField(), "agency": serializers.DictField(),
-        "gate": serializers.DictField(), "within_limit": serializers.BooleanField()}))
+        "gate": serializers.DictField(), "within_limit": serializers.BooleanField(),
+        "no_board_reason": serializers.CharField(
+            allow_null=True, help_text="Why no board can take the agency's decision and who "
+                                       "can fix it; null unless no board can take it.")}))
     def get(self, request):
         items = selectors.approvals_inbox(actor=request.user)
         return Response([{
@@ -200,6 +267,7 @@ class Approvals(APIView):
             "gate": {"id": i["gate"].pk, "from_stage": i["gate"].from_stage.name,
                      "to_stage": i["gate"].to_stage.name, "opened_at": i["gate"].opened_at},
             "within_limit": i["within_limit"],
+            "no_board_reason": i["no_board"].route_reason if i.get("no_board") else None,
         } for i in items])
 
 

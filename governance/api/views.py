@@ -7,13 +7,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal import pdf
+from portal.api import ERROR_SCHEMA
 from portal.errors import ApplicationError, ErrorCode
+from portal.parsing import parse_id
+from portal.periods import parse_year
 
 from .. import selectors, services
-from ..models import Board, ReportComment
+from ..models import Board, BoardReport, ReportComment, ReportStatus
 from .serializers import (
     BoardDetailSerializer,
     BoardSerializer,
+    BoardWriteSerializer,
     CommentSerializer,
     DecisionInputSerializer,
     DecisionSerializer,
@@ -32,6 +36,25 @@ class BoardFilter(django_filters.FilterSet):
         fields = ["local_area"]
 
 
+def _board_input(request, area, *, partial):
+    """Validated board fields with `reports_to` and `decides_for` ids resolved within the
+    area (an id of another area is refused as not found there)."""
+    data = BoardWriteSerializer(data=request.data, partial=partial)
+    data.is_valid(raise_exception=True)
+    values = dict(data.validated_data)
+    values.pop("local_area", None)
+    if "reports_to" in values:
+        values["reports_to"] = selectors.boards_of_area(area, values["reports_to"],
+                                                        field="reports_to")
+    if "decides_for" in values:
+        rows = values["decides_for"]
+        agencies = selectors.agencies_of_area(area, [r["agency"] for r in rows],
+                                              field="decides_for")
+        values["decides_for"] = [(agency, row.get("limit"))
+                                 for agency, row in zip(agencies, rows, strict=True)]
+    return values
+
+
 class BoardList(generics.ListAPIView):
     serializer_class = BoardSerializer
     filterset_class = BoardFilter
@@ -39,12 +62,33 @@ class BoardList(generics.ListAPIView):
     def get_queryset(self):
         return selectors.board_list(actor=self.request.user)
 
+    @extend_schema(request=BoardWriteSerializer, responses={201: BoardDetailSerializer})
+    def post(self, request):
+        area = selectors.area_for_boards(actor=request.user,
+                                         slug=request.data.get("local_area")
+                                         if isinstance(request.data, dict) else None)
+        values = _board_input(request, area, partial=False)
+        if not values.get("name"):
+            raise ApplicationError("Enter the board's name.",
+                                   errors={"name": ["Enter the board's name."]})
+        board = services.board_create(actor=request.user, local_area=area, **values)
+        board = selectors.board_get(actor=request.user, pk=board.pk)
+        return Response(BoardDetailSerializer(board).data, status=status.HTTP_201_CREATED)
+
 
 class BoardDetail(generics.RetrieveAPIView):
     serializer_class = BoardDetailSerializer
 
     def get_object(self):
         return selectors.board_get(actor=self.request.user, pk=self.kwargs["pk"])
+
+    @extend_schema(request=BoardWriteSerializer, responses={200: BoardDetailSerializer})
+    def patch(self, request, pk):
+        board = selectors.board_get(actor=request.user, pk=pk)
+        values = _board_input(request, board.local_area, partial=True)
+        services.board_update(actor=request.user, board=board, **values)
+        return Response(BoardDetailSerializer(
+            selectors.board_get(actor=request.user, pk=pk)).data)
 
 
 class MeetingList(generics.ListAPIView):
@@ -80,7 +124,51 @@ class MeetingDecisions(APIView):
         return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
 
-class BoardReports(APIView):
+class ReportFilter(django_filters.FilterSet):
+    local_area = django_filters.CharFilter(field_name="board__local_area__slug")
+    board = django_filters.CharFilter(method="by_board", help_text="board id")
+    year = django_filters.CharFilter(method="by_year", help_text="financial year, e.g. 2025-26")
+    quarter = django_filters.ChoiceFilter(field_name="quarter",
+                                          choices=[(q, str(q)) for q in range(1, 5)])
+    status = django_filters.ChoiceFilter(field_name="status", choices=ReportStatus.choices)
+
+    class Meta:
+        model = BoardReport
+        fields = ["local_area", "board", "year", "quarter", "status"]
+
+    def by_board(self, queryset, name, value):
+        return queryset.filter(board_id=parse_id(value, "board"))
+
+    def by_year(self, queryset, name, value):
+        try:
+            parse_year(value)
+        except ValueError:
+            raise ApplicationError("Write the financial year like 2025-26.", errors={
+                "year": ["Write the financial year like 2025-26."]}) from None
+        return queryset.filter(year=value)
+
+
+class ReportList(generics.ListAPIView):
+    """The report library: every report the actor may read, newest quarter first."""
+
+    serializer_class = ReportSerializer
+    filterset_class = ReportFilter
+
+    def get_queryset(self):
+        return selectors.report_list(actor=self.request.user)
+
+
+class BoardReports(generics.ListAPIView):
+    """The board's reports (GET), or ask for one (POST)."""
+
+    serializer_class = ReportSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no board
+            return BoardReport.objects.none()
+        board = selectors.board_get(actor=self.request.user, pk=self.kwargs["pk"])
+        return selectors.report_list(actor=self.request.user, board=board)
+
     @extend_schema(request=ReportRequestSerializer,
                    responses={202: ReportSerializer, 200: ReportSerializer})
     def post(self, request, pk):
@@ -102,7 +190,10 @@ class ReportDetail(generics.RetrieveAPIView):
 
 
 class ReportPdf(APIView):
-    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(description="The PDF")})
+    @extend_schema(responses={
+        (200, "application/pdf"): OpenApiResponse(description="The PDF"),
+        409: OpenApiResponse(ERROR_SCHEMA, description="The stored PDF does not match its "
+                                                    "checksum, so it is withheld.")})
     def get(self, request, pk):
         report = selectors.report_get(actor=request.user, pk=pk)
         if not report.pdf:
