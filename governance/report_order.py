@@ -1,15 +1,17 @@
 """The order a quarter's board reports are produced in: children before parents.
 
 A parent board's report rolls up its children's stored figures, so it must be produced
-after theirs. `board_levels` works on any directed acyclic graph of "reports to" edges
-(one parent per board today; several once boards may report to more than one board): a
-board nothing reports to is level 0, any other board is 1 + the highest level of the
-boards reporting to it. `reporting_edges` is the one place that reads the edges from the
-database.
+after theirs (and the roll-up takes in every board below, so every descendant too).
+`board_levels` works on any directed acyclic graph of `Board.reports_to` edges (a board
+may report to several boards): a board nothing reports to is level 0, any other board is
+1 + the highest level of the boards reporting to it. `reporting_edges`, `children_ids` and
+`parent_ids` are the one place that reads the edges from the database.
 """
 from collections import defaultdict
 
 from .models import Board
+
+Through = Board.reports_to.through  # from_board reports to to_board
 
 
 class CycleError(ValueError):
@@ -48,22 +50,23 @@ def board_levels(board_ids, edges) -> dict[int, int]:
 
 
 def reporting_edges(*, board_ids=None) -> list[tuple[int, int]]:
-    """(child id, parent id) for every board that reports to another (one query)."""
-    rows = Board.objects.filter(parent__isnull=False)
+    """(child id, parent id) for every reports-to edge (one query)."""
+    rows = Through.objects.all()
     if board_ids is not None:
-        rows = rows.filter(pk__in=board_ids)
-    return list(rows.values_list("pk", "parent_id"))
+        rows = rows.filter(from_board_id__in=board_ids)
+    return list(rows.values_list("from_board_id", "to_board_id"))
 
 
 def children_ids(board_id) -> list[int]:
     """The boards reporting to `board_id`."""
-    return list(Board.objects.filter(parent_id=board_id).values_list("pk", flat=True))
+    return list(Through.objects.filter(to_board_id=board_id)
+                .values_list("from_board_id", flat=True))
 
 
 def parent_ids(board_id) -> list[int]:
     """The boards `board_id` reports to."""
-    return list(Board.objects.filter(pk=board_id, parent__isnull=False)
-                .values_list("parent_id", flat=True))
+    return list(Through.objects.filter(from_board_id=board_id)
+                .values_list("to_board_id", flat=True))
 
 
 def children_first(board_ids) -> list[tuple[int, int]]:

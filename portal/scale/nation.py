@@ -357,14 +357,15 @@ class Nation:
         parent, boards = None, []
         for level, board_name in enumerate(names):
             board = gov.board_create(
-                actor=None, local_area=area, name=board_name, parent=parent, quorum=2,
+                actor=None, local_area=area, name=board_name, quorum=2,
+                reports_to=[parent] if parent else [],
                 scope_agencies=[a["council"], a["icb"]] if level < 2 else [a["council"]],
                 delegated_limit=Decimal(5_000_000 // (level + 1)).quantize(PENNY),
                 short_name="".join(w[0] for w in board_name.split() if w[0].isupper()))
             boards.append(board)
             parent = board
         if i % 4 == 2:  # a second panel beside the first: a parent with two children
-            boards.append(gov.board_create(actor=None, local_area=area, parent=boards[1],
+            boards.append(gov.board_create(actor=None, local_area=area, reports_to=[boards[1]],
                                            name="Sensory Support Panel", quorum=2,
                                            scope_agencies=[a["icb"]]))
         for board in boards:

@@ -5,8 +5,9 @@ from datetime import date
 
 import pytest
 
-from governance import services
-from governance.models import Board, BoardReport, ReportStatus
+from governance import report_order, services
+from governance.graph import Graph
+from governance.models import BoardReport, ReportStatus
 from tests.factories.governance import board, busy_quarter, decided_item, quorate_meeting, seat
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.postgres,
@@ -16,9 +17,9 @@ pytestmark = [pytest.mark.celery_worker, pytest.mark.postgres,
 
 def _tree(gov):
     """SEND Strategic Board <- Hub <- Panel (deep, slow leaf) and <- Health Panel."""
-    hub = board(gov.area, name="SEND Commissioning Hub", parent=gov.board, scope=[gov.council])
-    panel = board(gov.area, name="Short Breaks Panel", parent=hub, scope=[gov.council])
-    health = board(gov.area, name="Health Panel", parent=gov.board, scope=[gov.icb])
+    hub = board(gov.area, name="SEND Commissioning Hub", reports_to=gov.board, scope=[gov.council])
+    panel = board(gov.area, name="Short Breaks Panel", reports_to=hub, scope=[gov.council])
+    health = board(gov.area, name="Health Panel", reports_to=gov.board, scope=[gov.icb])
     for b in (hub, panel, health):
         seat(b, gov.council, "secretary", user=gov.secretary)
         seat(b, gov.icb, "member")
@@ -53,21 +54,22 @@ def test_a_burst_on_two_processes_rolls_children_up_into_every_parent(gov, celer
 
     reports = {r.board_id: r for r in BoardReport.objects.all()}
     assert len(reports) == 4 and all(r.attempts == 1 for r in reports.values())
+    graph = Graph(report_order.reporting_edges())
     for parent in boards:
-        children = list(Board.objects.filter(parent=parent))
         mine = reports[parent.pk]
-        rolled = {row["board"]: row for row in mine.data["rollup"]}
-        assert set(rolled) == {c.name for c in children}, parent.name
-        for child in children:
-            theirs = reports[child.pk]
-            # Produced after the child finished, from the child's stored figures.
-            assert mine.started_at >= theirs.finished_at, (parent.name, child.name)
-            assert rolled[child.name]["report_id"] == theirs.pk
-            assert {f["label"]: f["value"] for f in rolled[child.name]["figures"]} == \
+        rolled = {row["board_id"]: row for row in mine.data["rollup"]}
+        below = graph.descendants([parent.pk])  # the roll-up takes in every board below
+        assert set(rolled) == set(below), parent.name
+        for pk in below:
+            theirs = reports[pk]
+            # Produced after every board below finished, from their stored figures.
+            assert mine.started_at >= theirs.finished_at, (parent.name, pk)
+            assert rolled[pk]["report_id"] == theirs.pk
+            assert {f["label"]: f["value"] for f in rolled[pk]["figures"]} == \
                 theirs.data["figures"]
-    hub_rollup = {r["board"]: r for r in reports[boards[0].pk].data["rollup"]}
-    hub_figures = {f["label"]: f["value"]
-                   for f in hub_rollup["SEND Commissioning Hub"]["figures"]}
+    top = {r["board"]: r for r in reports[boards[0].pk].data["rollup"]}
+    assert set(top) == {"SEND Commissioning Hub", "Short Breaks Panel", "Health Panel"}
+    hub_figures = {f["label"]: f["value"] for f in top["SEND Commissioning Hub"]["figures"]}
     assert hub_figures["Board business this quarter: Decisions made"] == "2"
     panel_rollup = reports[boards[1].pk].data["rollup"]
     assert [r["board"] for r in panel_rollup] == ["Short Breaks Panel"]

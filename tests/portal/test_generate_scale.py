@@ -34,8 +34,8 @@ def _fingerprint():
                                         "current_stage__position", "status")),
         "spend": Spend.objects.aggregate(n=Count("id"), total=Sum("amount")),
         "observations": Observation.objects.aggregate(n=Count("id"), total=Sum("value")),
-        "boards": list(Board.objects.order_by("local_area__slug", "name")
-                       .values_list("local_area__slug", "name", "parent__name")),
+        "boards": list(Board.objects.order_by("local_area__slug", "name", "reports_to__name")
+                       .values_list("local_area__slug", "name", "reports_to__name")),
     }
 
 
@@ -125,7 +125,7 @@ def test_a_generated_areas_pages_render(small_nation, signed_in):
 
     user = User.objects.get(username="gen-001.admin")
     client = signed_in(user)
-    board = Board.objects.filter(local_area__slug="gen-001", parent__isnull=True).get()
+    board = Board.objects.filter(local_area__slug="gen-001", reports_to__isnull=True).get()
     agreement = Section75Agreement.objects.get(local_area__slug="gen-001")
     for url in ("/", reverse("commissioning:intention-list"),
                 reverse("commissioning:intention-by-stage"), reverse("needs:dashboard"),
@@ -140,7 +140,8 @@ def test_a_generated_areas_pages_render(small_nation, signed_in):
 
 def test_a_generated_quarter_is_reported_with_every_roll_up(small_nation,
                                                             django_capture_on_commit_callbacks):
-    from governance import services
+    from governance import report_order, services
+    from governance.graph import Graph
     from governance.models import Board, BoardReport, ReportStatus
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -148,10 +149,13 @@ def test_a_generated_quarter_is_reported_with_every_roll_up(small_nation,
     assert len(created) == Board.objects.count() == small_nation.counts["boards"]
     reports = {r.board_id: r for r in BoardReport.objects.select_related("board")}
     assert {r.status for r in reports.values()} == {ReportStatus.READY}
+    graph = Graph(report_order.reporting_edges())
     for board in Board.objects.all():
-        children = set(Board.objects.filter(parent=board).values_list("name", flat=True))
-        rolled = {row["board"] for row in reports[board.pk].data["rollup"]}
-        assert rolled == children
-    figures = reports[Board.objects.filter(parent__isnull=True).first().pk].data["figures"]
+        below = set(graph.descendants([board.pk]))
+        rolled = {row["board_id"]: row for row in reports[board.pk].data["rollup"]}
+        assert set(rolled) == below  # every board below, each with its finished report
+        assert all(rolled[pk]["report_id"] == reports[pk].pk for pk in below)
+    top = Board.objects.filter(reports_to__isnull=True).first()
+    figures = reports[top.pk].data["figures"]
     assert Decimal(figures["Pooled budgets: Total of contributions"]) > 0
     assert int(figures["Commissioning cycle: Total"]) > 0
