@@ -72,7 +72,7 @@ def test_a_burst_queues_leaves_first_and_parents_after_their_children(
 
 @pytest.mark.django_db
 def test_a_parent_is_held_while_a_child_is_in_progress(gov, area):
-    hub = board(area, name="SEND Commissioning Hub", parent=gov.board)
+    hub = board(area, name="SEND Commissioning Hub", reports_to=gov.board)
     # Nothing runs (on_commit callbacks are not executed): both reports stay queued.
     created = services.reports_request_quarter(year="2025-26", quarter=2)
     assert len(created) == 2
