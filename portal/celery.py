@@ -2,6 +2,7 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.local")
 
@@ -13,3 +14,11 @@ app.autodiscover_tasks()
 from portal.worker import RecoverySweeps  # noqa: E402
 
 app.steps["worker"].add(RecoverySweeps)
+
+
+@worker_process_init.connect
+def _load_pdf_resources(**kwargs):
+    """Each pool process parses the print stylesheet and loads fonts once, at start."""
+    from portal import pdf
+
+    pdf.shared()

@@ -3,6 +3,11 @@
 Fonts are the machine's installed DejaVu fonts (fontconfig); nothing is fetched from the
 network: `url_fetcher` refuses anything but local files under the project. Render in
 Celery tasks, never in a web request (a 40-page report takes seconds).
+
+The print stylesheet (`templates/pdf/print.css`) is parsed once per process into a
+WeasyPrint `CSS` object, with one `FontConfiguration` the documents share (`shared()`;
+a worker process builds both when it starts: `portal.celery`), instead of being parsed
+from a `<style>` element in every document.
 """
 import hashlib
 from dataclasses import dataclass
@@ -12,6 +17,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 PDF_VARIANT = "pdf/ua-1"
+PRINT_CSS = "pdf/print.css"
+_shared = {}
 
 
 @dataclass(frozen=True)
@@ -42,11 +49,26 @@ def document_html(*, title: str, body: str, running_header: str,
                                        "running_header": running_header})
 
 
+def shared():
+    """(font configuration, [print stylesheet]) built once per process."""
+    if not _shared:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        fonts = FontConfiguration()
+        css = CSS(string=render_to_string(PRINT_CSS), font_config=fonts,
+                  base_url=str(settings.BASE_DIR), url_fetcher=_local_only)
+        _shared.update(fonts=fonts, stylesheets=[css])
+    return _shared["fonts"], _shared["stylesheets"]
+
+
 def render_pdf(html: str, *, base_url: str | None = None) -> RenderedPdf:
     from weasyprint import HTML
 
+    fonts, stylesheets = shared()
     document = HTML(string=html, base_url=base_url or str(settings.BASE_DIR),
-                    url_fetcher=_local_only).render(pdf_variant=PDF_VARIANT)
+                    url_fetcher=_local_only).render(
+        pdf_variant=PDF_VARIANT, stylesheets=stylesheets, font_config=fonts)
     return RenderedPdf(content=document.write_pdf(pdf_variant=PDF_VARIANT),
                        page_count=len(document.pages))
 

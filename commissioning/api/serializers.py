@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from ..models import (
     Action,
+    BoardReferral,
     Disagreement,
     Intention,
     IntentionStatus,
@@ -10,6 +11,7 @@ from ..models import (
     Principle,
     Priority,
     Rag,
+    ReferralStatus,
     SignOff,
     SignOffDecision,
     StageGate,
@@ -116,6 +118,32 @@ class SignOffSerializer(serializers.ModelSerializer):
 
     def get_board(self, obj) -> str | None:
         return obj.referral.board.name if obj.referral_id else None
+
+
+class _GateRef(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    from_stage = serializers.CharField(source="from_stage.name")
+    to_stage = serializers.CharField(source="to_stage.name")
+    round = serializers.IntegerField()
+    status = serializers.CharField()
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    """A referral to a board: where it went and why (`route_reason`); `board` is null and
+    `status` "no-board" when no board can take it (who can fix it is in `route_reason`)."""
+
+    agency = _Named()
+    board = _Named(allow_null=True)
+    gate = _GateRef()
+    no_board = serializers.SerializerMethodField()
+
+    class Meta:
+        model = BoardReferral
+        fields = ["id", "gate", "agency", "board", "status", "no_board", "reason",
+                  "route_reason", "referred_at", "decided_at", "decision_reason"]
+
+    def get_no_board(self, obj) -> bool:
+        return obj.status == ReferralStatus.NO_BOARD
 
 
 class GateSerializer(serializers.ModelSerializer):

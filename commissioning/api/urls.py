@@ -8,6 +8,8 @@ urlpatterns = [
     path("intentions/<int:pk>/", views.IntentionDetail.as_view(), name="api-intention-detail"),
     path("intentions/<int:pk>/sign-offs/", views.SignOffList.as_view(),
          name="api-intention-sign-offs"),
+    path("intentions/<int:pk>/referrals/", views.ReferralList.as_view(),
+         name="api-intention-referrals"),
     path("intentions/<int:pk>/gates/", views.Gates.as_view(), name="api-intention-gates"),
     path("intentions/<int:pk>/checklist/", views.Checklist.as_view(),
          name="api-intention-checklist"),

@@ -21,7 +21,9 @@ from .reports import (
     report_publish,
     report_request,
     reports_recover_stuck,
+    reports_release,
     reports_request_due,
+    reports_request_quarter,
 )
 
 __all__ = [
@@ -29,5 +31,6 @@ __all__ = [
     "board_member_add", "board_member_end", "board_update", "decision_record",
     "meeting_create", "meeting_update", "quorum_check", "report_comment_add",
     "report_mark_read", "report_produce", "report_publish", "report_request",
-    "reports_recover_stuck", "reports_request_due",
+    "reports_recover_stuck", "reports_release", "reports_request_due",
+    "reports_request_quarter",
 ]

@@ -33,7 +33,7 @@ from portal import broker, pdf
 from portal.dates import long_date
 from portal.errors import ApplicationError, ErrorCode
 
-from .. import permissions, quarters
+from .. import permissions, quarters, report_order
 from ..models import Board, BoardReport, ReportComment, ReportRead, ReportStatus
 from .common import require, save
 
@@ -68,13 +68,15 @@ def quarter_unfinished(year, quarter, today=None) -> bool:
 
 # --- request ---------------------------------------------------------------------------
 def report_request(*, actor, board, year, quarter, new_version=False,
-                   confirm_unfinished=False):
+                   confirm_unfinished=False, hold=False):
     """Ask for the board's report for a quarter; returns (report, created).
 
     Asking again returns the existing latest version (a failed one is queued again).
     `new_version` adds a version after a ready, published or failed one; while a version is
     queued or running, that version is returned instead. A quarter that has not ended is
     produced only with `confirm_unfinished` (the refusal's `confirm_with` names it).
+    `hold` creates a new report without queueing it: the caller queues it with
+    `reports_release` (a quarter's burst queues children before parents).
     """
     try:
         quarters.quarter_bounds(year, int(quarter))
@@ -95,7 +97,7 @@ def report_request(*, actor, board, year, quarter, new_version=False,
         raise ApplicationError(message, errors={"confirm_unfinished": [message]},
                                extra={"confirm_with": "confirm_unfinished"})
     try:
-        return _request(actor, board, year, quarter, new_version)
+        return _request(actor, board, year, quarter, new_version, hold)
     except IntegrityError:
         # Another request created the same version between our check and insert
         # (SQLite has no row locks): that report is the answer.
@@ -104,7 +106,7 @@ def report_request(*, actor, board, year, quarter, new_version=False,
 
 
 @transaction.atomic
-def _request(actor, board, year, quarter, new_version):
+def _request(actor, board, year, quarter, new_version, hold=False):
     Board.objects.select_for_update().filter(pk=board.pk).first()  # serialise requests
     latest = _latest(board, year, quarter)
     if not _would_create(latest, new_version):
@@ -123,7 +125,8 @@ def _request(actor, board, year, quarter, new_version):
                          version=(latest.version + 1) if latest else 1, requested_by=actor,
                          queued_at=timezone.now())
     save(report, actor)
-    _enqueue(report.pk)
+    if not hold:
+        _enqueue(report.pk)
     return report, True
 
 
@@ -199,7 +202,48 @@ def report_fail(*, report_id, reason: str):
         report.status, report.error = ReportStatus.FAILED, reason[:2000]
         report.finished_at, report.lease_until = timezone.now(), None
         report.save(update_fields=["status", "error", "finished_at", "lease_until"])
-        return report
+    _release_parents(report)  # a failed child does not hold its parents back for ever
+    return report
+
+
+# --- children before parents -----------------------------------------------------------
+def _children_settled(board_id, year, quarter) -> bool:
+    """True when no board reporting to `board_id` has a report for the quarter still queued
+    or running (two queries)."""
+    children = report_order.children_ids(board_id)
+    return not children or not BoardReport.objects.filter(
+        board_id__in=children, year=year, quarter=quarter, status__in=IN_PROGRESS).exists()
+
+
+def _release_parents(report):
+    """A report has finished (ready or failed): queue each parent board's held report for
+    the same quarter once every board reporting to that parent has finished too.
+
+    Safe under concurrency: of two children finishing together, the one that commits last
+    sees the other finished and queues the parent; if both do, the second delivery is a
+    no-op (the advisory lock and the claim make production happen once)."""
+    if report is None or report.status in IN_PROGRESS:
+        return
+    for parent_id in report_order.parent_ids(report.board_id):
+        held = (BoardReport.objects.filter(board_id=parent_id, year=report.year,
+                                           quarter=report.quarter)
+                .order_by("-version").values_list("pk", "status").first())
+        if held and held[1] == ReportStatus.QUEUED and \
+                _children_settled(parent_id, report.year, report.quarter):
+            _enqueue(held[0])
+
+
+def reports_release(reports) -> list[int]:
+    """Queue the held reports whose children have nothing left in progress for the same
+    quarter; the others are queued by their last child as it finishes. Returns the ids
+    queued now."""
+    queued = []
+    for report in reports:
+        if report.status == ReportStatus.QUEUED and \
+                _children_settled(report.board_id, report.year, report.quarter):
+            _enqueue(report.pk)
+            queued.append(report.pk)
+    return queued
 
 
 def render_report_pdf(report, body):
@@ -219,8 +263,10 @@ def report_produce(*, report_id):
             log.info("Report %s is being produced by another worker", report_id)
             return None
         claimed = _claim(report_id)
-        if claimed is None:
-            return BoardReport.objects.filter(pk=report_id).first()
+        if claimed is None:  # already finished: a repeated delivery still releases parents
+            report = BoardReport.objects.filter(pk=report_id).first()
+            _release_parents(report)
+            return report
         try:
             with lease_kept(claimed):
                 delay = getattr(settings, "GOVERNANCE_REPORT_TEST_DELAY", 0)
@@ -228,12 +274,14 @@ def report_produce(*, report_id):
                     time.sleep(delay)
                 assembled = assemble(claimed)
                 rendered = render_report_pdf(claimed, assembled.body)
-            return _finish(claimed, assembled, rendered)
+            finished = _finish(claimed, assembled, rendered)
         except TRANSIENT_ERRORS:
             raise
         except Exception as exc:  # noqa: BLE001 - any other failure is recorded, not retried
             log.exception("Report %s failed", report_id)
             return report_fail(report_id=report_id, reason=f"{exc.__class__.__name__}: {exc}")
+        _release_parents(finished)
+        return finished
 
 
 @contextmanager
@@ -322,6 +370,9 @@ def _recover(pk, now, pending) -> bool:
             if report is None or report.status not in IN_PROGRESS or not _stuck(
                     {f: getattr(report, f) for f in FIELDS}, now, pending):
                 return False
+            if report.status == ReportStatus.QUEUED and not _children_settled(
+                    report.board_id, report.year, report.quarter):
+                return False  # held for its children: the last of them queues it
             log.warning("Report %s was %s with no live worker or message: queued again",
                         pk, report.status)
             report.status, report.queued_at = ReportStatus.QUEUED, timezone.now()
@@ -367,11 +418,24 @@ def reports_request_due(*, today=None) -> list[BoardReport]:
                                       settings.GOVERNANCE_REPORT_WORKING_DAYS)
     if today < due:
         return []
+    return reports_request_quarter(year=year, quarter=quarter)
+
+
+def reports_request_quarter(*, year, quarter, boards=None) -> list[BoardReport]:
+    """Request every board's report for a quarter in one burst, children before parents.
+
+    Every new report is created first (held), leaves first (`report_order.children_first`);
+    then the leaves' reports are queued, and each parent's report is queued by the last of
+    its children to finish (`_release_parents`), so its roll-up holds their figures. No
+    worker ever waits. Idempotent: a board that has the quarter's report keeps it."""
+    boards = {b.pk: b for b in (Board.objects.all() if boards is None else boards)}
     created = []
-    for board in Board.objects.order_by("pk"):
-        report, is_new = report_request(actor=None, board=board, year=year, quarter=quarter)
+    for _, pk in report_order.children_first(boards):
+        report, is_new = report_request(actor=None, board=boards[pk], year=year,
+                                        quarter=quarter, hold=True)
         if is_new:
             created.append(report)
+    reports_release(created)
     return created
 
 

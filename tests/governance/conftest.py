@@ -76,20 +76,21 @@ def _worker_env(visibility_timeout, extra=None):
 
 
 class Worker:
-    """`celery -A portal worker -P prefork -c 1` in its own process group."""
+    """`celery -A portal worker -P prefork -c N` (1 unless asked) in its own process group."""
 
-    def __init__(self, log_path, visibility_timeout, env=None):
+    def __init__(self, log_path, visibility_timeout, env=None, concurrency=1):
         self.log_path = log_path
         self.visibility_timeout = visibility_timeout
         self.env = env or {}
+        self.concurrency = concurrency
         self.process = None
 
     def start(self):
         log = open(self.log_path, "ab")  # noqa: SIM115 - closed with the process
         self.process = subprocess.Popen(
             [str(ROOT / ".venv/bin/celery"), "-A", "portal", "worker", "-P", "prefork",
-             "-c", "1", "--loglevel", "INFO", "--without-gossip", "--without-mingle",
-             "--without-heartbeat", "-n", f"jcp-gov-{os.getpid()}@%h"],
+             "-c", str(self.concurrency), "--loglevel", "INFO", "--without-gossip",
+             "--without-mingle", "--without-heartbeat", "-n", f"jcp-gov-{os.getpid()}@%h"],
             cwd=ROOT, env=_worker_env(self.visibility_timeout, self.env), stdout=log,
             stderr=subprocess.STDOUT, start_new_session=True)
         self._wait_ready()
@@ -154,11 +155,11 @@ def celery_worker(require_postgres, require_redis, settings, tmp_path):
     workers = []
 
     class Control:
-        def start(self, visibility_timeout=12, **env):
+        def start(self, visibility_timeout=12, concurrency=1, **env):
             """Start a worker; `env` adds to its environment (e.g. REDIS_URL,
             GOVERNANCE_REPORT_TEST_DELAY)."""
             worker = Worker(tmp_path / f"worker-{len(workers)}.log", visibility_timeout,
-                            {k: str(v) for k, v in env.items()})
+                            {k: str(v) for k, v in env.items()}, concurrency)
             workers.append(worker)
             return worker.start()
 

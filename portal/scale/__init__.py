@@ -1,0 +1,1 @@
+"""A reproducible synthetic nation for scale tests and benchmarks (`generate_scale`)."""
