@@ -1,10 +1,7 @@
 """The contracts register: filters, search, sort, pages, and CSV/xlsx export."""
-import csv
 from datetime import date
-from io import BytesIO
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -83,30 +80,16 @@ def _rows(user, contracts):
 
 
 def _export(user, contracts, kind, area):
-    stamp = timezone.localdate().isoformat()
-    filename = f"contracts-{area.slug}-{stamp}.{kind}"
-    if kind == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        writer = csv.writer(response)
-        writer.writerow(EXPORT_COLUMNS)
-        for row in _rows(user, contracts):
-            writer.writerow([_safe_cell(v) for v in row])
-        return response
-    from openpyxl import Workbook
+    """Streamed (issue 15): rows come a chunk at a time, so memory stays constant."""
+    from portal import spreadsheets
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Contracts")
-    sheet.append(EXPORT_COLUMNS)
-    for row in _rows(user, contracts):
-        sheet.append([_safe_cell(v) for v in row])
-    out = BytesIO()
-    book.save(out)
-    response = HttpResponse(
-        out.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    filename = f"contracts-{area.slug}-{timezone.localdate().isoformat()}.{kind}"
+    rows = ([_safe_cell(v) for v in row] for row in _rows(
+        user, contracts.iterator(chunk_size=spreadsheets.EXPORT_CHUNK)))
+    if kind == "csv":
+        return spreadsheets.csv_response(rows, filename=filename, headers=EXPORT_COLUMNS)
+    return spreadsheets.xlsx_response(rows, filename=filename, title="Contracts",
+                                      headers=EXPORT_COLUMNS)
 
 
 def _safe_cell(value):
