@@ -90,7 +90,7 @@ def intention_by_stage(request):
     counts = selectors.count_by_stage(qs)
     columns = {stage.pk: [] for stage in stages}
     for intention in with_value_flags(request.user, list(
-            selectors.first_per_stage(qs, BY_STAGE_SHOWN))):
+            selectors.first_per_stage(qs, BY_STAGE_SHOWN, [s.pk for s in stages]))):
         columns.setdefault(intention.current_stage_id, []).append(intention)
     return render(request, "commissioning/intention_by_stage.html", {
         "page_title": "Intentions by stage", "shown": BY_STAGE_SHOWN,
