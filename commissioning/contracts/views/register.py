@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from agencies.models import Agency
 from commissioning.budgets.models import Section75Agreement
+from portal.spreadsheets import safe_cell
 
 from .. import permissions, selectors
 from ..models import Contract, ContractStatus, Provider
@@ -125,8 +126,5 @@ def _export(user, contracts, kind, area):
                                       headers=EXPORT_COLUMNS)
 
 
-def _safe_cell(value):
-    """Text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
-    from portal.spreadsheets import safe_cell
-
-    return safe_cell(value)
+# Text that a spreadsheet would run as a formula is prefixed with an apostrophe.
+_safe_cell = safe_cell
