@@ -379,6 +379,11 @@ def _missing_keys(cursor):
 def _upsert_set_based(cursor):
     table = Observation._meta.db_table
     keys = _foreign_keys(cursor)
+    # ALTER TABLE refuses a table with deferred checks still pending in this transaction
+    # (indicators or areas created in the same transaction, as an area file load does):
+    # run those checks now (they would run at commit anyway), then defer again.
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     for name, _, _ in keys:
         cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
     _upsert(cursor)
