@@ -5,8 +5,9 @@
    (bench/bench_intentions.py's data), and BENCH_LOAD_USERS (20) commissioners, each with a
    password and a confirmed TOTP device, written to build/bench-load-users.json for the
    locust users to sign in with (password, then a TOTP code).
-2. gunicorn with 2 workers (portal.settings.local with DEBUG off: no TLS in front, so no
-   secure-only cookies), CONN_MAX_AGE as configured.
+2. gunicorn with 2 worker processes of BENCH_LOAD_THREADS (2) threads each
+   (portal.settings.local with DEBUG off: no TLS in front, so no secure-only cookies),
+   CONN_MAX_AGE as configured.
 3. locust headless (bench/locustfile.py) for BENCH_LOAD_SECONDS (60) after a ramp-up;
    then the figures: requests/s, p50/p95 of every request and of the aggregate, errors,
    and the gunicorn workers' CPU seconds per request, against the targets (0 errors,
@@ -29,6 +30,8 @@ PASSWORD = "bench-load-pass-123"  # noqa: S105 - a throw-away benchmark account
 USERS = int(os.environ.get("BENCH_LOAD_USERS", "20"))
 SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "60"))
 PORT = int(os.environ.get("BENCH_LOAD_PORT", "8765"))
+THREADS = int(os.environ.get("BENCH_LOAD_THREADS", "2"))  # per worker (gthread)
+SETTLE = 15  # s after the ramp before CPU is counted
 TARGET_P95 = 300
 TARGET_CPU = 25
 
@@ -125,9 +128,11 @@ def run():
     setup()
     env = _env()
     server = subprocess.Popen(
-        [str(Path(PY).parent / "gunicorn"), "portal.wsgi", "-w", "2", "-b",
+        [str(Path(PY).parent / "gunicorn"), "portal.wsgi", "-w", "2", "--threads", str(THREADS),
+         "-b",
          f"127.0.0.1:{PORT}", "--access-logfile", "-", "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+        stderr=open(ROOT / "build" / "bench-load-gunicorn.log", "w"))  # noqa: SIM115
     try:
         for _ in range(60):
             try:
@@ -137,37 +142,51 @@ def run():
                 time.sleep(0.5)
         workers = _children(server.pid)
         prefix = ROOT / "build" / "bench-load"
-        # Ramp up at 5 people/s, then measure: locust's statistics are reset once everyone
-        # is signed in (--reset-stats), so sign-in does not count in the figures.
-        cpu_before = _cpu_seconds(workers)
+        # Everyone signs in during the ramp (5 people/s) outside the figures (the locust
+        # file signs in with a session of its own); CPU per request is taken between a
+        # moment after the ramp (SETTLE s) and the end, over the requests made meanwhile
+        # (locust's full history).
+        ramp = USERS // 5 + SETTLE
         started = time.perf_counter()
-        done = subprocess.run(
+        locust = subprocess.Popen(
             [str(Path(PY).parent / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"),
-             "--headless", "-u", str(USERS), "-r", "5", "-t", f"{SECONDS + USERS // 5}s",
-             "--host", f"http://127.0.0.1:{PORT}", "--csv", str(prefix), "--only-summary",
-             "--reset-stats", "--loglevel", "WARNING"],
+             "--headless", "-u", str(USERS), "-r", "5", "-t", f"{SECONDS + ramp}s",
+             "--host", f"http://127.0.0.1:{PORT}", "--csv", str(prefix), "--csv-full-history",
+             "--only-summary", "--loglevel", "WARNING"],
             cwd=ROOT, env={**env, "BENCH_LOAD_USERS": str(ROOT / "build/bench-load-users.json")},
-            capture_output=True, text=True)
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(ramp)
+        cpu_from, at_from = _cpu_seconds(workers), time.time()
+        load_from = os.getloadavg()[0]
+        out, err = locust.communicate(timeout=SECONDS + ramp + 120)
         elapsed = time.perf_counter() - started
-        cpu = _cpu_seconds(workers) - cpu_before
-        print(done.stdout[-6000:])
-        if done.returncode not in (0, 1):
-            print(done.stderr[-3000:])
+        cpu = _cpu_seconds(workers) - cpu_from
+        load_to = os.getloadavg()[0]
+        print(out[-6000:])
+        if locust.returncode not in (0, 1):
+            print(err[-3000:])
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+        log = (ROOT / "build" / "bench-load-gunicorn.log").read_text()
+        if "WORKER TIMEOUT" in log or "Traceback" in log:
+            print("   gunicorn reported:\n" + log[-3000:])
     with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
+    with open(f"{prefix}_stats_history.csv", encoding="utf-8") as handle:
+        history = [r for r in csv.DictReader(handle) if r["Name"] == "Aggregated"]
     total = next(r for r in rows if r["Name"] == "Aggregated")
     requests, failures = int(total["Request Count"]), int(total["Failure Count"])
     p95 = float(total["95%"])
-    # CPU of every request of the run (sign-ins included) over the whole run's requests
-    all_requests = requests + USERS * 3
-    cpu_ms = cpu / max(all_requests, 1) * 1000
-    print(f"   {USERS} people, {elapsed:.0f} s: {requests:,} requests measured, "
+    before = [r for r in history if float(r["Timestamp"]) <= at_from]
+    counted = int(history[-1]["Total Request Count"]) - (
+        int(before[-1]["Total Request Count"]) if before else 0)
+    cpu_ms = cpu / max(counted, 1) * 1000
+    print(f"   {USERS} people, {elapsed:.0f} s (load average {load_from:.1f} -> "
+          f"{load_to:.1f} on {os.cpu_count()} cores): {requests:,} requests, "
           f"{float(total['Requests/s']):.1f} requests/s, p50 {float(total['50%']):.0f} ms, "
-          f"p95 {p95:.0f} ms, {failures} errors; gunicorn CPU {cpu:.1f} s, "
-          f"{cpu_ms:.1f} ms per request")
+          f"p95 {p95:.0f} ms, {failures} errors; gunicorn CPU {cpu:.1f} s over {counted:,} "
+          f"requests after the ramp: {cpu_ms:.1f} ms per request")
     for row in rows:
         if row["Name"] != "Aggregated":
             print(f"   {row['Type']:4} {row['Name']:40} n={row['Request Count']:>5} "
