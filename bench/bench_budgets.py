@@ -89,6 +89,9 @@ def run():
         from commissioning.budgets.risk_share import share_variance
 
         agreement = _setup()
+        from bench.support import analyze
+
+        analyze()
         print(f"   data: 1 agreement, {SCHEDULES:,} schedules, {SPEND_LINES:,} spend lines")
         p50, p95, queries = timed(lambda: positions_of([agreement], YEAR, 2), repeat=10)
         report("position, Q2 (1,000 schedules, 100,000 spend lines)", p50, p95, queries,

@@ -64,6 +64,9 @@ def run():
 
     with bench_database():
         area, user, middle, _ = _setup()
+        from bench.support import analyze
+
+        analyze()
         client = Client()
         client.force_login(user)
 
