@@ -129,7 +129,9 @@ def run():
     env = _env()
     server = subprocess.Popen(
         [str(Path(PY).parent / "gunicorn"), "portal.wsgi", "-w", "2", "--threads", str(THREADS),
-         "-b",
+         # keep-alive longer than the think time: a connection closed by the server just as
+         # the client reuses it is a "connection reset", counted as an error
+         "--keep-alive", "5", "-b",
          f"127.0.0.1:{PORT}", "--access-logfile", "-", "--log-level", "warning"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
         stderr=open(ROOT / "build" / "bench-load-gunicorn.log", "w"))  # noqa: SIM115
