@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 GOVUK := node_modules/govuk-frontend/dist/govuk
 
-.PHONY: run test setup venv npm assets migrate demo chromium lint bench check-deploy compose-check clean
+.PHONY: run test setup venv npm assets migrate demo chromium lint bench bench-load check-deploy compose-check clean
 
 run: setup demo
 	@echo ""
@@ -58,8 +58,15 @@ chromium:
 lint: venv
 	$(VENV)/bin/ruff check .
 
+# Every bench/bench_*.py module, then a table of figure, target and verdict; exits non-zero
+# when a target is missed by more than its noise margin. Set DATABASE_URL for PostgreSQL.
 bench: setup
 	$(PY) -m bench
+
+# 20 signed-in people (two-factor) against gunicorn with 2 workers on PostgreSQL (locust,
+# bench/locustfile.py): p95, errors and CPU per request against their targets.
+bench-load: venv
+	$(PY) bench/load.py
 
 check-deploy: venv
 	DJANGO_ENV=production DJANGO_SETTINGS_MODULE=portal.settings.production \

@@ -126,7 +126,7 @@ def _dashboard_queries():
 def run():
     from django.db import connection
 
-    from bench.support import bench_database
+    from bench.support import bench_database, check
 
     with bench_database(), tempfile.TemporaryDirectory() as folder:
         print(f"   database: {connection.vendor}")
@@ -142,6 +142,10 @@ def run():
                   f"{ROWS / inside:,.0f} rows/s (target >= {TARGET_RATE:,} on PostgreSQL), "
                   f"peak RSS {peak_mb:.0f} MB (target <= {TARGET_MB})")
             print(f"      {output}")
+            if label.startswith("first") and connection.vendor == "postgresql":
+                check(f"{label}: rows/s", ROWS / inside, TARGET_RATE, "rows/s",
+                      higher_is_better=True)
+            check(f"{label}: peak RSS", peak_mb, TARGET_MB, "MB")
         for size, shown, queries, p50, p95 in _dashboard_queries():
             print(f"   dashboard with {size} headline indicators ({shown} shown): {queries} "
                   f"queries, p50 {p50:.1f} ms, p95 {p95:.1f} ms")

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.safestring import mark_safe
 
-from bench.support import bench_database
+from bench.support import bench_database, check
 
 TARGET_PAGES = 40
 
@@ -74,6 +74,7 @@ def run():
         print(f"   report of {report.page_count} pages: produced in {full:.2f} s "
               f"(assemble + render + store), WeasyPrint alone {bare:.2f} s: "
               f"ratio {full / bare:.2f}x  (target: <= 1.5x)")
+        check("report vs WeasyPrint alone", full / bare, 1.5, "x")
 
         assemble(report)  # warm Django's per-process caches (content types, templates)
         counts = {}
@@ -86,3 +87,5 @@ def run():
         print("   queries to assemble one report: " + ", ".join(
             f"{q} with {n} intentions" for n, q in counts.items())
             + "  (target: the same at both sizes)")
+        check("queries to assemble a report, 250 vs 10 intentions",
+              counts[250] - counts[10], 0, "queries", margin=0)

@@ -3,14 +3,9 @@
 Values the person may not see are left blank and marked "sensitive". Cells that a
 spreadsheet would run as a formula are prefixed with an apostrophe (CSV injection).
 """
-import csv
-import io
-
-from django.http import HttpResponse
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
+from portal import spreadsheets
 from portal.spreadsheets import safe_text
 
 HEADERS = ["Reference", "Title", "Stage", "Status", "Level", "Thematic area", "Lead agency",
@@ -37,33 +32,17 @@ def _filename(area, ext):
 
 
 def csv_response(intentions, area):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(area, "csv")}"'
-    response.write("\ufeff")  # so spreadsheet programs read UTF-8
-    writer = csv.writer(response)
-    writer.writerow(HEADERS)
-    for row in rows(intentions):
-        writer.writerow([_safe(c) if isinstance(c, str) else ("" if c is None else c)
-                         for c in row])
-    return response
+    """Streamed (issue 15): `intentions` may be a lazy iterator of any length."""
+    return spreadsheets.csv_response(
+        ([_safe(c) if isinstance(c, str) else ("" if c is None else c) for c in row]
+         for row in rows(intentions)),
+        filename=_filename(area, "csv"), headers=HEADERS, bom=True)
 
 
 def xlsx_response(intentions, area):
-    book = Workbook(write_only=False)
-    sheet = book.active
-    sheet.title = "Intentions"
-    sheet.append(HEADERS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows(intentions):
-        sheet.append([_safe(c) if isinstance(c, str) else c for c in row])
-    for cell in sheet["J"][1:]:
-        cell.number_format = "£#,##0.00"
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(area, "xlsx")}"'
-    return response
+    """Written in write-only mode to a temporary file and streamed from it (issue 15)."""
+    return spreadsheets.xlsx_response(
+        ([_safe(c) if isinstance(c, str) else c for c in row] for row in rows(intentions)),
+        filename=_filename(area, "xlsx"), title="Intentions", headers=HEADERS,
+        bold_headers=True, freeze_headers=True,
+        number_formats={HEADERS.index("Estimated annual value (GBP)"): "£#,##0.00"})

@@ -121,7 +121,12 @@ class Intention(models.Model):
             models.CheckConstraint(condition=models.Q(estimated_annual_value__gte=0),
                                    name="intention_value_not_negative"),
         ]
-        indexes = [models.Index(fields=["local_area", "status", "current_stage"])]
+        indexes = [models.Index(fields=["local_area", "status", "current_stage"]),
+                   # issue 15: the by-stage page's first 25 of each stage, and the home
+                   # page's "your intentions" (newest first), read as index ranges
+                   models.Index(fields=["local_area", "current_stage", "reference"],
+                                name="intention_stage_reference"),
+                   models.Index(fields=["owner", "-updated_at"], name="intention_owner_recent")]
 
     def __str__(self):
         return f"{self.reference} {self.title}"

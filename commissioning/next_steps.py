@@ -4,7 +4,7 @@ of intentions ready to submit or advance.
 Every step's link is offered only when the permission and guard the service applies allow
 it now (`commissioning.permissions`); otherwise the step says why not, as text.
 """
-from django.db.models import Prefetch
+from django.db.models import Count, F, Prefetch
 from django.urls import reverse
 
 from portal.dates import long_date
@@ -101,10 +101,41 @@ def task_list(user, intention, *, items, gate, next_stage, sign_offs=()) -> list
     return steps
 
 
+def _could_be_ready(intentions, stages):
+    """A necessary condition for "ready", in SQL (issue 15: the home page read and checked
+    every active intention of the area): no open gate, and either an approved gate, or a
+    following stage and at least as many ticks on the current stage as its checklist has
+    manual items. The exact checks then run in Python on the few that pass."""
+    from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
+    from django.db.models.functions import Coalesce
+
+    from .models import ChecklistTick
+
+    manual = {s.pk: [t for t in (s.checklist or []) if not checklists.is_automatic(t)]
+              for s in stages}
+    items = sorted({t for texts in manual.values() for t in texts})
+    gates = StageGate.objects.filter(intention=OuterRef("pk"))
+    ticked = (ChecklistTick.objects.filter(intention=OuterRef("pk"),
+                                           stage=OuterRef("current_stage"), item__in=items)
+              .order_by().values("intention").annotate(n=Count("id")).values("n"))
+    needed = Case(*[When(current_stage_id=pk, then=Value(len(texts)))
+                    for pk, texts in manual.items()], default=Value(0),
+                  output_field=IntegerField())
+    last = stages[-1].pk if stages else None
+    return (intentions
+            .annotate(ticked=Coalesce(Subquery(ticked, output_field=IntegerField()), 0),
+                      needed=needed)
+            .filter(~Exists(gates.filter(status=GateStatus.OPEN)))
+            .filter(Q(Exists(gates.filter(status=GateStatus.APPROVED)))
+                    | (~Q(current_stage_id=last) & Q(ticked__gte=F("needed")))))
+
+
 def ready_for_next_step(user, area, *, limit=None) -> list[dict]:
     """Active intentions the person may move on: ready to submit for sign-off (checklist
-    complete, no gate waiting) or to advance (every agency approved). A constant number
-    of queries: the intentions with their gates, the checklist facts, the area's stages."""
+    complete, no gate waiting) or to advance (every agency approved). The candidates are
+    narrowed in SQL (`_could_be_ready`) and checked a chunk at a time until `limit` are
+    found: a constant number of queries per chunk (the intentions with their gates, the
+    checklist facts), and usually one chunk."""
     from agencies import permissions as ap
     from agencies.roles import AgencyPerm
 
@@ -114,27 +145,33 @@ def ready_for_next_step(user, area, *, limit=None) -> list[dict]:
     if not commissions and not user.is_superuser and \
             not ap.can_administer_area(user, area):
         return []
-    candidates = [i for i in selectors.intention_list(actor=user, local_area=area).filter(
-        status=IntentionStatus.ACTIVE).prefetch_related(
-        Prefetch("gates", queryset=StageGate.objects.select_related("to_stage")),
-        "ticks").order_by("reference")
-        if permissions.can_submit_gate(user, i)]
     stages = selectors.stages_of(area)
     following = {s.pk: (stages[n + 1] if n + 1 < len(stages) else None)
                  for n, s in enumerate(stages)}
-    lists = checklists.checklists(candidates)
-    ready = []
-    for intention in candidates:
-        gate = selectors.live_gate(intention)
-        next_stage = following.get(intention.current_stage_id)
-        href = reverse("commissioning:intention-detail", args=[intention.pk])
-        if gate is not None and gate.status == GateStatus.APPROVED:
-            ready.append({"intention": intention, "href": href + "#advance",
-                          "step": f"Every agency approved: move it to {gate.to_stage.name}"})
-        elif gate is None and next_stage is not None and all(
-                i.done for i in lists[intention.pk]):
-            ready.append({"intention": intention, "href": href + "#submit",
-                          "step": f"Ready to submit for sign-off to move to {next_stage.name}"})
-        if limit is not None and len(ready) >= limit:
-            break
-    return ready
+    queryset = _could_be_ready(selectors.intention_list(actor=user, local_area=area).filter(
+        status=IntentionStatus.ACTIVE), stages).prefetch_related(
+        Prefetch("gates", queryset=StageGate.objects.select_related("to_stage")),
+        "ticks").order_by("reference")
+    chunk = max(4 * (limit or 0), 50) if limit else None
+    ready, start = [], 0
+    while True:
+        batch = list(queryset[start:start + chunk] if chunk else queryset)
+        candidates = [i for i in batch if permissions.can_submit_gate(user, i)]
+        lists = checklists.checklists(candidates)
+        for intention in candidates:
+            gate = selectors.live_gate(intention)
+            next_stage = following.get(intention.current_stage_id)
+            href = reverse("commissioning:intention-detail", args=[intention.pk])
+            if gate is not None and gate.status == GateStatus.APPROVED:
+                ready.append({"intention": intention, "href": href + "#advance",
+                              "step": f"Every agency approved: move it to {gate.to_stage.name}"})
+            elif gate is None and next_stage is not None and all(
+                    i.done for i in lists[intention.pk]):
+                ready.append({"intention": intention, "href": href + "#submit",
+                              "step": f"Ready to submit for sign-off to move to "
+                                      f"{next_stage.name}"})
+            if limit is not None and len(ready) >= limit:
+                return ready
+        if not chunk or len(batch) < chunk:
+            return ready
+        start += chunk

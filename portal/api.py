@@ -31,10 +31,28 @@ class FinancialYearField(serializers.RegexField):
         return value
 
 
+MAX_PAGE_SIZE = 200
+
+
 class Pagination(PageNumberPagination):
+    """`?page=N&page_size=M`: 50 a page by default, at most MAX_PAGE_SIZE (a larger
+    page_size gives MAX_PAGE_SIZE rows; follow `next` for the rest). Issue 15: a page of 500
+    cost 0.4 to 1.8 s; 200 keeps every list well under its 100 ms budget."""
+
     page_size = 50
     page_size_query_param = "page_size"
-    max_page_size = 500
+    max_page_size = MAX_PAGE_SIZE
+    page_size_query_description = (
+        f"Results per page: 50 unless given, at most {MAX_PAGE_SIZE} (a larger number gives "
+        f"{MAX_PAGE_SIZE}).")
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {**parameter["schema"], "default": self.page_size,
+                                       "maximum": self.max_page_size}
+        return parameters
 
     def get_paginated_response_schema(self, schema):
         """DRF's page schema with `next`/`previous` null on the first and last page, in

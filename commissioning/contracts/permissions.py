@@ -62,11 +62,17 @@ def board_scope_agency_ids(user) -> set[int]:
 
 
 def can_view_values(user, contract) -> Decision:
+    return can_view_values_of(user, contract.local_area_id, _agency_ids(contract))
+
+
+def can_view_values_of(user, local_area_id, agency_ids) -> Decision:
+    """`can_view_values` from a contract's area and its agencies' ids (lead included), for
+    rows read as plain values (the register's export)."""
     if user.is_superuser:
         return Decision.allow()
-    if not base.can_view_internal(user, contract.local_area_id):
+    if not base.can_view_internal(user, local_area_id):
         return Decision.deny("Contracts are not shown to your role.")
-    agencies = _agency_ids(contract)
+    agencies = agency_ids
     if agencies & base.agency_ids_for(user, AgencyPerm.VIEW) or \
             agencies & board_scope_agency_ids(user):
         return Decision.allow()

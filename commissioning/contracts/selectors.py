@@ -195,7 +195,12 @@ def missing_returns(*, actor, local_area, year, quarter, today=None):
                                contract__starts__lte=last, contract__ends__gte=first,
                                frequency__in=expected)
             .exclude(contract__status=ContractStatus.PLANNED)
-            .exclude(returns__year=year, returns__quarter=quarter)
+            # The quarter's returns read once into a hashed NOT IN (issue 15):
+            # `.exclude(returns__year=.., returns__quarter=..)` made two probes per KPI
+            # (0.8 s at 100,000 KPIs), and a NOT EXISTS anti-join is planned badly on
+            # tables without statistics yet (minutes after a bulk load).
+            .exclude(id__in=KPIReturn.objects.filter(year=year, quarter=quarter)
+                     .values("kpi_id"))
             .select_related("contract__provider").order_by("contract__reference", "position"))
 
 

@@ -94,7 +94,10 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Issue 15: a connection per request cost 5-10 ms; keep it for a minute, checked before
+# reuse (CONN_HEALTH_CHECKS), so a restarted database costs one reconnect, not an error.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 # The embedded default (SQLite) configured for a web server (issue 13): write transactions
 # take the write lock when they begin (IMMEDIATE), so racing requests queue for up to 20 s
 # instead of failing with "database is locked"; WAL lets readers run beside the writer.

@@ -232,3 +232,23 @@ def test_home_panel_costs_constant_queries(signed_in, cycle, django_assert_max_n
         assert "Ready for your next step" in page and "Bulk intention" in page
         counts.append(len(captured))
     assert counts[0] == counts[1], counts
+
+
+def test_home_panel_finds_the_ready_few_among_many_at_constant_queries(
+        signed_in, cycle, django_assert_max_num_queries):
+    """Issue 15: the panel narrows the candidates in SQL (no open gate; an approved gate or
+    enough ticks), so the few ready intentions after 1,000 that are not ready cost the same
+    queries as after 10, and the page never checks every active intention in Python."""
+    client = signed_in(cycle.commissioner)
+    counts = []
+    for start, size in ((0, 10), (10, 1000)):
+        rows = bulk_intentions(cycle.council, cycle.commissioner, size, partners=[cycle.icb],
+                               start=start)
+        active = [r for r in rows if r.status == "active"]
+        tick_all(active[-1])  # the last in reference order: ready to submit
+        with django_assert_max_num_queries(45) as captured:
+            page = text(client.get("/"))
+        assert f"{active[-1].reference} {active[-1].title}" in page
+        assert f"{active[0].reference} " not in page  # not ticked: not ready
+        counts.append(len(captured))
+    assert counts[0] == counts[1], counts

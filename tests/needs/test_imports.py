@@ -166,3 +166,58 @@ def test_fingertips_unknown_indicator(reference):
 ])
 def test_period_sort_keys(label, key):
     assert period_sort_key(label) == key
+
+
+def _observation_foreign_keys():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname, condeferrable, condeferred, convalidated FROM pg_constraint"
+            " WHERE conrelid = 'needs_observation'::regclass AND contype = 'f' ORDER BY 1")
+        return cursor.fetchall()
+
+
+def test_a_large_first_import_checks_keys_set_based(reference, require_postgres, monkeypatch):
+    """Issue 15: a first import at least as large as the table drops the observations'
+    foreign keys for the INSERT and adds them back (validated in one pass); the keys are the
+    same afterwards, validated and deferrable, and every row is saved."""
+    from needs import imports
+
+    before = _observation_foreign_keys()
+    assert len(before) == 2 and all(v for _, _, _, v in before)
+    monkeypatch.setattr(imports, "SET_BASED_MIN_ROWS", 3)  # this file's 3 rows count as large
+    statements = []
+    from django.db import connection
+
+    with connection.execute_wrapper(lambda run_, sql, *a: statements.append(sql)
+                                    or run_(sql, *a)):
+        result = run(GOOD)
+    assert result.ok and result.new == 3
+    assert sum("DROP CONSTRAINT" in s for s in statements) == 2
+    assert sum("ADD CONSTRAINT" in s for s in statements) == 2
+    assert _observation_foreign_keys() == before
+    assert Observation.objects.count() == 3
+    # the next import is small against the table: row-by-row keys, no ALTER TABLE
+    statements.clear()
+    with connection.execute_wrapper(lambda run_, sql, *a: statements.append(sql)
+                                    or run_(sql, *a)):
+        again = run(GOOD.replace("15.9", "16.1"))
+    assert again.ok and again.changed == 1
+    assert not any("ALTER TABLE" in s for s in statements)
+
+
+def test_keys_are_still_enforced_after_a_set_based_import(reference, require_postgres,
+                                                         monkeypatch):
+    from django.db import IntegrityError, transaction
+
+    from needs import imports
+
+    monkeypatch.setattr(imports, "SET_BASED_MIN_ROWS", 3)
+    assert run(GOOD).ok
+    observation = Observation.objects.first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Observation.objects.filter(pk=observation.pk).update(indicator_id=10**9)
+        from django.db import connection
+
+        connection.check_constraints()

@@ -37,8 +37,8 @@ def test_intentions_exports_prefix_a_full_width_equals(signed_in, area):
     title = "\uff1dHYPERLINK(\"http://evil.example\",\"click\")"
     services.intention_update(actor=None, intention=cycle.intention, title=title)
     client = signed_in(cycle.commissioner)
-    text = client.get("/intentions/export.csv").content.decode("utf-8-sig")
+    text = client.get("/intentions/export.csv").getvalue().decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[1][1] == "'" + title
-    sheet = load_workbook(io.BytesIO(client.get("/intentions/export.xlsx").content)).active
+    sheet = load_workbook(io.BytesIO(client.get("/intentions/export.xlsx").getvalue())).active
     assert sheet["B2"].value == "'" + title

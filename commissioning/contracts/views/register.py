@@ -1,18 +1,16 @@
 """The contracts register: filters, search, sort, pages, and CSV/xlsx export."""
-import csv
 from datetime import date
-from io import BytesIO
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from agencies.models import Agency
 from commissioning.budgets.models import Section75Agreement
+from portal.spreadsheets import safe_cell
 
 from .. import permissions, selectors
-from ..models import ContractStatus, Provider
+from ..models import Contract, ContractStatus, Provider
 from ._common import page, require_area, with_values_flag
 
 EXPORT_COLUMNS = ["Reference", "Title", "Provider", "Lead agency", "Commissioning agencies",
@@ -67,50 +65,66 @@ def contract_list(request):
     }, status=400 if date_error else 200)
 
 
-def _rows(user, contracts):
-    for contract in contracts:
-        show = permissions.can_view_values(user, contract).allowed
-        yield [contract.reference, contract.title, contract.provider.name,
-               contract.lead_agency.name,
-               "; ".join(a.name for a in contract.commissioning_agencies.all()),
-               str(contract.schedule) if contract.schedule_id else "",
-               contract.get_status_display(), contract.starts, contract.ends,
-               contract.annual_value if show else "withheld",
-               contract.total_value if show else "withheld",
-               contract.get_procurement_route_display(), contract.kpi_count,
-               "yes" if contract.is_light_touch else "no",
-               "yes" if contract.published_on_contracts_finder else "no"]
+EXPORT_FIELDS = ("id", "local_area_id", "lead_agency_id", "reference", "title",
+                 "provider__name", "lead_agency__name", "schedule__code", "schedule__name",
+                 "status", "starts", "ends", "annual_value", "total_value", "procurement_route",
+                 "kpi_count", "is_light_touch", "published_on_contracts_finder")
+
+
+def _chunks(iterable, size):
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _rows(user, contracts, chunk_size):
+    """The export's rows from plain values, a chunk at a time (issue 15: building 5,000
+    contracts with their provider, agencies and schedule as model instances took most of
+    the 1.4-3.7 s of an export). The same columns and the same value rule as the page."""
+    statuses = dict(ContractStatus.choices)
+    routes = dict(Contract._meta.get_field("procurement_route").flatchoices)
+    through = Contract.commissioning_agencies.through
+    values = contracts.prefetch_related(None).values(*EXPORT_FIELDS)
+    for chunk in _chunks(values.iterator(chunk_size=chunk_size), chunk_size):
+        agencies = {}
+        for contract_id, agency_id, name in (
+                through.objects.filter(contract_id__in=[c["id"] for c in chunk])
+                .order_by("agency__name").values_list("contract_id", "agency_id",
+                                                      "agency__name")):
+            agencies.setdefault(contract_id, []).append((agency_id, name))
+        for c in chunk:
+            mine = agencies.get(c["id"], [])
+            show = permissions.can_view_values_of(
+                user, c["local_area_id"], {a for a, _ in mine} | {c["lead_agency_id"]}).allowed
+            yield [c["reference"], c["title"], c["provider__name"], c["lead_agency__name"],
+                   "; ".join(name for _, name in mine),
+                   f"{c['schedule__code']} {c['schedule__name']}" if c["schedule__code"]
+                   is not None else "",
+                   statuses.get(c["status"], c["status"]), c["starts"], c["ends"],
+                   c["annual_value"] if show else "withheld",
+                   c["total_value"] if show else "withheld",
+                   routes.get(c["procurement_route"], c["procurement_route"]), c["kpi_count"],
+                   "yes" if c["is_light_touch"] else "no",
+                   "yes" if c["published_on_contracts_finder"] else "no"]
 
 
 def _export(user, contracts, kind, area):
-    stamp = timezone.localdate().isoformat()
-    filename = f"contracts-{area.slug}-{stamp}.{kind}"
+    """Streamed (issue 15): rows come a chunk at a time, so memory stays constant."""
+    from portal import spreadsheets
+
+    filename = f"contracts-{area.slug}-{timezone.localdate().isoformat()}.{kind}"
+    rows = ([_safe_cell(v) for v in row]
+            for row in _rows(user, contracts, spreadsheets.EXPORT_CHUNK))
     if kind == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        writer = csv.writer(response)
-        writer.writerow(EXPORT_COLUMNS)
-        for row in _rows(user, contracts):
-            writer.writerow([_safe_cell(v) for v in row])
-        return response
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Contracts")
-    sheet.append(EXPORT_COLUMNS)
-    for row in _rows(user, contracts):
-        sheet.append([_safe_cell(v) for v in row])
-    out = BytesIO()
-    book.save(out)
-    response = HttpResponse(
-        out.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+        return spreadsheets.csv_response(rows, filename=filename, headers=EXPORT_COLUMNS)
+    return spreadsheets.xlsx_response(rows, filename=filename, title="Contracts",
+                                      headers=EXPORT_COLUMNS)
 
 
-def _safe_cell(value):
-    """Text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
-    from portal.spreadsheets import safe_cell
-
-    return safe_cell(value)
+# Text that a spreadsheet would run as a formula is prefixed with an apostrophe.
+_safe_cell = safe_cell
