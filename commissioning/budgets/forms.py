@@ -90,6 +90,13 @@ class ReopenForm(forms.Form):
         error_messages={"required": "Enter why the quarter must be reopened"})
 
 
+class ReturnForm(forms.Form):
+    reason = forms.CharField(label="Why are the figures returned?", widget=forms.Textarea(
+        attrs={"rows": 4}), help_text="The pooled fund manager reads this; it is recorded in "
+                                       "the audit history.",
+        error_messages={"required": "Enter why the figures are returned"})
+
+
 SPLIT_CHOICES = [("percentages", "As percentages of the annual cost"),
                  ("amounts", "As amounts in pounds")]
 

@@ -25,6 +25,7 @@ from portal import periods
 from portal.money import split_largest_remainder, to_money
 
 from .models import (
+    FROZEN_STATUSES,
     BudgetType,
     Commitment,
     ContributionVariation,
@@ -33,7 +34,6 @@ from .models import (
     RiskShareRule,
     Schedule,
     Section75Agreement,
-    SnapshotStatus,
 )
 from .risk_share import Rule, ScheduleVariance, Term, share_variance
 
@@ -60,15 +60,15 @@ def position_of(agreement, year: str, quarter: int) -> dict:
 
 
 def positions_of(agreements, year: str, quarter: int, *, live=False) -> dict[int, dict]:
-    """Positions of many agreements at once; closed quarters come from their snapshot
-    unless `live` (used when closing a quarter)."""
+    """Positions of many agreements at once; closed (and submitted, awaiting confirmation)
+    quarters come from their snapshot unless `live` (used when submitting a quarter)."""
     first, period_end = periods.year_dates(year)[0], periods.quarter_dates(year, quarter)[1]
     ids = [a.pk for a in agreements]
     result: dict[int, dict] = {}
     if not live:
         for snap in QuarterSnapshot.objects.filter(agreement_id__in=ids, year=year,
                                                    quarter=quarter,
-                                                   status=SnapshotStatus.CLOSED):
+                                                   status__in=FROZEN_STATUSES):
             result[snap.agreement_id] = {**snap.position, "frozen": True}
     todo = [i for i in ids if i not in result]
     if not todo:

@@ -32,8 +32,12 @@ urlpatterns = [
     path("pooled-budgets/<int:pk>/position.csv", agreements.position_csv, name="position-csv"),
     path("pooled-budgets/<int:pk>/forecasts/<fy:year>/<int:quarter>/", agreements.forecasts,
          name="forecasts"),
-    path("pooled-budgets/<int:pk>/quarters/<fy:year>/<int:quarter>/close/",
-         agreements.quarter_close, name="quarter-close"),
+    path("pooled-budgets/<int:pk>/quarters/<fy:year>/<int:quarter>/submit/",
+         agreements.quarter_submit, name="quarter-submit"),
+    path("pooled-budgets/<int:pk>/quarters/<fy:year>/<int:quarter>/partners/<int:agency>/"
+         "confirm/", agreements.quarter_confirm, name="quarter-confirm"),
+    path("pooled-budgets/<int:pk>/quarters/<fy:year>/<int:quarter>/partners/<int:agency>/"
+         "return/", agreements.quarter_return, name="quarter-return"),
     path("pooled-budgets/<int:pk>/quarters/<fy:year>/<int:quarter>/reopen/",
          agreements.quarter_reopen, name="quarter-reopen"),
     path("pooled-budgets/<int:pk>/contributions/<fy:year>/", setup.contributions,

@@ -108,6 +108,18 @@ class SnapshotInputSerializer(PositionQuerySerializer):
     pass
 
 
+class QuarterAnswerSerializer(serializers.Serializer):
+    """A partner's answer to a submitted quarter: `agency` is the partner's id."""
+
+    agency = serializers.IntegerField(min_value=1)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000,
+                                   default="")
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
 class JointPackageSerializer(serializers.ModelSerializer):
     local_area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     days_taken = serializers.IntegerField(read_only=True)
@@ -175,15 +187,28 @@ class PositionSerializer(serializers.Serializer):
     trend = serializers.DictField()
 
 
+class ConfirmationSerializer(serializers.Serializer):
+    agency = serializers.IntegerField()
+    name = serializers.CharField()
+    decision = serializers.CharField(allow_null=True, help_text="confirmed, returned, or null "
+                                                                "while awaited")
+    person = serializers.CharField(allow_null=True)
+    reason = serializers.CharField()
+    at = serializers.DateTimeField(allow_null=True)
+
+
 class SnapshotSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     year = serializers.CharField()
     quarter = serializers.IntegerField()
     status = serializers.CharField()
     sha256 = serializers.CharField()
-    closed_at = serializers.DateTimeField()
+    closed_at = serializers.DateTimeField(allow_null=True)
     reopened_at = serializers.DateTimeField(allow_null=True)
     reopen_reason = serializers.CharField()
+    round = serializers.IntegerField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    confirmations = ConfirmationSerializer(many=True)
     position = PositionSerializer(required=False)
 
 

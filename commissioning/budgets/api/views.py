@@ -27,6 +27,8 @@ from .serializers import (
     JointPackageSerializer,
     PositionQuerySerializer,
     PositionSerializer,
+    QuarterAnswerSerializer,
+    ReasonSerializer,
     SnapshotInputSerializer,
     SnapshotSerializer,
     SpendImportErrorsSerializer,
@@ -161,20 +163,93 @@ class SnapshotView(APIView):
         agreement = selectors.agreement_get(actor=request.user, pk=pk)
         data = SnapshotInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        snapshot = services.quarter_close(actor=request.user, agreement=agreement,
-                                          year=data.validated_data["year"],
-                                          quarter=data.validated_data["quarter"])
+        snapshot = services.quarter_submit(actor=request.user, agreement=agreement,
+                                           year=data.validated_data["year"],
+                                           quarter=data.validated_data["quarter"])
         return Response(_snapshot(snapshot, with_position=True), status=status.HTTP_201_CREATED)
 
 
 def _snapshot(snapshot, with_position=False):
+    confirmations = []
+    if snapshot.status != "reopened":
+        confirmations = [{
+            "agency": row["agency"], "name": row["name"],
+            "decision": row["answer"].decision if row["answer"] else None,
+            "person": str(row["answer"].person) if row["answer"] else None,
+            "reason": row["answer"].reason if row["answer"] else "",
+            "at": row["answer"].at if row["answer"] else None,
+        } for row in selectors.quarter_confirmations(snapshot=snapshot)]
     body = {"id": snapshot.pk, "year": snapshot.year, "quarter": snapshot.quarter,
             "status": snapshot.status, "sha256": snapshot.sha256,
             "closed_at": snapshot.closed_at, "reopened_at": snapshot.reopened_at,
-            "reopen_reason": snapshot.reopen_reason}
+            "reopen_reason": snapshot.reopen_reason, "round": snapshot.round,
+            "submitted_at": snapshot.submitted_at, "confirmations": confirmations}
     if with_position:
-        body["position"] = {**snapshot.position, "frozen": snapshot.is_closed}
+        body["position"] = {**snapshot.position, "frozen": snapshot.is_frozen}
     return body
+
+
+def _snapshot_of(request, pk, snapshot_id):
+    """The agreement (404 unless visible) and its snapshot (404 if another agreement's)."""
+    agreement = selectors.agreement_get(actor=request.user, pk=pk)
+    snapshot = next((s for s in selectors.snapshot_list(agreement=agreement)
+                     if s.pk == snapshot_id), None)
+    if snapshot is None:
+        raise Http404
+    return agreement, snapshot
+
+
+def _partner(agreement, agency_id):
+    agency = next((p for p in agreement.parties.all() if p.pk == agency_id), None)
+    if agency is None:
+        message = "Choose a partner to this agreement."
+        raise ApplicationError(message, errors={"agency": [message]})
+    return agency
+
+
+class SnapshotConfirmView(APIView):
+    """A finance officer of a contributing partner confirms the submitted quarter for it."""
+
+    @extend_schema(request=QuarterAnswerSerializer, responses={200: SnapshotSerializer})
+    def post(self, request, pk, snapshot_id):
+        agreement, snapshot = _snapshot_of(request, pk, snapshot_id)
+        data = QuarterAnswerSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.quarter_confirm(actor=request.user, agreement=agreement, year=snapshot.year,
+                                 quarter=snapshot.quarter,
+                                 agency=_partner(agreement, data.validated_data["agency"]))
+        snapshot.refresh_from_db()
+        return Response(_snapshot(snapshot))
+
+
+class SnapshotReturnView(APIView):
+    """A finance officer of a contributing partner returns the figures with a reason."""
+
+    @extend_schema(request=QuarterAnswerSerializer, responses={200: SnapshotSerializer})
+    def post(self, request, pk, snapshot_id):
+        agreement, snapshot = _snapshot_of(request, pk, snapshot_id)
+        data = QuarterAnswerSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.quarter_return(actor=request.user, agreement=agreement, year=snapshot.year,
+                                quarter=snapshot.quarter,
+                                agency=_partner(agreement, data.validated_data["agency"]),
+                                reason=data.validated_data["reason"])
+        snapshot.refresh_from_db()
+        return Response(_snapshot(snapshot))
+
+
+class SnapshotReopenView(APIView):
+    """An approver of a partner or the pooled fund manager reopens a closed quarter."""
+
+    @extend_schema(request=ReasonSerializer, responses={200: SnapshotSerializer})
+    def post(self, request, pk, snapshot_id):
+        agreement, snapshot = _snapshot_of(request, pk, snapshot_id)
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        snapshot = services.quarter_reopen(actor=request.user, agreement=agreement,
+                                           year=snapshot.year, quarter=snapshot.quarter,
+                                           reason=data.validated_data["reason"])
+        return Response(_snapshot(snapshot))
 
 
 def _area(request, slug):

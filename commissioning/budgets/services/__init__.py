@@ -18,13 +18,20 @@ from .packages import (
     joint_package_split_set,
     joint_package_update,
 )
-from .quarters import quarter_close, quarter_reopen
+from .quarters import (
+    quarter_close,
+    quarter_confirm,
+    quarter_reopen,
+    quarter_return,
+    quarter_submit,
+)
 from .spend import spend_create, spend_import
 
 __all__ = [
     "agreement_create", "agreement_update", "commitment_set", "contribution_set",
     "contribution_vary", "forecast_set", "forecasts_set", "joint_package_create",
     "joint_package_grant", "joint_package_revoke", "joint_package_split_set",
-    "joint_package_update", "quarter_close", "quarter_reopen", "risk_rule_set",
+    "joint_package_update", "quarter_close", "quarter_confirm", "quarter_reopen",
+    "quarter_return", "quarter_submit", "risk_rule_set",
     "schedule_create", "schedule_update", "spend_create", "spend_import",
 ]
