@@ -95,7 +95,8 @@ def _answer(*, actor, agreement, year, quarter, agency, decision, reason=""):
     if snapshot is None:
         raise invalid("quarter", f"{periods.label(year, quarter)} has not been submitted.")
     snapshot.agreement = agreement
-    require(permissions.confirm_guard(actor, snapshot, agency))
+    require(permissions.can_confirm_quarter(actor, agreement, agency))
+    require(permissions.confirm_guard(actor, snapshot, agency), code=ErrorCode.CONFLICT)
     if digest(snapshot.position) != snapshot.sha256:
         raise _conflict("The stored figures no longer match their sha256, so they cannot be "
                         "confirmed. Return the quarter and ask the pooled fund manager to "
