@@ -366,6 +366,40 @@ class QuarterConfirmation(models.Model):
         return f"{self.agency_id} {self.decision} round {self.round}"
 
 
+class PositionCommentary(models.Model):
+    """The narrative on a quarter's position, overall (no schedule) or for one schedule:
+    reasons for the variance, mitigations, forecast risks. It is part of the position, so
+    submitting the quarter freezes it with the figures (and its sha256 covers it)."""
+
+    agreement = models.ForeignKey(Section75Agreement, on_delete=models.CASCADE,
+                                  related_name="commentary")
+    year = models.CharField(max_length=7, validators=[YEAR])
+    quarter = models.PositiveSmallIntegerField(validators=QUARTER)
+    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, null=True, blank=True,
+                                 related_name="commentary")
+    variance_reasons = models.TextField(blank=True)
+    mitigations = models.TextField(blank=True)
+    forecast_risks = models.TextField(blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agreement_id", "year", "quarter", "schedule_id"]
+        verbose_name_plural = "position commentary"
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "year", "quarter", "schedule"],
+                                    name="commentary_unique"),
+            models.UniqueConstraint(fields=["agreement", "year", "quarter"],
+                                    condition=models.Q(schedule__isnull=True),
+                                    name="commentary_unique_overall"),
+        ]
+
+    def __str__(self):
+        return f"Commentary Q{self.quarter} {self.year} ({self.schedule_id or 'overall'})"
+
+
 class NeedsCategory(models.TextChoices):
     """The four broad areas of need of the SEND Code of Practice (6.28-6.35)."""
 

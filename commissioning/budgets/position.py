@@ -30,6 +30,7 @@ from .models import (
     Commitment,
     ContributionVariation,
     Forecast,
+    PositionCommentary,
     QuarterSnapshot,
     RiskShareRule,
     Schedule,
@@ -38,6 +39,7 @@ from .models import (
 from .risk_share import Rule, ScheduleVariance, Term, share_variance
 
 ZERO = Decimal("0.00")
+COMMENTARY_FIELDS = ("variance_reasons", "mitigations", "forecast_risks")
 
 
 def money(value) -> str:
@@ -121,8 +123,15 @@ def _load(ids, year, quarter, first: date, period_end: date) -> dict:
         rules[rule.agreement_id][(rule.schedule_id, rule.direction)] = Rule(
             basis=rule.basis, key=rule.pk,
             terms=tuple(Term(t.agency_id, t.percentage, t.cap) for t in rule.terms.all()))
+    commentary = defaultdict(dict)  # agreement id -> schedule id (None: overall) -> text
+    for note in (PositionCommentary.objects.filter(agreement_id__in=ids, year=year,
+                                                   quarter=quarter)
+                 .values("agreement_id", "schedule_id", *COMMENTARY_FIELDS)):
+        commentary[note["agreement_id"]][note["schedule_id"]] = {
+            k: note[k] for k in COMMENTARY_FIELDS}
     return {"agreements": agreements, "schedules": schedules, "contributions": contributions,
-            "spend": spend, "committed": committed, "forecasts": forecasts, "rules": rules}
+            "spend": spend, "committed": committed, "forecasts": forecasts, "rules": rules,
+            "commentary": commentary}
 
 
 def _compute(agreement, year, quarter, period_end, data) -> dict:
@@ -181,6 +190,7 @@ def _compute(agreement, year, quarter, period_end, data) -> dict:
                         "overspend": money(shares.overspend[p]),
                         "underspend": money(shares.underspend[p])} for p in party_ids],
         "schedules": rows,
+        "commentary": _commentary(data["commentary"].get(agreement.pk, {}), rows),
         "trend": {
             "months": [{"month": m.strftime("%Y-%m"), "label": m.strftime("%B %Y"),
                         "spend": money(month_totals[m])} for m in months],
@@ -190,6 +200,18 @@ def _compute(agreement, year, quarter, period_end, data) -> dict:
                          for q in range(1, quarter + 1)],
         },
     }
+
+
+def _commentary(notes, rows) -> dict:
+    """The narrative, frozen with the figures: overall, then per schedule (code order);
+    only what has been written."""
+    def written(note):
+        return note is not None and any(note.values())
+
+    return {"overall": notes.get(None) if written(notes.get(None)) else None,
+            "schedules": [{"schedule": r["id"], "code": r["code"], "name": r["name"],
+                           **notes[r["id"]]}
+                          for r in rows if written(notes.get(r["id"]))]}
 
 
 def _funding(schedule, contributions, by_source, spent, party_ids, names) -> list[dict]:

@@ -32,6 +32,8 @@ urlpatterns = [
     path("pooled-budgets/<int:pk>/position.csv", agreements.position_csv, name="position-csv"),
     path("pooled-budgets/<int:pk>/forecasts/<fy:year>/<int:quarter>/", agreements.forecasts,
          name="forecasts"),
+    path("pooled-budgets/<int:pk>/commentary/<fy:year>/<int:quarter>/", agreements.commentary,
+         name="commentary"),
     path("pooled-budgets/<int:pk>/quarters/<fy:year>/<int:quarter>/submit/",
          agreements.quarter_submit, name="quarter-submit"),
     path("pooled-budgets/<int:pk>/quarters/<fy:year>/<int:quarter>/partners/<int:agency>/"

@@ -116,6 +116,19 @@ class QuarterAnswerSerializer(serializers.Serializer):
                                    default="")
 
 
+class CommentaryInputSerializer(PositionQuerySerializer):
+    """Write the overall commentary (no `schedule`) or a schedule's (its code)."""
+
+    schedule = serializers.CharField(required=False, allow_blank=True, max_length=20,
+                                     default="")
+    variance_reasons = serializers.CharField(required=False, allow_blank=True,
+                                             max_length=5000, default="")
+    mitigations = serializers.CharField(required=False, allow_blank=True, max_length=5000,
+                                        default="")
+    forecast_risks = serializers.CharField(required=False, allow_blank=True, max_length=5000,
+                                           default="")
+
+
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
@@ -184,6 +197,10 @@ class PositionSerializer(serializers.Serializer):
                                                "risk shares add up to it exactly")
     risk_share = ShareSerializer(many=True)
     schedules = serializers.ListField(child=serializers.DictField())
+    commentary = serializers.DictField(
+        required=False, help_text="{overall: {variance_reasons, mitigations, forecast_risks} "
+                                  "or null, schedules: [{schedule, code, name, ...}]}; "
+                                  "absent from quarters closed before issue 16")
     trend = serializers.DictField()
 
 

@@ -12,6 +12,8 @@ urlpatterns = [
          name="api-spend-import"),
     path("pooled-budgets/<int:pk>/position/", views.PositionView.as_view(),
          name="api-position"),
+    path("pooled-budgets/<int:pk>/commentary/", views.CommentaryView.as_view(),
+         name="api-commentary"),
     path("pooled-budgets/<int:pk>/snapshots/", views.SnapshotView.as_view(),
          name="api-snapshots"),
     path("pooled-budgets/<int:pk>/snapshots/<int:snapshot_id>/confirm/",

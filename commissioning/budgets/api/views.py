@@ -23,6 +23,7 @@ from .serializers import (
     AggregatesSerializer,
     AgreementDetailSerializer,
     AgreementSerializer,
+    CommentaryInputSerializer,
     JointPackageInputSerializer,
     JointPackageSerializer,
     PositionQuerySerializer,
@@ -150,6 +151,29 @@ class PositionView(APIView):
         except ValueError as exc:
             raise ApplicationError(str(exc), errors={"year": [str(exc)]}) from exc
         return Response(position)
+
+
+class CommentaryView(APIView):
+    """Write the narrative on a quarter's position; read it in the position's `commentary`."""
+
+    @extend_schema(request=CommentaryInputSerializer,
+                   responses={200: PositionSerializer})
+    def post(self, request, pk):
+        agreement = selectors.agreement_get(actor=request.user, pk=pk)
+        data = CommentaryInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        year, quarter, code = values.pop("year"), values.pop("quarter"), values.pop("schedule")
+        schedule = None
+        if code:
+            schedule = next((s for s in selectors.schedule_list(agreement=agreement)
+                             if s.code.lower() == code.lower()), None)
+            if schedule is None:
+                message = f"No schedule {code} in this agreement."
+                raise ApplicationError(message, errors={"schedule": [message]})
+        services.commentary_set(actor=request.user, agreement=agreement, year=year,
+                                quarter=quarter, schedule=schedule, **values)
+        return Response(position_of(agreement, year, quarter))
 
 
 class SnapshotView(APIView):

@@ -12,8 +12,8 @@ from portal import periods
 from portal.errors import ApplicationError
 
 from .. import exports, permissions, selectors, services
-from ..forms import ForecastForm, ReopenForm, ReturnForm
-from ..models import Commitment, Forecast
+from ..forms import CommentaryForm, ForecastForm, ReopenForm, ReturnForm
+from ..models import Commitment, Forecast, PositionCommentary
 from ..position import position_of
 from .common import agreement_for, form_errors, page, period_from, require_area
 
@@ -140,6 +140,41 @@ def forecasts(request, pk, year, quarter):
     return render(request, "budgets/forecasts.html", {
         "page_title": f"Forecasts for {periods.label(year, quarter)}", "agreement": agreement,
         "form": form, "year": year, "quarter": quarter,
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def commentary(request, pk, year, quarter):
+    """Reasons for the variance, mitigations and forecast risks, overall and per schedule."""
+    agreement = agreement_for(request, pk, change=True)
+    year, quarter = period_from(request, agreement, year, quarter)
+    schedules = list(selectors.schedule_list(agreement=agreement))
+    current = {note.schedule_id: {f: getattr(note, f) for f in CommentaryForm.PARTS_FIELDS}
+               for note in PositionCommentary.objects.filter(agreement=agreement, year=year,
+                                                             quarter=quarter)}
+    form = CommentaryForm(request.POST or None, schedules=schedules, current=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.commentary_set_many(actor=request.user, agreement=agreement, year=year,
+                                         quarter=quarter, entries=form.entries())
+        except ApplicationError as exc:
+            key = exc.extra.get("schedule") or "overall"
+            exc.errors = {f"{field}_{key}": messages_ for field, messages_ in
+                          (exc.errors or {}).items()}
+            form_errors(form, exc)
+        else:
+            messages.success(request, f"The commentary on {periods.label(year, quarter)} was "
+                                      "saved.")
+            return redirect(position_url(agreement, year, quarter))
+    return render(request, "budgets/form.html", {
+        "page_title": f"Commentary on {periods.label(year, quarter)}", "agreement": agreement,
+        "form": form, "submit": "Save the commentary",
+        "intro": "Explain the position: why each schedule, and the pool overall, is over or "
+                 "under budget, what is being done about it, and the risks to the forecast. "
+                 "Leave blank what does not apply. Submitting the quarter freezes the "
+                 "commentary with the figures; it is printed in the board report.",
+        "back": position_url(agreement, year, quarter),
     }, status=400 if form.errors else 200)
 
 
