@@ -301,6 +301,9 @@ class AgreementForm(forms.Form):
     share_separately = forms.BooleanField(
         label="Share overspends and underspends separately, each by its own rule",
         required=False)
+    carry_forward_underspend = forms.BooleanField(
+        label="A year's underspend stays in the pool for the next year (carried forward)",
+        required=False)
 
     def __init__(self, *args, agencies=(), people=(), **kwargs):
         super().__init__(*args, **kwargs)

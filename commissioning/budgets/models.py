@@ -56,6 +56,10 @@ class Section75Agreement(models.Model):
     share_separately = models.BooleanField(
         default=False, help_text="Share overspends and underspends separately, each by its "
                                  "own rule, instead of netting them first.")
+    carry_forward_underspend = models.BooleanField(
+        default=False, help_text="The agreement lets a year's underspend stay in the pool "
+                                 "for the next year instead of being returned to the "
+                                 "partners at the year-end settlement.")
     history = HistoricalRecords(m2m_fields=[parties])
 
     class Meta:
@@ -398,6 +402,56 @@ class PositionCommentary(models.Model):
 
     def __str__(self):
         return f"Commentary Q{self.quarter} {self.year} ({self.schedule_id or 'overall'})"
+
+
+class SettlementStatus(models.TextChoices):
+    AWAITING = "awaiting", "Awaiting sign-off"
+    SIGNED = "signed", "Signed off"
+
+
+class YearEndSettlement(models.Model):
+    """The year-end settlement statement of a pool (computed from its closed Q4), as signed:
+    the statement and its sha256. If Q4 is reopened and closed with other figures, the
+    statement is replaced and the sign-offs of the old one no longer count."""
+
+    agreement = models.ForeignKey(Section75Agreement, on_delete=models.CASCADE,
+                                  related_name="settlements")
+    year = models.CharField(max_length=7, validators=[YEAR])
+    statement = models.JSONField()
+    sha256 = models.CharField(max_length=64)
+    status = models.CharField(max_length=10, choices=SettlementStatus.choices,
+                              default=SettlementStatus.AWAITING)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agreement_id", "year"]
+        constraints = [models.UniqueConstraint(fields=["agreement", "year"],
+                                               name="settlement_unique")]
+
+    def __str__(self):
+        return f"Settlement {self.year} ({self.status})"
+
+
+class SettlementSignOff(models.Model):
+    """A partner's finance lead signs the statement (the sha256 it signed)."""
+
+    settlement = models.ForeignKey(YearEndSettlement, on_delete=models.CASCADE,
+                                   related_name="sign_offs")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               null=True, blank=True, related_name="+")
+    sha256 = models.CharField(max_length=64)
+    at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["settlement_id", "at", "id"]
+        constraints = [models.UniqueConstraint(fields=["settlement", "agency", "sha256"],
+                                               name="settlement_sign_off_unique")]
+
+    def __str__(self):
+        return f"{self.agency_id} signed {self.sha256[:8]}"
 
 
 class NeedsCategory(models.TextChoices):

@@ -293,3 +293,44 @@ def quarter_confirmations(*, snapshot) -> list[dict]:
     return [{"agency": agency_id, "name": names.get(agency_id, ""),
              "answer": answers.get(agency_id)}
             for agency_id in snapshot.contributing_agency_ids]
+
+
+# --- year-end settlement (issue 16) -------------------------------------------------------
+def settlement_basis(*, agreement, year):
+    """(statement, ids of the partners who sign it) from the closed Q4, or None while Q4
+    is not closed. Two queries."""
+    from .settlement import statement
+
+    snapshot = QuarterSnapshot.objects.filter(agreement=agreement, year=year, quarter=4,
+                                              status="closed").first()
+    if snapshot is None:
+        return None
+    return (statement(snapshot.position, host_id=agreement.host_id,
+                      carry_forward=agreement.carry_forward_underspend,
+                      q4_sha256=snapshot.sha256),
+            snapshot.contributing_agency_ids)
+
+
+def settlement_view(*, agreement, year) -> dict:
+    """What the settlement page, PDF, xlsx and API show: the statement (or None), the stored
+    settlement, and per signing partner who signed the current figures (or awaited)."""
+    from .models import YearEndSettlement
+    from .position import digest
+
+    basis = settlement_basis(agreement=agreement, year=year)
+    if basis is None:
+        return {"statement": None, "settlement": None, "signers": []}
+    statement, signer_ids = basis
+    sha = digest(statement)
+    settlement = (YearEndSettlement.objects.filter(agreement=agreement, year=year)
+                  .prefetch_related("sign_offs__person").first())
+    signed = {}
+    if settlement is not None:
+        signed = {s.agency_id: s for s in settlement.sign_offs.all() if s.sha256 == sha}
+    names = {p["agency"]: p["name"] for p in statement["partners"]}
+    current = settlement is not None and settlement.sha256 == sha
+    return {"statement": statement, "sha256": sha,
+            "settlement": settlement if current else None,
+            "signed": current and settlement.status == "signed",
+            "signers": [{"agency": a, "name": names.get(a, ""), "sign_off": signed.get(a)}
+                        for a in signer_ids]}

@@ -3,7 +3,7 @@ from django.urls import path, register_converter
 
 from portal import periods
 
-from .views import agreements, packages, setup, spend
+from .views import agreements, packages, settlement, setup, spend
 
 
 class YearConverter:
@@ -42,6 +42,14 @@ urlpatterns = [
          "return/", agreements.quarter_return, name="quarter-return"),
     path("pooled-budgets/<int:pk>/quarters/<fy:year>/<int:quarter>/reopen/",
          agreements.quarter_reopen, name="quarter-reopen"),
+    path("pooled-budgets/<int:pk>/settlement/<fy:year>/", settlement.settlement,
+         name="settlement"),
+    path("pooled-budgets/<int:pk>/settlement/<fy:year>.pdf", settlement.settlement_pdf,
+         name="settlement-pdf"),
+    path("pooled-budgets/<int:pk>/settlement/<fy:year>.xlsx", settlement.settlement_xlsx,
+         name="settlement-xlsx"),
+    path("pooled-budgets/<int:pk>/settlement/<fy:year>/partners/<int:agency>/sign/",
+         settlement.settlement_sign, name="settlement-sign"),
     path("pooled-budgets/<int:pk>/contributions/<fy:year>/", setup.contributions,
          name="contributions"),
     path("pooled-budgets/<int:pk>/contributions/<fy:year>/variations/new/",

@@ -261,3 +261,20 @@ class AggregatesSerializer(serializers.Serializer):
     within_week = serializers.IntegerField(allow_null=True)
     suppressed_fields = serializers.ListField(child=serializers.CharField())
     display = serializers.DictField(child=serializers.CharField())
+
+
+class SignerSerializer(serializers.Serializer):
+    agency = serializers.IntegerField()
+    name = serializers.CharField()
+    signed_by = serializers.CharField(allow_null=True)
+    signed_at = serializers.DateTimeField(allow_null=True)
+
+
+class SettlementSerializer(serializers.Serializer):
+    year = serializers.CharField()
+    statement = serializers.DictField(
+        allow_null=True, help_text="null until Q4 is closed; partners' `payment` is positive "
+                                   "when the partner pays the host; payments add to zero")
+    sha256 = serializers.CharField(allow_null=True)
+    signed = serializers.BooleanField()
+    signers = SignerSerializer(many=True)

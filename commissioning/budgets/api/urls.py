@@ -1,6 +1,7 @@
 """API of the pooled budgets app, mounted under /api/v1/."""
 from django.urls import path
 
+from .. import urls as _page_urls  # noqa: F401 - registers the `fy` converter
 from . import views
 
 urlpatterns = [
@@ -14,6 +15,10 @@ urlpatterns = [
          name="api-position"),
     path("pooled-budgets/<int:pk>/commentary/", views.CommentaryView.as_view(),
          name="api-commentary"),
+    path("pooled-budgets/<int:pk>/settlements/<fy:year>/", views.SettlementView.as_view(),
+         name="api-settlement"),
+    path("pooled-budgets/<int:pk>/settlements/<fy:year>/sign/",
+         views.SettlementSignView.as_view(), name="api-settlement-sign"),
     path("pooled-budgets/<int:pk>/snapshots/", views.SnapshotView.as_view(),
          name="api-snapshots"),
     path("pooled-budgets/<int:pk>/snapshots/<int:snapshot_id>/confirm/",

@@ -30,6 +30,7 @@ from .serializers import (
     PositionSerializer,
     QuarterAnswerSerializer,
     ReasonSerializer,
+    SettlementSerializer,
     SnapshotInputSerializer,
     SnapshotSerializer,
     SpendImportErrorsSerializer,
@@ -174,6 +175,38 @@ class CommentaryView(APIView):
         services.commentary_set(actor=request.user, agreement=agreement, year=year,
                                 quarter=quarter, schedule=schedule, **values)
         return Response(position_of(agreement, year, quarter))
+
+
+def _settlement(agreement, year):
+    view = selectors.settlement_view(agreement=agreement, year=year)
+    return {"year": year, "statement": view["statement"], "sha256": view.get("sha256"),
+            "signed": bool(view.get("signed")),
+            "signers": [{"agency": row["agency"], "name": row["name"],
+                         "signed_by": str(row["sign_off"].person) if row["sign_off"] else None,
+                         "signed_at": row["sign_off"].at if row["sign_off"] else None}
+                        for row in view["signers"]]}
+
+
+class SettlementView(APIView):
+    """The year-end settlement statement (null until Q4 is closed) and its sign-off."""
+
+    @extend_schema(responses=SettlementSerializer)
+    def get(self, request, pk, year):
+        agreement = selectors.agreement_get(actor=request.user, pk=pk)
+        return Response(_settlement(agreement, year))
+
+
+class SettlementSignView(APIView):
+    """A finance officer of a contributing partner signs the statement for it."""
+
+    @extend_schema(request=QuarterAnswerSerializer, responses={200: SettlementSerializer})
+    def post(self, request, pk, year):
+        agreement = selectors.agreement_get(actor=request.user, pk=pk)
+        data = QuarterAnswerSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.settlement_sign(actor=request.user, agreement=agreement, year=year,
+                                 agency=_partner(agreement, data.validated_data["agency"]))
+        return Response(_settlement(agreement, year))
 
 
 class SnapshotView(APIView):

@@ -26,6 +26,7 @@ from .quarters import (
     quarter_return,
     quarter_submit,
 )
+from .settlement import settlement_sign
 from .spend import spend_create, spend_import
 
 __all__ = [
@@ -35,5 +36,5 @@ __all__ = [
     "joint_package_grant", "joint_package_revoke", "joint_package_split_set",
     "joint_package_update", "quarter_close", "quarter_confirm", "quarter_reopen",
     "quarter_return", "quarter_submit", "risk_rule_set",
-    "schedule_create", "schedule_update", "spend_create", "spend_import",
+    "schedule_create", "schedule_update", "settlement_sign", "spend_create", "spend_import",
 ]
