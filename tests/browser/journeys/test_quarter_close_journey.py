@@ -1,12 +1,18 @@
 """Journey (issue 16): Derbyshire's pooled fund manager submits Q4 2025-26 of the S75
 complex-cases pool; the council's finance officer and the ICB's finance lead each confirm
-it for their organisation; the quarter is closed. Through the pages only, axe on each."""
+it for their organisation; the quarter is closed; both sign the year-end settlement.
+Through the pages only, axe on each."""
 import re
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
 
-from commissioning.budgets.models import QuarterConfirmation, QuarterSnapshot
+from commissioning.budgets.models import (
+    QuarterConfirmation,
+    QuarterSnapshot,
+    YearEndSettlement,
+)
 
 from .conftest import button, follow, link, main_text, nav
 
@@ -67,3 +73,18 @@ def test_every_partner_confirms_q4(derbyshire, browse, visit):
     assert {(c.person.username, c.decision) for c in QuarterConfirmation.objects.filter(
         snapshot=snapshot)} == {("derbyshire.finance", "confirmed"),
                                 ("grace.okafor", "confirmed")}
+
+    # Both finance leads sign the year-end settlement, reached from the closed Q4.
+    follow(page, link(page, "Year-end settlement 2025-26"))
+    text = main_text(page)
+    assert "Year-end settlement 2025-26" in text and "Pays the host" in text
+    follow(page, button(page, "Sign for DDICB"))
+    assert "You signed the 2025-26 settlement for DDICB" in main_text(page)
+    page = browse(users["derbyshire.finance"], password=settings.DEMO_PASSWORD)
+    open_q4(page, visit)
+    follow(page, link(page, "Year-end settlement 2025-26"))
+    follow(page, button(page, "Sign for DCC"))
+    assert "Signed off by every partner" in main_text(page)
+    settlement = YearEndSettlement.objects.get(agreement__title=POOL, year="2025-26")
+    assert settlement.status == "signed"
+    assert sum(Decimal(p["payment"]) for p in settlement.statement["partners"]) == 0
