@@ -56,7 +56,7 @@ def quarter_submitted(snapshot_id: int) -> int:
         if not recipients:
             continue
         link = absolute_url("budgets:quarter-confirm", snapshot.agreement_id, snapshot.year,
-                            snapshot.quarter, agency_id)
+                            snapshot.quarter, query=f"agency={agency_id}")
         send_mail(f"Confirm the quarter: {_label(snapshot)}",
                   f"{snapshot.submitted_by or 'The pooled fund manager'} submitted "
                   f"{_label(snapshot)} for every partner's confirmation.\n\nPlease confirm "

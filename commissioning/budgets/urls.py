@@ -36,10 +36,10 @@ urlpatterns = [
          name="commentary"),
     path("pooled-budgets/<int:pk>/quarters/<fy:year>/<int:quarter>/submit/",
          agreements.quarter_submit, name="quarter-submit"),
-    path("pooled-budgets/<int:pk>/quarters/<fy:year>/<int:quarter>/partners/<int:agency>/"
-         "confirm/", agreements.quarter_confirm, name="quarter-confirm"),
-    path("pooled-budgets/<int:pk>/quarters/<fy:year>/<int:quarter>/partners/<int:agency>/"
-         "return/", agreements.quarter_return, name="quarter-return"),
+    path("pooled-budgets/<int:pk>/quarters/<fy:year>/<int:quarter>/confirm/",
+         agreements.quarter_confirm, name="quarter-confirm"),
+    path("pooled-budgets/<int:pk>/quarters/<fy:year>/<int:quarter>/return/",
+         agreements.quarter_return, name="quarter-return"),
     path("pooled-budgets/<int:pk>/quarters/<fy:year>/<int:quarter>/reopen/",
          agreements.quarter_reopen, name="quarter-reopen"),
     path("pooled-budgets/<int:pk>/settlement/<fy:year>/", settlement.settlement,
@@ -48,7 +48,7 @@ urlpatterns = [
          name="settlement-pdf"),
     path("pooled-budgets/<int:pk>/settlement/<fy:year>.xlsx", settlement.settlement_xlsx,
          name="settlement-xlsx"),
-    path("pooled-budgets/<int:pk>/settlement/<fy:year>/partners/<int:agency>/sign/",
+    path("pooled-budgets/<int:pk>/settlement/<fy:year>/sign/",
          settlement.settlement_sign, name="settlement-sign"),
     path("pooled-budgets/<int:pk>/contributions/<fy:year>/", setup.contributions,
          name="contributions"),

@@ -37,8 +37,8 @@ def test_viewer_cannot_reach_write_pages(signed_in, viewer, s75):
     for path in (f"/pooled-budgets/{pk}/spend/new/", f"/pooled-budgets/{pk}/spend/import/",
                  f"/pooled-budgets/{pk}/forecasts/2025-26/2/",
                  f"/pooled-budgets/{pk}/quarters/2025-26/2/submit/",
-                 f"/pooled-budgets/{pk}/quarters/2025-26/2/partners/{s75['s1'].lead_partner_id}"
-                 "/confirm/",
+                 f"/pooled-budgets/{pk}/quarters/2025-26/2/confirm/"
+                 f"?agency={s75['s1'].lead_partner_id}",
                  f"/pooled-budgets/{pk}/quarters/2025-26/2/reopen/", "/joint-packages/new/"):
         assert client.get(path).status_code == 404, path
 
@@ -118,7 +118,7 @@ def test_forecasts_and_close_and_reopen(signed_in, finance, s75, council, make_m
     again = client.post(close_url)
     assert again.status_code == 400 and "already submitted" in again.content.decode()
     for person, agency in ((finance, council), (icb_finance, icb)):
-        confirm = f"/pooled-budgets/{pk}/quarters/2025-26/2/partners/{agency.pk}/confirm/"
+        confirm = f"/pooled-budgets/{pk}/quarters/2025-26/2/confirm/?agency={agency.pk}"
         assert signed_in(person).post(confirm).status_code == 302
     assert QuarterSnapshot.objects.get().status == "closed"
     approver = make_member(council, Role.APPROVER, username="appr", limit=10)

@@ -61,7 +61,7 @@ def test_closed_only_when_every_partner_confirms(s75, manager, finance, icb_fina
     assert len(asks) == 2
     by_recipient = {tuple(m.to): m.body for m in asks}
     assert (f"https://portal.example.org/pooled-budgets/{s75['agreement'].pk}/quarters/"
-            f"{YEAR}/2/partners/{icb.pk}/confirm/") in by_recipient[("icbfin@example.org",)]
+            f"{YEAR}/2/confirm/?agency={icb.pk}") in by_recipient[("icbfin@example.org",)]
     assert "pfm@example.org" not in {r for m in asks for r in m.to}  # the submitter
 
     # the submitter cannot confirm for their own partner, nor anyone for another partner
@@ -186,7 +186,7 @@ def _urls(s75, agency):
     pk = s75["agreement"].pk
     base = f"/pooled-budgets/{pk}/quarters/{YEAR}/2"
     return (f"/pooled-budgets/{pk}/position/?year={YEAR}&quarter=2",
-            f"{base}/partners/{agency.pk}/confirm/", f"{base}/partners/{agency.pk}/return/")
+            f"{base}/confirm/?agency={agency.pk}", f"{base}/return/?agency={agency.pk}")
 
 
 def test_pages_submit_confirm_and_return(signed_in, s75, manager, finance, icb_finance,
@@ -201,8 +201,8 @@ def test_pages_submit_confirm_and_return(signed_in, s75, manager, finance, icb_f
     # the position shows who is awaited, and offers each person only their partner
     page = signed_in(finance).get(position).content.decode()
     assert page.count("Awaited") == 2
-    assert f"partners/{council.pk}/confirm/" in page
-    assert f"partners/{icb.pk}/confirm/" not in page
+    assert f"confirm/?agency={council.pk}" in page
+    assert f"confirm/?agency={icb.pk}" not in page
     # nobody else reaches the confirm and return pages
     for person in (viewer, icb_finance):
         client = signed_in(person)
@@ -276,32 +276,36 @@ def test_api_confirm_return_and_reopen(api, s75, manager, finance, icb_finance, 
     assert body.status_code == 201, body.json()
     snapshot = body.json()
     assert [c["decision"] for c in snapshot["confirmations"]] == [None, None]
-    url = f"{BASE}{pk}/snapshots/{snapshot['id']}"
+    url = f"{BASE}{pk}/snapshots"
+    q2 = {"year": YEAR, "quarter": 2}
+    not_submitted = api.as_user(finance).post(f"{url}/confirm/", {
+        "year": YEAR, "quarter": 1, "agency": council.pk}, format="json")
+    assert not_submitted.status_code == 400 and not_submitted.json()["errors"]["quarter"]
     # bad input is a 400 with the error shape; the wrong person a 403 with the reason
-    bad = api.as_user(finance).post(f"{url}/confirm/", {"agency": "council"}, format="json")
+    bad = api.as_user(finance).post(f"{url}/confirm/", {**q2, "agency": "council"}, format="json")
     assert bad.status_code == 400 and "agency" in bad.json()["errors"]
-    stranger = api.as_user(finance).post(f"{url}/confirm/", {"agency": 999999},
+    stranger = api.as_user(finance).post(f"{url}/confirm/", {**q2, "agency": 999999},
                                          format="json")
     assert stranger.status_code == 400 and stranger.json()["errors"]["agency"]
-    wrong = api.as_user(viewer).post(f"{url}/confirm/", {"agency": council.pk}, format="json")
+    wrong = api.as_user(viewer).post(f"{url}/confirm/", {**q2, "agency": council.pk}, format="json")
     assert wrong.status_code == 403 and "finance officer" in wrong.json()["message"]
 
-    ok = api.as_user(finance).post(f"{url}/confirm/", {"agency": council.pk}, format="json")
+    ok = api.as_user(finance).post(f"{url}/confirm/", {**q2, "agency": council.pk}, format="json")
     assert ok.status_code == 200, ok.json()
     rows = {c["agency"]: c for c in ok.json()["confirmations"]}
     assert rows[council.pk]["decision"] == "confirmed" and rows[icb.pk]["decision"] is None
-    short = api.as_user(icb_finance).post(f"{url}/return/", {"agency": icb.pk,
+    short = api.as_user(icb_finance).post(f"{url}/return/", {**q2, "agency": icb.pk,
                                                               "reason": "no"}, format="json")
     assert short.status_code == 400 and short.json()["errors"]["reason"]
-    done = api.as_user(icb_finance).post(f"{url}/confirm/", {"agency": icb.pk}, format="json")
+    done = api.as_user(icb_finance).post(f"{url}/confirm/", {**q2, "agency": icb.pk}, format="json")
     assert done.json()["status"] == "closed"
 
     approver = make_member(council, Role.APPROVER, username="appr", limit=10)
-    refused = api.as_user(finance).post(f"{url}/reopen/", {"reason": "A July invoice"},
+    refused = api.as_user(finance).post(f"{url}/reopen/", {**q2, "reason": "A July invoice"},
                                         format="json")
     assert refused.status_code == 403
     reopened = api.as_user(approver).post(f"{url}/reopen/",
-                                          {"reason": "A July invoice was missed"},
+                                          {**q2, "reason": "A July invoice was missed"},
                                           format="json")
     assert reopened.status_code == 200 and reopened.json()["status"] == "reopened"
     assert QuarterSnapshot.objects.get().reopen_reason == "A July invoice was missed"
@@ -310,9 +314,11 @@ def test_api_confirm_return_and_reopen(api, s75, manager, finance, icb_finance, 
 def test_api_other_area_gets_404(api, s75, manager, council, other_area):
     snapshot = submit(s75, manager)
     far = member(AgencyFactory(local_area=other_area), Role.FINANCE, username="far")
-    url = f"{BASE}{s75['agreement'].pk}/snapshots/{snapshot.pk}"
+    url = f"{BASE}{s75['agreement'].pk}/snapshots"
+    assert snapshot.pk
     for action in ("confirm", "return", "reopen"):
-        response = api.as_user(far).post(f"{url}/{action}/", {"agency": council.pk,
+        response = api.as_user(far).post(f"{url}/{action}/", {"year": YEAR, "quarter": 2,
+                                                              "agency": council.pk,
                                                               "reason": "Not mine at all"},
                                          format="json")
         assert response.status_code == 404, action

@@ -174,18 +174,19 @@ def test_settlement_pages(signed_in, s75, finance, icb_finance, council, icb, vi
     assert url in position.content.decode()  # reached from the closed Q4
     page = signed_in(viewer).get(url).content.decode()
     assert "Year-end settlement 2025-26" in page and "Sign for" not in page
-    sign = f"/pooled-budgets/{pk}/settlement/{YEAR}/partners/{council.pk}/sign/"
-    assert signed_in(viewer).post(sign).status_code == 404
-    assert signed_in(icb_finance).post(sign).status_code == 404
+    sign = f"/pooled-budgets/{pk}/settlement/{YEAR}/sign/"
+    as_council = {"agency": council.pk}
+    assert signed_in(viewer).post(sign, as_council).status_code == 404
+    assert signed_in(icb_finance).post(sign, as_council).status_code == 404
+    assert signed_in(finance).post(sign, {"agency": "x"}).status_code == 404
     assert signed_in(finance).get(sign).status_code == 405
     client = signed_in(finance)
     assert f"Sign for {council.display_name}" in client.get(url).content.decode()
-    assert client.post(sign).status_code == 302
-    again = client.post(sign)
+    assert client.post(sign, as_council).status_code == 302
+    again = client.post(sign, as_council)
     assert again.status_code == 409 and "already signed" in again.content.decode()
     assert YearEndSettlement.objects.get().status == "awaiting"
-    icb_sign = f"/pooled-budgets/{pk}/settlement/{YEAR}/partners/{icb.pk}/sign/"
-    assert signed_in(icb_finance).post(icb_sign).status_code == 302
+    assert signed_in(icb_finance).post(sign, {"agency": icb.pk}).status_code == 302
     assert YearEndSettlement.objects.get().status == "signed"
     assert "Signed off by every partner" in signed_in(viewer).get(url).content.decode()
 
@@ -207,26 +208,30 @@ def test_settlement_pages(signed_in, s75, finance, icb_finance, council, icb, vi
 
 def test_settlement_api(api, s75, finance, icb_finance, council, icb, viewer, other_area):
     pk = s75["agreement"].pk
-    url = f"/api/v1/pooled-budgets/{pk}/settlements/{YEAR}/"
-    body = api.as_user(viewer).get(url).json()
+    url = f"/api/v1/pooled-budgets/{pk}/settlement/"
+    assert api.as_user(viewer).get(url).status_code == 400  # which year?
+    body = api.as_user(viewer).get(url, {"year": YEAR}).json()
     assert body["statement"] is None and body["signers"] == []
-    premature = api.as_user(finance).post(f"{url}sign/", {"agency": council.pk},
+    premature = api.as_user(finance).post(f"{url}sign/", {"year": YEAR, "agency": council.pk},
                                           format="json")
     assert premature.status_code == 409
     close_q4(s75)
-    bad = api.as_user(finance).post(f"{url}sign/", {"agency": "x"}, format="json")
+    bad = api.as_user(finance).post(f"{url}sign/", {"year": YEAR, "agency": "x"}, format="json")
     assert bad.status_code == 400 and "agency" in bad.json()["errors"]
-    wrong = api.as_user(finance).post(f"{url}sign/", {"agency": icb.pk}, format="json")
+    wrong = api.as_user(finance).post(f"{url}sign/", {"year": YEAR, "agency": icb.pk},
+                                      format="json")
     assert wrong.status_code == 403
-    ok = api.as_user(finance).post(f"{url}sign/", {"agency": council.pk}, format="json")
+    ok = api.as_user(finance).post(f"{url}sign/", {"year": YEAR, "agency": council.pk},
+                                   format="json")
     assert ok.status_code == 200 and ok.json()["signed"] is False
-    done = api.as_user(icb_finance).post(f"{url}sign/", {"agency": icb.pk}, format="json")
+    done = api.as_user(icb_finance).post(f"{url}sign/", {"year": YEAR, "agency": icb.pk},
+                                         format="json")
     assert done.json()["signed"] is True
     statement = done.json()["statement"]
     assert sum(Decimal(p["payment"]) for p in statement["partners"]) == ZERO
     far = member(AgencyFactory(local_area=other_area), Role.FINANCE, username="far")
     assert api.as_user(far).get(url).status_code == 404
-    assert api.as_user(far).post(f"{url}sign/", {"agency": council.pk},
+    assert api.as_user(far).post(f"{url}sign/", {"year": YEAR, "agency": council.pk},
                                  format="json").status_code == 404
 
 

@@ -108,7 +108,7 @@ class SnapshotInputSerializer(PositionQuerySerializer):
     pass
 
 
-class QuarterAnswerSerializer(serializers.Serializer):
+class QuarterAnswerSerializer(PositionQuerySerializer):
     """A partner's answer to a submitted quarter: `agency` is the partner's id."""
 
     agency = serializers.IntegerField(min_value=1)
@@ -129,7 +129,15 @@ class CommentaryInputSerializer(PositionQuerySerializer):
                                            default="")
 
 
-class ReasonSerializer(serializers.Serializer):
+class SettlementQuerySerializer(serializers.Serializer):
+    year = FinancialYearField()
+
+
+class SettlementSignSerializer(SettlementQuerySerializer):
+    agency = serializers.IntegerField(min_value=1)
+
+
+class ReasonSerializer(PositionQuerySerializer):
     reason = serializers.CharField(max_length=2000)
 
 

@@ -1,7 +1,6 @@
 """API of the pooled budgets app, mounted under /api/v1/."""
 from django.urls import path
 
-from .. import urls as _page_urls  # noqa: F401 - registers the `fy` converter
 from . import views
 
 urlpatterns = [
@@ -15,18 +14,18 @@ urlpatterns = [
          name="api-position"),
     path("pooled-budgets/<int:pk>/commentary/", views.CommentaryView.as_view(),
          name="api-commentary"),
-    path("pooled-budgets/<int:pk>/settlements/<fy:year>/", views.SettlementView.as_view(),
+    path("pooled-budgets/<int:pk>/settlement/", views.SettlementView.as_view(),
          name="api-settlement"),
-    path("pooled-budgets/<int:pk>/settlements/<fy:year>/sign/",
-         views.SettlementSignView.as_view(), name="api-settlement-sign"),
+    path("pooled-budgets/<int:pk>/settlement/sign/", views.SettlementSignView.as_view(),
+         name="api-settlement-sign"),
     path("pooled-budgets/<int:pk>/snapshots/", views.SnapshotView.as_view(),
          name="api-snapshots"),
-    path("pooled-budgets/<int:pk>/snapshots/<int:snapshot_id>/confirm/",
-         views.SnapshotConfirmView.as_view(), name="api-snapshot-confirm"),
-    path("pooled-budgets/<int:pk>/snapshots/<int:snapshot_id>/return/",
-         views.SnapshotReturnView.as_view(), name="api-snapshot-return"),
-    path("pooled-budgets/<int:pk>/snapshots/<int:snapshot_id>/reopen/",
-         views.SnapshotReopenView.as_view(), name="api-snapshot-reopen"),
+    path("pooled-budgets/<int:pk>/snapshots/confirm/", views.SnapshotConfirmView.as_view(),
+         name="api-snapshot-confirm"),
+    path("pooled-budgets/<int:pk>/snapshots/return/", views.SnapshotReturnView.as_view(),
+         name="api-snapshot-return"),
+    path("pooled-budgets/<int:pk>/snapshots/reopen/", views.SnapshotReopenView.as_view(),
+         name="api-snapshot-reopen"),
     path("joint-packages/", views.JointPackageView.as_view(), name="api-joint-packages"),
     path("joint-packages/aggregates/", views.JointPackageAggregates.as_view(),
          name="api-joint-package-aggregates"),

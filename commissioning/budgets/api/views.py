@@ -30,7 +30,9 @@ from .serializers import (
     PositionSerializer,
     QuarterAnswerSerializer,
     ReasonSerializer,
+    SettlementQuerySerializer,
     SettlementSerializer,
+    SettlementSignSerializer,
     SnapshotInputSerializer,
     SnapshotSerializer,
     SpendImportErrorsSerializer,
@@ -190,20 +192,23 @@ def _settlement(agreement, year):
 class SettlementView(APIView):
     """The year-end settlement statement (null until Q4 is closed) and its sign-off."""
 
-    @extend_schema(responses=SettlementSerializer)
-    def get(self, request, pk, year):
+    @extend_schema(parameters=[SettlementQuerySerializer], responses=SettlementSerializer)
+    def get(self, request, pk):
         agreement = selectors.agreement_get(actor=request.user, pk=pk)
-        return Response(_settlement(agreement, year))
+        query = SettlementQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return Response(_settlement(agreement, query.validated_data["year"]))
 
 
 class SettlementSignView(APIView):
     """A finance officer of a contributing partner signs the statement for it."""
 
-    @extend_schema(request=QuarterAnswerSerializer, responses={200: SettlementSerializer})
-    def post(self, request, pk, year):
+    @extend_schema(request=SettlementSignSerializer, responses={200: SettlementSerializer})
+    def post(self, request, pk):
         agreement = selectors.agreement_get(actor=request.user, pk=pk)
-        data = QuarterAnswerSerializer(data=request.data)
+        data = SettlementSignSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        year = data.validated_data["year"]
         services.settlement_sign(actor=request.user, agreement=agreement, year=year,
                                  agency=_partner(agreement, data.validated_data["agency"]))
         return Response(_settlement(agreement, year))
@@ -246,14 +251,17 @@ def _snapshot(snapshot, with_position=False):
     return body
 
 
-def _snapshot_of(request, pk, snapshot_id):
-    """The agreement (404 unless visible) and its snapshot (404 if another agreement's)."""
+def _snapshot_of(request, pk, serializer_class):
+    """The agreement (404 unless visible), the validated body and the quarter's snapshot."""
     agreement = selectors.agreement_get(actor=request.user, pk=pk)
-    snapshot = next((s for s in selectors.snapshot_list(agreement=agreement)
-                     if s.pk == snapshot_id), None)
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    year, quarter = data.validated_data["year"], data.validated_data["quarter"]
+    snapshot = selectors.snapshot_get(agreement=agreement, year=year, quarter=quarter)
     if snapshot is None:
-        raise Http404
-    return agreement, snapshot
+        message = "That quarter has not been submitted."
+        raise ApplicationError(message, errors={"quarter": [message]})
+    return agreement, data.validated_data, snapshot
 
 
 def _partner(agreement, agency_id):
@@ -268,13 +276,11 @@ class SnapshotConfirmView(APIView):
     """A finance officer of a contributing partner confirms the submitted quarter for it."""
 
     @extend_schema(request=QuarterAnswerSerializer, responses={200: SnapshotSerializer})
-    def post(self, request, pk, snapshot_id):
-        agreement, snapshot = _snapshot_of(request, pk, snapshot_id)
-        data = QuarterAnswerSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+    def post(self, request, pk):
+        agreement, data, snapshot = _snapshot_of(request, pk, QuarterAnswerSerializer)
         services.quarter_confirm(actor=request.user, agreement=agreement, year=snapshot.year,
                                  quarter=snapshot.quarter,
-                                 agency=_partner(agreement, data.validated_data["agency"]))
+                                 agency=_partner(agreement, data["agency"]))
         snapshot.refresh_from_db()
         return Response(_snapshot(snapshot))
 
@@ -283,14 +289,12 @@ class SnapshotReturnView(APIView):
     """A finance officer of a contributing partner returns the figures with a reason."""
 
     @extend_schema(request=QuarterAnswerSerializer, responses={200: SnapshotSerializer})
-    def post(self, request, pk, snapshot_id):
-        agreement, snapshot = _snapshot_of(request, pk, snapshot_id)
-        data = QuarterAnswerSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+    def post(self, request, pk):
+        agreement, data, snapshot = _snapshot_of(request, pk, QuarterAnswerSerializer)
         services.quarter_return(actor=request.user, agreement=agreement, year=snapshot.year,
                                 quarter=snapshot.quarter,
-                                agency=_partner(agreement, data.validated_data["agency"]),
-                                reason=data.validated_data["reason"])
+                                agency=_partner(agreement, data["agency"]),
+                                reason=data["reason"])
         snapshot.refresh_from_db()
         return Response(_snapshot(snapshot))
 
@@ -299,13 +303,11 @@ class SnapshotReopenView(APIView):
     """An approver of a partner or the pooled fund manager reopens a closed quarter."""
 
     @extend_schema(request=ReasonSerializer, responses={200: SnapshotSerializer})
-    def post(self, request, pk, snapshot_id):
-        agreement, snapshot = _snapshot_of(request, pk, snapshot_id)
-        data = ReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+    def post(self, request, pk):
+        agreement, data, snapshot = _snapshot_of(request, pk, ReasonSerializer)
         snapshot = services.quarter_reopen(actor=request.user, agreement=agreement,
                                            year=snapshot.year, quarter=snapshot.quarter,
-                                           reason=data.validated_data["reason"])
+                                           reason=data["reason"])
         return Response(_snapshot(snapshot))
 
 

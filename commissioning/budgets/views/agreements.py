@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from agencies.permissions import can_view_internal
 from portal import periods
 from portal.errors import ApplicationError
+from portal.parsing import parse_id
 
 from .. import exports, permissions, selectors, services
 from ..forms import CommentaryForm, ForecastForm, ReopenForm, ReturnForm
@@ -208,10 +209,14 @@ def quarter_submit(request, pk, year, quarter):
                   status=400 if error else 200)
 
 
-def _answer_context(request, pk, year, quarter, agency_id):
-    """The agreement, the submitted snapshot and the partner; 404 unless the person is a
-    finance officer of a partner to a quarter that has been submitted."""
+def _answer_context(request, pk, year, quarter):
+    """The agreement, the submitted snapshot and the partner (`?agency=<id>`); 404 unless
+    the person is a finance officer of a partner to a quarter that has been submitted."""
     agreement = agreement_for(request, pk)
+    try:
+        agency_id = parse_id(request.GET.get("agency"), "agency", required=True)
+    except ApplicationError:
+        raise Http404 from None
     year, quarter = period_from(request, agreement, year, quarter)
     snapshot = selectors.snapshot_get(agreement=agreement, year=year, quarter=quarter)
     agency = next((p for p in agreement.parties.all() if p.pk == agency_id), None)
@@ -229,9 +234,9 @@ def _answer_context(request, pk, year, quarter, agency_id):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def quarter_confirm(request, pk, year, quarter, agency):
+def quarter_confirm(request, pk, year, quarter):
     agreement, year, quarter, snapshot, agency, context = \
-        _answer_context(request, pk, year, quarter, agency)
+        _answer_context(request, pk, year, quarter)
     error, status = None, 200
     if request.method == "POST":
         try:
@@ -250,9 +255,9 @@ def quarter_confirm(request, pk, year, quarter, agency):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def quarter_return(request, pk, year, quarter, agency):
+def quarter_return(request, pk, year, quarter):
     agreement, year, quarter, snapshot, agency, context = \
-        _answer_context(request, pk, year, quarter, agency)
+        _answer_context(request, pk, year, quarter)
     if not context["decision"]:
         raise Http404
     form = ReturnForm(request.POST or None)
@@ -270,8 +275,8 @@ def quarter_return(request, pk, year, quarter, agency):
     return render(request, "budgets/form.html", {
         "page_title": f"Return {periods.label(year, quarter)} for {agency.display_name}",
         "agreement": agreement, "form": form, "submit": "Return the figures",
-        "back": reverse("budgets:quarter-confirm", args=[agreement.pk, year, quarter,
-                                                          agency.pk]),
+        "back": f"{reverse('budgets:quarter-confirm', args=[agreement.pk, year, quarter])}"
+                f"?agency={agency.pk}",
     }, status=400 if form.errors else 200)
 
 

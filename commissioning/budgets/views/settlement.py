@@ -2,7 +2,7 @@
 finance lead signing it."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.errors import ApplicationError
+from portal.parsing import parse_id
 from portal.pdf import document_html, render_pdf
 
 from .. import exports, permissions, selectors, services
@@ -36,13 +37,15 @@ def settlement(request, pk, year):
 
 @login_required
 @require_POST
-def settlement_sign(request, pk, year, agency):
+def settlement_sign(request, pk, year):
     agreement = agreement_for(request, pk)
+    try:
+        agency = parse_id(request.POST.get("agency"), "agency", required=True)
+    except ApplicationError:
+        raise Http404 from None
     partner = next((p for p in agreement.parties.all() if p.pk == agency), None)
     if partner is None or not permissions.can_confirm_quarter(request.user, agreement,
                                                               partner):
-        from django.http import Http404
-
         raise Http404
     try:
         services.settlement_sign(actor=request.user, agreement=agreement, year=year,
