@@ -115,3 +115,34 @@ def quarter_reopened(snapshot_id: int) -> int:
               f"{snapshot.reopen_reason}\n\nClosing it again needs every partner's "
               f"confirmation.\n\n{_position_link(snapshot)}\n", None, sorted(recipients))
     return 1
+
+
+@shared_task(name="budgets.settlement_signed", **RETRY)
+def settlement_signed(sign_off_id: int) -> int:
+    """Tell every signing partner's finance officers and the pooled fund manager who
+    signed the year-end settlement, and when every partner has."""
+    from .models import SettlementSignOff
+
+    sign_off = (SettlementSignOff.objects.select_related(
+        "settlement__agreement__pooled_fund_manager", "agency", "person")
+        .filter(pk=sign_off_id).first())
+    if sign_off is None:
+        return 0
+    settlement = sign_off.settlement
+    agreement = settlement.agreement
+    signers = [p["agency"] for p in settlement.statement.get("partners", [])]
+    recipients = set()
+    for people in finance_officers_by_agency(signers).values():
+        recipients |= {p.email for p in people if p.email and p.pk != sign_off.person_id}
+    if agreement.pooled_fund_manager and agreement.pooled_fund_manager.email:
+        recipients.add(agreement.pooled_fund_manager.email)
+    if not recipients:
+        return 0
+    done = settlement.status == "signed" and settlement.sha256 == sign_off.sha256
+    subject = (f"{'Signed off' if done else 'Signed for ' + str(sign_off.agency)}: "
+               f"{agreement.title} year-end settlement {settlement.year}")
+    body = (f"{sign_off.person} signed the {settlement.year} year-end settlement for "
+            f"{sign_off.agency}." + (" Every partner has now signed it." if done else ""))
+    link = absolute_url("budgets:settlement", agreement.pk, settlement.year)
+    send_mail(subject, f"{body}\n\n{link}\n", None, sorted(recipients))
+    return 1

@@ -115,7 +115,8 @@ def close_q4(s75):
                                   quarter=4, today=date(2026, 4, 10))
 
 
-def test_both_finance_leads_sign(s75, finance, icb_finance, council, icb, viewer):
+def test_both_finance_leads_sign(s75, finance, icb_finance, council, icb, viewer, mailoutbox,
+                                 django_capture_on_commit_callbacks):
     with pytest.raises(ApplicationError, match="not closed yet") as caught:
         services.settlement_sign(actor=finance, agreement=s75["agreement"], year=YEAR,
                                  agency=council)
@@ -137,9 +138,13 @@ def test_both_finance_leads_sign(s75, finance, icb_finance, council, icb, viewer
     with pytest.raises(ApplicationError, match="already signed"):
         services.settlement_sign(actor=finance, agreement=s75["agreement"], year=YEAR,
                                  agency=council)
-    settlement = services.settlement_sign(actor=icb_finance, agreement=s75["agreement"],
-                                          year=YEAR, agency=icb)
+    with django_capture_on_commit_callbacks(execute=True):
+        settlement = services.settlement_sign(actor=icb_finance, agreement=s75["agreement"],
+                                              year=YEAR, agency=icb)
     assert settlement.status == "signed" and settlement.signed_at is not None
+    [mail] = mailoutbox
+    assert mail.subject.startswith("Signed off:") and mail.to == ["fin@example.org"]
+    assert f"/pooled-budgets/{s75['agreement'].pk}/settlement/{YEAR}/" in mail.body
     assert SettlementSignOff.objects.get(agency=icb).history.first().history_user == \
         icb_finance
 

@@ -4,6 +4,7 @@ figures (its sha256)."""
 from django.db import transaction
 from django.utils import timezone
 
+from portal.background import defer
 from portal.errors import ApplicationError, ErrorCode
 
 from .. import permissions
@@ -40,9 +41,12 @@ def settlement_sign(*, actor, agreement, year, agency) -> YearEndSettlement:
     if agency.pk in signed:
         raise ApplicationError(f"{agency.display_name} has already signed this settlement.",
                                code=ErrorCode.CONFLICT)
-    save(SettlementSignOff(settlement=settlement, agency=agency, person=actor, sha256=sha,
-                           at=timezone.now()), actor)
+    sign_off = save(SettlementSignOff(settlement=settlement, agency=agency, person=actor,
+                                      sha256=sha, at=timezone.now()), actor)
     if signed | {agency.pk} >= set(signers):
         settlement.status, settlement.signed_at = SettlementStatus.SIGNED, timezone.now()
         save(settlement, actor)
+    from .. import tasks
+
+    defer(tasks.settlement_signed, sign_off.pk)
     return settlement
