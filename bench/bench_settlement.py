@@ -7,33 +7,15 @@ from decimal import Decimal
 
 from bench.support import bench_database, report, timed
 
-SCHEDULES = 1_000
-
-
-def _inputs(rng):
-    from commissioning.budgets.models import Direction, RiskBasis
-    from commissioning.budgets.risk_share import Rule, ScheduleVariance, Term
-
-    parties = [1, 2, 3, 4]
-    schedules = [ScheduleVariance(
-        schedule_id=n, variance=Decimal(rng.randint(-5_000_000, 5_000_000)) / 100,
-        lead_id=parties[n % 4],
-        contributions={p: Decimal(rng.randint(0, 90_000_000)) / 100 for p in parties})
-        for n in range(SCHEDULES)]
-    rules = {(None, Direction.OVERSPEND): Rule(RiskBasis.FIXED, (
-        Term(1, Decimal("40")), Term(2, Decimal("30")), Term(3, Decimal("20"), Decimal("50000")),
-        Term(4, Decimal("10"), Decimal("10000"))), key="over"),
-        (None, Direction.UNDERSPEND): Rule(RiskBasis.PROPORTIONAL, key="under")}
-    for n in range(0, SCHEDULES, 7):
-        rules[(n, Direction.OVERSPEND)] = Rule(RiskBasis.LEAD_BEARS, key=f"lead-{n}")
-    return schedules, rules, parties
+SCHEDULES = 1_000  # as bench_budgets._risk_share_inputs builds
 
 
 def run():
     with bench_database():
+        from bench.bench_budgets import _risk_share_inputs  # the risk-share bench's agreement
         from commissioning.budgets.settlement import settle_schedules
 
-        schedules, rules, parties = _inputs(random.Random(16))
+        schedules, rules, parties = _risk_share_inputs(random.Random(16))
         for carry in (False, True):
             p50, p95, queries = timed(lambda carry=carry: settle_schedules(
                 schedules, rules=rules, parties=parties, host_id=1, separately=True,
