@@ -10,6 +10,7 @@ spend, forecasts, commitments, risk share, closed quarters) and joint packages.
           pooled_fund_manager: derbyshire.pooled-fund-manager   # a username
           starts: 2013-04-01
           share_separately: false
+          carry_forward_underspend: false   # a year's underspend stays in the pool
           risk_share:
             - {basis: proportional, terms: [{agency: icb, cap: 150000}]}
           schedules:
@@ -74,6 +75,7 @@ KEYS = {
             "title": ANY, "reference": ANY, "host": ANY, "parties": ANY,
             "pooled_fund_manager": ANY, "starts": ANY, "ends": ANY, "status": ANY,
             "share_separately": FLAG,
+            "carry_forward_underspend": FLAG,
             "risk_share": [{"basis": ANY, "direction": ANY, "schedule": ANY,
                             "terms": [{"agency": ANY, "percentage": ANY, "cap": ANY}]}],
             "schedules": [SCHEDULE],
@@ -236,7 +238,8 @@ def load(data, ctx):
 def _agreement(area, spec, agencies, people, contracts_to_come):
     fields = {"reference": spec.get("reference", ""), "starts": spec["starts"],
               "ends": spec.get("ends"), "status": spec.get("status", "active"),
-              "share_separately": bool(spec.get("share_separately", False))}
+              "share_separately": bool(spec.get("share_separately", False)),
+              "carry_forward_underspend": bool(spec.get("carry_forward_underspend", False))}
     parties = [agencies[k] for k in spec["parties"]]
     manager = people.get(spec.get("pooled_fund_manager", ""))
     agreement = Section75Agreement.objects.filter(local_area=area, title=spec["title"]).first()

@@ -44,6 +44,7 @@ def section(*, board, year: str, quarter: int, agencies) -> dict | None:
             "partners": [{"name": s["name"], "share": s["share"],
                           "contribution": contributions.get(s["agency"], "0.00")}
                          for s in position["risk_share"]],
+            "position": {"commentary": position.get("commentary") or {}},
             "chart": {"height": 52, "pool_width": int(BAR * total / top),
                       "outturn_width": int(BAR * outturn / top)},
         })

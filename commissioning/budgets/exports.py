@@ -9,6 +9,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from portal import periods
+from portal.dates import long_datetime
 
 CHART_MAX = 20
 ROW = 44
@@ -142,3 +143,47 @@ def csv_text(position) -> str:
                              _text(source["name"]), source["planned"],
                              "", source["actual"], "", "", ""])
     return out.getvalue()
+
+
+def settlement_xlsx(context) -> bytes:
+    """The year-end settlement statement as a workbook: one row per partner, the totals,
+    and who signed it."""
+    statement = context["statement"]
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Settlement"
+    sheet.append([f"{statement['title']}: year-end settlement {statement['year']}"])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append(["Total of contributions", Decimal(statement["total_pool"])])
+    sheet.append(["Outturn", Decimal(statement["outturn"])])
+    sheet.append(["Variance (positive = overspend)", Decimal(statement["variance"])])
+    sheet.append(["Underspend carried forward", Decimal(statement["carried_forward"])])
+    sheet.append([])
+    header = ["Partner", "Host", "Contribution", "Share of overspend", "Share of underspend",
+              "Share of variance", "Final contribution", "Carried forward",
+              "Payment (+ pays the host, - receives)", "What happens"]
+    sheet.append(header)
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    for p in statement["partners"]:
+        sheet.append([p["name"], "yes" if p["is_host"] else "", *(Decimal(p[k]) for k in (
+            "contribution", "overspend", "underspend", "share", "final_contribution",
+            "carried_forward", "payment")), f"{p['direction']} {p['amount']}"])
+    for row in sheet.iter_rows(min_row=2, max_row=sheet.max_row):
+        for cell in row:
+            if isinstance(cell.value, Decimal):
+                cell.number_format = MONEY_FORMAT
+    sheet.append([])
+    sheet.append(["Q4 position sha256", statement["q4_sha256"]])
+    sheet.append(["Statement sha256", context["sha256"]])
+    for signer in context["signers"]:
+        sign_off = signer["sign_off"]
+        sheet.append([f"Signed for {signer['name']}",
+                      f"{sign_off.person} on {long_datetime(sign_off.at)}" if sign_off
+                      else "awaited"])
+    for column, width in zip("ABCDEFGHIJ", (34, 8, 16, 18, 18, 16, 18, 16, 22, 34),
+                             strict=True):
+        sheet.column_dimensions[column].width = width
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

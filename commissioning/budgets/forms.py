@@ -84,10 +84,51 @@ class ForecastForm(forms.Form):
                 for schedule, _ in self.rows]
 
 
+class CommentaryForm(forms.Form):
+    """Reasons for the variance, mitigations and forecast risks: overall, then per schedule."""
+
+    PARTS = (("variance_reasons", "Reasons for the variance"), ("mitigations", "Mitigations"),
+             ("forecast_risks", "Forecast risks"))
+    PARTS_FIELDS = tuple(part for part, _ in PARTS)
+
+    def __init__(self, *args, schedules=(), current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = current or {}
+        self.groups = []
+        for schedule in (None, *schedules):
+            key = schedule.pk if schedule else "overall"
+            where = f"for {schedule.code}" if schedule else "overall"
+            values = current.get(schedule.pk if schedule else None) or {}
+            names = []
+            for part, label in self.PARTS:
+                name = f"{part}_{key}"
+                self.fields[name] = forms.CharField(
+                    label=f"{label} {where}", required=False, max_length=5000,
+                    widget=forms.Textarea(attrs={"rows": 3}))
+                self.initial[name] = values.get(part, "")
+                names.append(name)
+            self.groups.append((schedule, [self[n] for n in names]))
+
+    def entries(self):
+        result = []
+        for schedule, _ in self.groups:
+            key = schedule.pk if schedule else "overall"
+            result.append({"schedule": schedule, **{
+                part: self.cleaned_data.get(f"{part}_{key}", "") for part, _ in self.PARTS}})
+        return result
+
+
 class ReopenForm(forms.Form):
     reason = forms.CharField(label="Why must the quarter be reopened?", widget=forms.Textarea(
         attrs={"rows": 4}), help_text="This is recorded in the audit history.",
         error_messages={"required": "Enter why the quarter must be reopened"})
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(label="Why are the figures returned?", widget=forms.Textarea(
+        attrs={"rows": 4}), help_text="The pooled fund manager reads this; it is recorded in "
+                                       "the audit history.",
+        error_messages={"required": "Enter why the figures are returned"})
 
 
 SPLIT_CHOICES = [("percentages", "As percentages of the annual cost"),
@@ -259,6 +300,9 @@ class AgreementForm(forms.Form):
     ends = _date("End date", required=False)
     share_separately = forms.BooleanField(
         label="Share overspends and underspends separately, each by its own rule",
+        required=False)
+    carry_forward_underspend = forms.BooleanField(
+        label="A year's underspend stays in the pool for the next year (carried forward)",
         required=False)
 
     def __init__(self, *args, agencies=(), people=(), **kwargs):

@@ -41,8 +41,8 @@ def panels(user, area):
                 if (agreement.pk, year, quarter) not in closed:
                     to_close.append({
                         "text": f"{agreement.title}: Q{quarter} {year}",
-                        "href": reverse("budgets:quarter-close",
-                                        args=[agreement.pk, year, quarter]),
+                        "href": f"{reverse('budgets:position', args=[agreement.pk])}"
+                                f"?year={year}&quarter={quarter}",
                         "meta": f"ended {long_date(periods.quarter_dates(year, quarter)[1])}"})
             if last:
                 latest[agreement.pk] = (year, last)

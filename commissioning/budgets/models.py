@@ -4,6 +4,8 @@ commitments, forecasts, risk-share rules, frozen quarter snapshots and joint pac
 Money is `DecimalField(max_digits=14, decimal_places=2)` everywhere; a financial year is
 stored as its written form (`2025-26`, see `portal.periods`).
 """
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -54,6 +56,10 @@ class Section75Agreement(models.Model):
     share_separately = models.BooleanField(
         default=False, help_text="Share overspends and underspends separately, each by its "
                                  "own rule, instead of netting them first.")
+    carry_forward_underspend = models.BooleanField(
+        default=False, help_text="The agreement lets a year's underspend stay in the pool "
+                                 "for the next year instead of being returned to the "
+                                 "partners at the year-end settlement.")
     history = HistoricalRecords(m2m_fields=[parties])
 
     class Meta:
@@ -269,12 +275,25 @@ class RiskShareTerm(models.Model):
 
 
 class SnapshotStatus(models.TextChoices):
+    SUBMITTED = "submitted", "Awaiting partners' confirmation"
+    RETURNED = "returned", "Returned"
     CLOSED = "closed", "Closed"
     REOPENED = "reopened", "Reopened"
 
 
+# While submitted or closed the quarter's figures are frozen (what partners confirm is what
+# is stored); returned and reopened quarters are live again.
+FROZEN_STATUSES = (SnapshotStatus.SUBMITTED, SnapshotStatus.CLOSED)
+
+
 class QuarterSnapshot(models.Model):
-    """A closed quarter: its position frozen as stored values with their sha256."""
+    """A quarter's position frozen as stored values with their sha256.
+
+    The pooled fund manager submits it (`submitted`); a finance officer of each contributing
+    partner confirms it or returns it with a reason; it is `closed` (final) once every
+    contributing partner has confirmed. Each submission starts a new `round`: confirmations
+    of an earlier round (before a return or a reopening) no longer count.
+    """
 
     agreement = models.ForeignKey(Section75Agreement, on_delete=models.CASCADE,
                                   related_name="snapshots")
@@ -284,9 +303,13 @@ class QuarterSnapshot(models.Model):
                               default=SnapshotStatus.CLOSED)
     position = models.JSONField()
     sha256 = models.CharField(max_length=64)
+    round = models.PositiveIntegerField(default=1)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     null=True, blank=True, related_name="+")
+    submitted_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                   null=True, blank=True, related_name="+")
-    closed_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
     reopened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     null=True, blank=True, related_name="+")
     reopened_at = models.DateTimeField(null=True, blank=True)
@@ -304,6 +327,131 @@ class QuarterSnapshot(models.Model):
     @property
     def is_closed(self):
         return self.status == SnapshotStatus.CLOSED
+
+    @property
+    def is_frozen(self):
+        return self.status in FROZEN_STATUSES
+
+    @property
+    def contributing_agency_ids(self) -> list[int]:
+        """Partners whose contribution in the stored position is more than zero: each must
+        confirm the quarter."""
+        return [c["agency"] for c in self.position.get("contributions", [])
+                if Decimal(c.get("amount") or "0") > 0]
+
+
+class ConfirmationDecision(models.TextChoices):
+    CONFIRMED = "confirmed", "Confirmed"
+    RETURNED = "returned", "Returned"
+
+
+class QuarterConfirmation(models.Model):
+    """One partner's answer to a submitted quarter (in one round): confirmed, or returned
+    with a reason."""
+
+    snapshot = models.ForeignKey(QuarterSnapshot, on_delete=models.CASCADE,
+                                 related_name="confirmations")
+    round = models.PositiveIntegerField()
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               null=True, blank=True, related_name="+")
+    decision = models.CharField(max_length=10, choices=ConfirmationDecision.choices)
+    reason = models.TextField(blank=True)
+    sha256 = models.CharField(max_length=64, help_text="The figures confirmed.")
+    at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["snapshot_id", "round", "at", "id"]
+        constraints = [models.UniqueConstraint(fields=["snapshot", "round", "agency"],
+                                               name="quarter_confirmation_unique")]
+
+    def __str__(self):
+        return f"{self.agency_id} {self.decision} round {self.round}"
+
+
+class PositionCommentary(models.Model):
+    """The narrative on a quarter's position, overall (no schedule) or for one schedule:
+    reasons for the variance, mitigations, forecast risks. It is part of the position, so
+    submitting the quarter freezes it with the figures (and its sha256 covers it)."""
+
+    agreement = models.ForeignKey(Section75Agreement, on_delete=models.CASCADE,
+                                  related_name="commentary")
+    year = models.CharField(max_length=7, validators=[YEAR])
+    quarter = models.PositiveSmallIntegerField(validators=QUARTER)
+    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, null=True, blank=True,
+                                 related_name="commentary")
+    variance_reasons = models.TextField(blank=True)
+    mitigations = models.TextField(blank=True)
+    forecast_risks = models.TextField(blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agreement_id", "year", "quarter", "schedule_id"]
+        verbose_name_plural = "position commentary"
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "year", "quarter", "schedule"],
+                                    name="commentary_unique"),
+            models.UniqueConstraint(fields=["agreement", "year", "quarter"],
+                                    condition=models.Q(schedule__isnull=True),
+                                    name="commentary_unique_overall"),
+        ]
+
+    def __str__(self):
+        return f"Commentary Q{self.quarter} {self.year} ({self.schedule_id or 'overall'})"
+
+
+class SettlementStatus(models.TextChoices):
+    AWAITING = "awaiting", "Awaiting sign-off"
+    SIGNED = "signed", "Signed off"
+
+
+class YearEndSettlement(models.Model):
+    """The year-end settlement statement of a pool (computed from its closed Q4), as signed:
+    the statement and its sha256. If Q4 is reopened and closed with other figures, the
+    statement is replaced and the sign-offs of the old one no longer count."""
+
+    agreement = models.ForeignKey(Section75Agreement, on_delete=models.CASCADE,
+                                  related_name="settlements")
+    year = models.CharField(max_length=7, validators=[YEAR])
+    statement = models.JSONField()
+    sha256 = models.CharField(max_length=64)
+    status = models.CharField(max_length=10, choices=SettlementStatus.choices,
+                              default=SettlementStatus.AWAITING)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agreement_id", "year"]
+        constraints = [models.UniqueConstraint(fields=["agreement", "year"],
+                                               name="settlement_unique")]
+
+    def __str__(self):
+        return f"Settlement {self.year} ({self.status})"
+
+
+class SettlementSignOff(models.Model):
+    """A partner's finance lead signs the statement (the sha256 it signed)."""
+
+    settlement = models.ForeignKey(YearEndSettlement, on_delete=models.CASCADE,
+                                   related_name="sign_offs")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               null=True, blank=True, related_name="+")
+    sha256 = models.CharField(max_length=64)
+    at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["settlement_id", "at", "id"]
+        constraints = [models.UniqueConstraint(fields=["settlement", "agency", "sha256"],
+                                               name="settlement_sign_off_unique")]
+
+    def __str__(self):
+        return f"{self.agency_id} signed {self.sha256[:8]}"
 
 
 class NeedsCategory(models.TextChoices):

@@ -4,6 +4,8 @@
   (not the co-production roles); finance officers, pooled fund managers and approvers of
   the agreement's parties write (spend, contributions, forecasts, closing quarters).
   Reopening a closed quarter is for approvers of a party or the pooled fund manager.
+  A quarter is submitted by the pooled fund manager and confirmed (or returned) by a finance
+  officer of each contributing partner; the submitter cannot confirm it too.
 - Joint packages are the strictest: a package is visible only to the people explicitly
   granted it (guardian's direct foreign-key tables, `JointPackageUser/GroupObjectPermission`),
   not even to superusers or the area's administrators. Everyone else with internal access
@@ -76,6 +78,64 @@ def can_reopen_quarter(user, agreement) -> Decision:
         return Decision.allow()
     return Decision.deny("Only an approver of a partner or the pooled fund manager may reopen "
                          "a closed quarter.")
+
+
+# --- quarter close by every partner (issue 16) --------------------------------------------
+NOT_SUBMITTER = ("Only the agreement's pooled fund manager submits a quarter for the partners' "
+                 "confirmation.")
+
+
+def can_submit_quarter(user, agreement) -> Decision:
+    """The named pooled fund manager submits; with none named, a pooled fund manager of the
+    host partner."""
+    if not can_view_agreement(user, agreement):
+        return Decision.deny(agency_perms.NOT_IN_AREA)
+    if agreement.pooled_fund_manager_id:
+        if agreement.pooled_fund_manager_id == user.pk:
+            return Decision.allow()
+        return Decision.deny(NOT_SUBMITTER)
+    if agency_perms.has_role(user, agreement.local_area_id, Role.POOLED_FUND_MANAGER) and \
+            agreement.host_id in agency_perms.agency_ids_for(user, AgencyPerm.MANAGE_FINANCE):
+        return Decision.allow()
+    return Decision.deny(NOT_SUBMITTER + " This agreement names none: a pooled fund manager "
+                                         "of the host partner may.")
+
+
+def can_confirm_quarter(user, agreement, agency) -> Decision:
+    """A finance officer (or pooled fund manager) of the partner confirms or returns it."""
+    if not can_view_agreement(user, agreement):
+        return Decision.deny(agency_perms.NOT_IN_AREA)
+    agency_id = getattr(agency, "pk", agency)
+    if agency_id not in _party_ids(agreement):
+        return Decision.deny("That agency is not a partner to this agreement.")
+    if not agency_perms.can_manage_finance_for(user, agency_id):
+        return Decision.deny("Only a finance officer of the partner confirms the quarter "
+                             "for it.")
+    return Decision.allow()
+
+
+def confirm_guard(user, snapshot, agency) -> Decision:
+    """May the person answer (confirm or return) the submitted quarter for the agency now?
+    Called by the service and by the pages, so a page offers only what will work."""
+    decision = can_confirm_quarter(user, snapshot.agreement, agency)
+    if not decision:
+        return decision
+    if snapshot.status != "submitted":
+        return Decision.deny("The quarter is not waiting for the partners' confirmation.")
+    agency_id = getattr(agency, "pk", agency)
+    if agency_id not in snapshot.contributing_agency_ids:
+        return Decision.deny("That partner contributes nothing this year, so it does not "
+                             "confirm the quarter.")
+    if snapshot.submitted_by_id == user.pk:
+        return Decision.deny("The person who submitted the quarter cannot also confirm it: "
+                             "another finance officer of the partner must.")
+    answered = getattr(snapshot, "_answered", None)
+    if answered is None:
+        answered = {c.agency_id for c in snapshot.confirmations.all()
+                    if c.round == snapshot.round}
+    if agency_id in answered:
+        return Decision.deny("This partner has already answered this submission.")
+    return Decision.allow()
 
 
 # --- joint packages ---------------------------------------------------------------------

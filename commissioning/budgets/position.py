@@ -25,19 +25,21 @@ from portal import periods
 from portal.money import split_largest_remainder, to_money
 
 from .models import (
+    FROZEN_STATUSES,
     BudgetType,
     Commitment,
     ContributionVariation,
     Forecast,
+    PositionCommentary,
     QuarterSnapshot,
     RiskShareRule,
     Schedule,
     Section75Agreement,
-    SnapshotStatus,
 )
 from .risk_share import Rule, ScheduleVariance, Term, share_variance
 
 ZERO = Decimal("0.00")
+COMMENTARY_FIELDS = ("variance_reasons", "mitigations", "forecast_risks")
 
 
 def money(value) -> str:
@@ -60,15 +62,15 @@ def position_of(agreement, year: str, quarter: int) -> dict:
 
 
 def positions_of(agreements, year: str, quarter: int, *, live=False) -> dict[int, dict]:
-    """Positions of many agreements at once; closed quarters come from their snapshot
-    unless `live` (used when closing a quarter)."""
+    """Positions of many agreements at once; closed (and submitted, awaiting confirmation)
+    quarters come from their snapshot unless `live` (used when submitting a quarter)."""
     first, period_end = periods.year_dates(year)[0], periods.quarter_dates(year, quarter)[1]
     ids = [a.pk for a in agreements]
     result: dict[int, dict] = {}
     if not live:
         for snap in QuarterSnapshot.objects.filter(agreement_id__in=ids, year=year,
                                                    quarter=quarter,
-                                                   status=SnapshotStatus.CLOSED):
+                                                   status__in=FROZEN_STATUSES):
             result[snap.agreement_id] = {**snap.position, "frozen": True}
     todo = [i for i in ids if i not in result]
     if not todo:
@@ -121,8 +123,15 @@ def _load(ids, year, quarter, first: date, period_end: date) -> dict:
         rules[rule.agreement_id][(rule.schedule_id, rule.direction)] = Rule(
             basis=rule.basis, key=rule.pk,
             terms=tuple(Term(t.agency_id, t.percentage, t.cap) for t in rule.terms.all()))
+    commentary = defaultdict(dict)  # agreement id -> schedule id (None: overall) -> text
+    for note in (PositionCommentary.objects.filter(agreement_id__in=ids, year=year,
+                                                   quarter=quarter)
+                 .values("agreement_id", "schedule_id", *COMMENTARY_FIELDS)):
+        commentary[note["agreement_id"]][note["schedule_id"]] = {
+            k: note[k] for k in COMMENTARY_FIELDS}
     return {"agreements": agreements, "schedules": schedules, "contributions": contributions,
-            "spend": spend, "committed": committed, "forecasts": forecasts, "rules": rules}
+            "spend": spend, "committed": committed, "forecasts": forecasts, "rules": rules,
+            "commentary": commentary}
 
 
 def _compute(agreement, year, quarter, period_end, data) -> dict:
@@ -181,6 +190,7 @@ def _compute(agreement, year, quarter, period_end, data) -> dict:
                         "overspend": money(shares.overspend[p]),
                         "underspend": money(shares.underspend[p])} for p in party_ids],
         "schedules": rows,
+        "commentary": _commentary(data["commentary"].get(agreement.pk, {}), rows),
         "trend": {
             "months": [{"month": m.strftime("%Y-%m"), "label": m.strftime("%B %Y"),
                         "spend": money(month_totals[m])} for m in months],
@@ -190,6 +200,18 @@ def _compute(agreement, year, quarter, period_end, data) -> dict:
                          for q in range(1, quarter + 1)],
         },
     }
+
+
+def _commentary(notes, rows) -> dict:
+    """The narrative, frozen with the figures: overall, then per schedule (code order);
+    only what has been written."""
+    def written(note):
+        return note is not None and any(note.values())
+
+    return {"overall": notes.get(None) if written(notes.get(None)) else None,
+            "schedules": [{"schedule": r["id"], "code": r["code"], "name": r["name"],
+                           **notes[r["id"]]}
+                          for r in rows if written(notes.get(r["id"]))]}
 
 
 def _funding(schedule, contributions, by_source, spent, party_ids, names) -> list[dict]:

@@ -12,7 +12,8 @@ from django.db.models import Count, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404
 
 from agencies import permissions as agency_perms
-from agencies.roles import AreaPerm
+from agencies.models import Membership
+from agencies.roles import AreaPerm, Role
 from portal import audit
 
 from . import permissions
@@ -96,7 +97,15 @@ def risk_rules(*, agreement):
 
 def snapshot_list(*, agreement):
     return (QuarterSnapshot.objects.filter(agreement=agreement)
-            .select_related("closed_by", "reopened_by").order_by("-year", "-quarter"))
+            .select_related("closed_by", "reopened_by", "submitted_by")
+            .prefetch_related("confirmations__person").order_by("-year", "-quarter"))
+
+
+def snapshot_get(*, agreement, year, quarter):
+    """The quarter's snapshot (the agreement is already authorised), or None."""
+    return (QuarterSnapshot.objects.filter(agreement=agreement, year=year, quarter=quarter)
+            .select_related("closed_by", "reopened_by", "submitted_by")
+            .prefetch_related("confirmations__person").first())
 
 
 def spend_list(*, agreement, schedule_code="", year=None):
@@ -209,10 +218,13 @@ def agreements_with_parties(*, agency_ids, area_ids=None):
 
 
 def snapshots_tampered() -> list[int]:
-    """Ids of closed snapshots whose stored position no longer matches their sha256."""
+    """Ids of closed (or submitted) snapshots whose stored position no longer matches their
+    sha256."""
+    from .models import FROZEN_STATUSES
     from .position import digest
 
-    closed = QuarterSnapshot.objects.filter(status="closed").only("id", "position", "sha256")
+    closed = QuarterSnapshot.objects.filter(status__in=FROZEN_STATUSES).only(
+        "id", "position", "sha256")
     return [snap.pk for snap in closed.iterator(chunk_size=200)
             if digest(snap.position) != snap.sha256]
 
@@ -255,3 +267,70 @@ def agreement_changes(agreement) -> list[dict]:
          for when, kind, who, what, detail in audit.changes(agreement, AGREEMENT_WATCH)),
         audit.row_changes(Contribution, contributions, CONTRIBUTION_WATCH, contribution),
         audit.row_changes(ContributionVariation, variations, VARIATION_WATCH, variation))
+
+
+# --- quarter close by every partner (issue 16) ------------------------------------------
+def finance_officers_by_agency(agency_ids) -> dict[int, list]:
+    """Active finance officers and pooled fund managers of each agency (people), one query."""
+    result: dict[int, list] = {}
+    for membership in (Membership.objects.active()
+                       .filter(agency_id__in=list(agency_ids), user__is_active=True,
+                               role__in=[Role.FINANCE, Role.POOLED_FUND_MANAGER])
+                       .select_related("user").order_by("user__last_name", "user_id")):
+        people = result.setdefault(membership.agency_id, [])
+        if membership.user not in people:
+            people.append(membership.user)
+    return result
+
+
+def quarter_confirmations(*, snapshot) -> list[dict]:
+    """Who has confirmed the current submission for each contributing partner, who returned
+    it, and who is awaited: one row per contributing partner (one query)."""
+    names = {c["agency"]: c["name"] for c in snapshot.position.get("contributions", [])}
+    answers = {c.agency_id: c for c in snapshot.confirmations.all()
+               if c.round == snapshot.round}  # prefetched by snapshot_list / snapshot_get
+    snapshot._answered = set(answers)
+    return [{"agency": agency_id, "name": names.get(agency_id, ""),
+             "answer": answers.get(agency_id)}
+            for agency_id in snapshot.contributing_agency_ids]
+
+
+# --- year-end settlement (issue 16) -------------------------------------------------------
+def settlement_basis(*, agreement, year):
+    """(statement, ids of the partners who sign it) from the closed Q4, or None while Q4
+    is not closed. Two queries."""
+    from .settlement import statement
+
+    snapshot = QuarterSnapshot.objects.filter(agreement=agreement, year=year, quarter=4,
+                                              status="closed").first()
+    if snapshot is None:
+        return None
+    return (statement(snapshot.position, host_id=agreement.host_id,
+                      carry_forward=agreement.carry_forward_underspend,
+                      q4_sha256=snapshot.sha256),
+            snapshot.contributing_agency_ids)
+
+
+def settlement_view(*, agreement, year) -> dict:
+    """What the settlement page, PDF, xlsx and API show: the statement (or None), the stored
+    settlement, and per signing partner who signed the current figures (or awaited)."""
+    from .models import YearEndSettlement
+    from .position import digest
+
+    basis = settlement_basis(agreement=agreement, year=year)
+    if basis is None:
+        return {"statement": None, "settlement": None, "signers": []}
+    statement, signer_ids = basis
+    sha = digest(statement)
+    settlement = (YearEndSettlement.objects.filter(agreement=agreement, year=year)
+                  .prefetch_related("sign_offs__person").first())
+    signed = {}
+    if settlement is not None:
+        signed = {s.agency_id: s for s in settlement.sign_offs.all() if s.sha256 == sha}
+    names = {p["agency"]: p["name"] for p in statement["partners"]}
+    current = settlement is not None and settlement.sha256 == sha
+    return {"statement": statement, "sha256": sha,
+            "settlement": settlement if current else None,
+            "signed": current and settlement.status == "signed",
+            "signers": [{"agency": a, "name": names.get(a, ""), "sign_off": signed.get(a)}
+                        for a in signer_ids]}

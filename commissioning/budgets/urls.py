@@ -3,7 +3,7 @@ from django.urls import path, register_converter
 
 from portal import periods
 
-from .views import agreements, packages, setup, spend
+from .views import agreements, packages, settlement, setup, spend
 
 
 class YearConverter:
@@ -32,10 +32,24 @@ urlpatterns = [
     path("pooled-budgets/<int:pk>/position.csv", agreements.position_csv, name="position-csv"),
     path("pooled-budgets/<int:pk>/forecasts/<fy:year>/<int:quarter>/", agreements.forecasts,
          name="forecasts"),
-    path("pooled-budgets/<int:pk>/quarters/<fy:year>/<int:quarter>/close/",
-         agreements.quarter_close, name="quarter-close"),
+    path("pooled-budgets/<int:pk>/commentary/<fy:year>/<int:quarter>/", agreements.commentary,
+         name="commentary"),
+    path("pooled-budgets/<int:pk>/quarters/<fy:year>/<int:quarter>/submit/",
+         agreements.quarter_submit, name="quarter-submit"),
+    path("pooled-budgets/<int:pk>/quarters/<fy:year>/<int:quarter>/confirm/",
+         agreements.quarter_confirm, name="quarter-confirm"),
+    path("pooled-budgets/<int:pk>/quarters/<fy:year>/<int:quarter>/return/",
+         agreements.quarter_return, name="quarter-return"),
     path("pooled-budgets/<int:pk>/quarters/<fy:year>/<int:quarter>/reopen/",
          agreements.quarter_reopen, name="quarter-reopen"),
+    path("pooled-budgets/<int:pk>/settlement/<fy:year>/", settlement.settlement,
+         name="settlement"),
+    path("pooled-budgets/<int:pk>/settlement/<fy:year>.pdf", settlement.settlement_pdf,
+         name="settlement-pdf"),
+    path("pooled-budgets/<int:pk>/settlement/<fy:year>.xlsx", settlement.settlement_xlsx,
+         name="settlement-xlsx"),
+    path("pooled-budgets/<int:pk>/settlement/<fy:year>/sign/",
+         settlement.settlement_sign, name="settlement-sign"),
     path("pooled-budgets/<int:pk>/contributions/<fy:year>/", setup.contributions,
          name="contributions"),
     path("pooled-budgets/<int:pk>/contributions/<fy:year>/variations/new/",

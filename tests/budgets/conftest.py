@@ -31,3 +31,15 @@ def finance(council, make_member):
 @pytest.fixture
 def viewer(icb, make_member):
     return make_member(icb, Role.VIEWER, username="view")
+
+
+@pytest.fixture
+def manager(council, make_member):
+    """A pooled fund manager of the host (the s75 agreement names none, so they submit)."""
+    return make_member(council, Role.POOLED_FUND_MANAGER, username="pfm",
+                       email="pfm@example.org")
+
+
+@pytest.fixture
+def icb_finance(icb, make_member):
+    return make_member(icb, Role.FINANCE, username="icbfin", email="icbfin@example.org")

@@ -120,13 +120,18 @@ def test_import_without_file(api, s75, finance):
     assert response.status_code == 400 and response.json()["errors"][0]["field"] == "file"
 
 
-def test_snapshot_closes_a_quarter(api, s75, finance):
+def test_snapshot_closes_a_quarter(api, s75, finance, manager):
     pk = s75["agreement"].pk
     client = api.as_user(finance)
+    refused = client.post(f"{BASE}{pk}/snapshots/", {"year": "2025-26", "quarter": 1},
+                          format="json")
+    assert refused.status_code == 403 and "pooled fund manager" in refused.json()["message"]
+    client = api.as_user(manager)
     response = client.post(f"{BASE}{pk}/snapshots/", {"year": "2025-26", "quarter": 1},
                            format="json")
     assert response.status_code == 201, response.json()
     assert len(response.json()["sha256"]) == 64
+    assert response.json()["status"] == "submitted"
     position = client.get(f"{BASE}{pk}/position/", {"year": "2025-26", "quarter": 1}).json()
     assert position["frozen"] is True
     again = client.post(f"{BASE}{pk}/snapshots/", {"year": "2025-26", "quarter": 1},

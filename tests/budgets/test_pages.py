@@ -36,7 +36,9 @@ def test_viewer_cannot_reach_write_pages(signed_in, viewer, s75):
     client = signed_in(viewer)
     for path in (f"/pooled-budgets/{pk}/spend/new/", f"/pooled-budgets/{pk}/spend/import/",
                  f"/pooled-budgets/{pk}/forecasts/2025-26/2/",
-                 f"/pooled-budgets/{pk}/quarters/2025-26/2/close/",
+                 f"/pooled-budgets/{pk}/quarters/2025-26/2/submit/",
+                 f"/pooled-budgets/{pk}/quarters/2025-26/2/confirm/"
+                 f"?agency={s75['s1'].lead_partner_id}",
                  f"/pooled-budgets/{pk}/quarters/2025-26/2/reopen/", "/joint-packages/new/"):
         assert client.get(path).status_code == 404, path
 
@@ -97,7 +99,8 @@ def test_import_errors_on_the_page(signed_in, finance, s75):
     assert "Line 2, amount" in response.content.decode()
 
 
-def test_forecasts_and_close_and_reopen(signed_in, finance, s75, council, make_member):
+def test_forecasts_and_close_and_reopen(signed_in, finance, s75, council, make_member,
+                                        manager, icb_finance, icb):
     client = signed_in(finance)
     pk = s75["agreement"].pk
     url = f"/pooled-budgets/{pk}/forecasts/2025-26/2/"
@@ -106,12 +109,18 @@ def test_forecasts_and_close_and_reopen(signed_in, finance, s75, council, make_m
     ok = client.post(url, {f"outturn_{s75['s1'].pk}": "1050000.00",
                            f"committed_{s75['s1'].pk}": "1000.00"})
     assert ok.status_code == 302
-    close_url = f"/pooled-budgets/{pk}/quarters/2025-26/2/close/"
+    close_url = f"/pooled-budgets/{pk}/quarters/2025-26/2/submit/"
+    assert client.get(close_url).status_code == 404  # a finance officer does not submit
+    client = signed_in(manager)
     assert client.get(close_url).status_code == 200
     assert client.post(close_url).status_code == 302
     assert QuarterSnapshot.objects.get().position["variance"] == "50000.00"
     again = client.post(close_url)
-    assert again.status_code == 400 and "already closed" in again.content.decode()
+    assert again.status_code == 400 and "already submitted" in again.content.decode()
+    for person, agency in ((finance, council), (icb_finance, icb)):
+        confirm = f"/pooled-budgets/{pk}/quarters/2025-26/2/confirm/?agency={agency.pk}"
+        assert signed_in(person).post(confirm).status_code == 302
+    assert QuarterSnapshot.objects.get().status == "closed"
     approver = make_member(council, Role.APPROVER, username="appr", limit=10)
     reopen = signed_in(approver)  # the same client, now as the approver
     reopen_url = f"/pooled-budgets/{pk}/quarters/2025-26/2/reopen/"

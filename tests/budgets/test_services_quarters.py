@@ -83,8 +83,17 @@ def test_reopen_needs_a_reason_and_is_audited(s75, council, make_member):
     assert again.position["spend_to_date"] == "272010.00"
 
 
-def test_finance_officer_may_close_but_not_reopen(s75, finance):
-    close(s75, actor=finance)
+def test_finance_officer_may_neither_close_alone_nor_submit_nor_reopen(s75, finance):
+    """One person no longer closes a quarter: closing at once is for the system only, and
+    submitting is the pooled fund manager's."""
+    with pytest.raises(ApplicationError) as caught:
+        close(s75, actor=finance)
+    assert caught.value.status == 403
+    with pytest.raises(ApplicationError) as caught:
+        services.quarter_submit(actor=finance, agreement=s75["agreement"], year="2025-26",
+                                quarter=2, today=AFTER_Q2)
+    assert caught.value.status == 403 and "pooled fund manager" in caught.value.message
+    close(s75)
     with pytest.raises(ApplicationError) as caught:
         services.quarter_reopen(actor=finance, agreement=s75["agreement"], year="2025-26",
                                 quarter=2, reason="I would like to change it")

@@ -108,6 +108,39 @@ class SnapshotInputSerializer(PositionQuerySerializer):
     pass
 
 
+class QuarterAnswerSerializer(PositionQuerySerializer):
+    """A partner's answer to a submitted quarter: `agency` is the partner's id."""
+
+    agency = serializers.IntegerField(min_value=1)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000,
+                                   default="")
+
+
+class CommentaryInputSerializer(PositionQuerySerializer):
+    """Write the overall commentary (no `schedule`) or a schedule's (its code)."""
+
+    schedule = serializers.CharField(required=False, allow_blank=True, max_length=20,
+                                     default="")
+    variance_reasons = serializers.CharField(required=False, allow_blank=True,
+                                             max_length=5000, default="")
+    mitigations = serializers.CharField(required=False, allow_blank=True, max_length=5000,
+                                        default="")
+    forecast_risks = serializers.CharField(required=False, allow_blank=True, max_length=5000,
+                                           default="")
+
+
+class SettlementQuerySerializer(serializers.Serializer):
+    year = FinancialYearField()
+
+
+class SettlementSignSerializer(SettlementQuerySerializer):
+    agency = serializers.IntegerField(min_value=1)
+
+
+class ReasonSerializer(PositionQuerySerializer):
+    reason = serializers.CharField(max_length=2000)
+
+
 class JointPackageSerializer(serializers.ModelSerializer):
     local_area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     days_taken = serializers.IntegerField(read_only=True, allow_null=True)
@@ -172,7 +205,21 @@ class PositionSerializer(serializers.Serializer):
                                                "risk shares add up to it exactly")
     risk_share = ShareSerializer(many=True)
     schedules = serializers.ListField(child=serializers.DictField())
+    commentary = serializers.DictField(
+        required=False, help_text="{overall: {variance_reasons, mitigations, forecast_risks} "
+                                  "or null, schedules: [{schedule, code, name, ...}]}; "
+                                  "absent from quarters closed before issue 16")
     trend = serializers.DictField()
+
+
+class ConfirmationSerializer(serializers.Serializer):
+    agency = serializers.IntegerField()
+    name = serializers.CharField()
+    decision = serializers.CharField(allow_null=True, help_text="confirmed, returned, or null "
+                                                                "while awaited")
+    person = serializers.CharField(allow_null=True)
+    reason = serializers.CharField()
+    at = serializers.DateTimeField(allow_null=True)
 
 
 class SnapshotSerializer(serializers.Serializer):
@@ -181,9 +228,12 @@ class SnapshotSerializer(serializers.Serializer):
     quarter = serializers.IntegerField()
     status = serializers.CharField()
     sha256 = serializers.CharField()
-    closed_at = serializers.DateTimeField()
+    closed_at = serializers.DateTimeField(allow_null=True)
     reopened_at = serializers.DateTimeField(allow_null=True)
     reopen_reason = serializers.CharField()
+    round = serializers.IntegerField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    confirmations = ConfirmationSerializer(many=True)
     position = PositionSerializer(required=False)
 
 
@@ -219,3 +269,20 @@ class AggregatesSerializer(serializers.Serializer):
     within_week = serializers.IntegerField(allow_null=True)
     suppressed_fields = serializers.ListField(child=serializers.CharField())
     display = serializers.DictField(child=serializers.CharField())
+
+
+class SignerSerializer(serializers.Serializer):
+    agency = serializers.IntegerField()
+    name = serializers.CharField()
+    signed_by = serializers.CharField(allow_null=True)
+    signed_at = serializers.DateTimeField(allow_null=True)
+
+
+class SettlementSerializer(serializers.Serializer):
+    year = serializers.CharField()
+    statement = serializers.DictField(
+        allow_null=True, help_text="null until Q4 is closed; partners' `payment` is positive "
+                                   "when the partner pays the host; payments add to zero")
+    sha256 = serializers.CharField(allow_null=True)
+    signed = serializers.BooleanField()
+    signers = SignerSerializer(many=True)

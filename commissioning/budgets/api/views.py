@@ -23,10 +23,16 @@ from .serializers import (
     AggregatesSerializer,
     AgreementDetailSerializer,
     AgreementSerializer,
+    CommentaryInputSerializer,
     JointPackageInputSerializer,
     JointPackageSerializer,
     PositionQuerySerializer,
     PositionSerializer,
+    QuarterAnswerSerializer,
+    ReasonSerializer,
+    SettlementQuerySerializer,
+    SettlementSerializer,
+    SettlementSignSerializer,
     SnapshotInputSerializer,
     SnapshotSerializer,
     SpendImportErrorsSerializer,
@@ -151,6 +157,64 @@ class PositionView(APIView):
         return Response(position)
 
 
+class CommentaryView(APIView):
+    """Write the narrative on a quarter's position; read it in the position's `commentary`."""
+
+    @extend_schema(request=CommentaryInputSerializer,
+                   responses={200: PositionSerializer})
+    def post(self, request, pk):
+        agreement = selectors.agreement_get(actor=request.user, pk=pk)
+        data = CommentaryInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        year, quarter, code = values.pop("year"), values.pop("quarter"), values.pop("schedule")
+        schedule = None
+        if code:
+            schedule = next((s for s in selectors.schedule_list(agreement=agreement)
+                             if s.code.lower() == code.lower()), None)
+            if schedule is None:
+                message = f"No schedule {code} in this agreement."
+                raise ApplicationError(message, errors={"schedule": [message]})
+        services.commentary_set(actor=request.user, agreement=agreement, year=year,
+                                quarter=quarter, schedule=schedule, **values)
+        return Response(position_of(agreement, year, quarter))
+
+
+def _settlement(agreement, year):
+    view = selectors.settlement_view(agreement=agreement, year=year)
+    return {"year": year, "statement": view["statement"], "sha256": view.get("sha256"),
+            "signed": bool(view.get("signed")),
+            "signers": [{"agency": row["agency"], "name": row["name"],
+                         "signed_by": str(row["sign_off"].person) if row["sign_off"] else None,
+                         "signed_at": row["sign_off"].at if row["sign_off"] else None}
+                        for row in view["signers"]]}
+
+
+class SettlementView(APIView):
+    """The year-end settlement statement (null until Q4 is closed) and its sign-off."""
+
+    @extend_schema(parameters=[SettlementQuerySerializer], responses=SettlementSerializer)
+    def get(self, request, pk):
+        agreement = selectors.agreement_get(actor=request.user, pk=pk)
+        query = SettlementQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return Response(_settlement(agreement, query.validated_data["year"]))
+
+
+class SettlementSignView(APIView):
+    """A finance officer of a contributing partner signs the statement for it."""
+
+    @extend_schema(request=SettlementSignSerializer, responses={200: SettlementSerializer})
+    def post(self, request, pk):
+        agreement = selectors.agreement_get(actor=request.user, pk=pk)
+        data = SettlementSignSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        year = data.validated_data["year"]
+        services.settlement_sign(actor=request.user, agreement=agreement, year=year,
+                                 agency=_partner(agreement, data.validated_data["agency"]))
+        return Response(_settlement(agreement, year))
+
+
 class SnapshotView(APIView):
     @extend_schema(responses=SnapshotSerializer(many=True))
     def get(self, request, pk):
@@ -162,20 +226,90 @@ class SnapshotView(APIView):
         agreement = selectors.agreement_get(actor=request.user, pk=pk)
         data = SnapshotInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        snapshot = services.quarter_close(actor=request.user, agreement=agreement,
-                                          year=data.validated_data["year"],
-                                          quarter=data.validated_data["quarter"])
+        snapshot = services.quarter_submit(actor=request.user, agreement=agreement,
+                                           year=data.validated_data["year"],
+                                           quarter=data.validated_data["quarter"])
         return Response(_snapshot(snapshot, with_position=True), status=status.HTTP_201_CREATED)
 
 
 def _snapshot(snapshot, with_position=False):
+    confirmations = []
+    if snapshot.status != "reopened":
+        confirmations = [{
+            "agency": row["agency"], "name": row["name"],
+            "decision": row["answer"].decision if row["answer"] else None,
+            "person": str(row["answer"].person) if row["answer"] else None,
+            "reason": row["answer"].reason if row["answer"] else "",
+            "at": row["answer"].at if row["answer"] else None,
+        } for row in selectors.quarter_confirmations(snapshot=snapshot)]
     body = {"id": snapshot.pk, "year": snapshot.year, "quarter": snapshot.quarter,
             "status": snapshot.status, "sha256": snapshot.sha256,
             "closed_at": snapshot.closed_at, "reopened_at": snapshot.reopened_at,
-            "reopen_reason": snapshot.reopen_reason}
+            "reopen_reason": snapshot.reopen_reason, "round": snapshot.round,
+            "submitted_at": snapshot.submitted_at, "confirmations": confirmations}
     if with_position:
-        body["position"] = {**snapshot.position, "frozen": snapshot.is_closed}
+        body["position"] = {**snapshot.position, "frozen": snapshot.is_frozen}
     return body
+
+
+def _snapshot_of(request, pk, serializer_class):
+    """The agreement (404 unless visible), the validated body and the quarter's snapshot."""
+    agreement = selectors.agreement_get(actor=request.user, pk=pk)
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    year, quarter = data.validated_data["year"], data.validated_data["quarter"]
+    snapshot = selectors.snapshot_get(agreement=agreement, year=year, quarter=quarter)
+    if snapshot is None:
+        message = "That quarter has not been submitted."
+        raise ApplicationError(message, errors={"quarter": [message]})
+    return agreement, data.validated_data, snapshot
+
+
+def _partner(agreement, agency_id):
+    agency = next((p for p in agreement.parties.all() if p.pk == agency_id), None)
+    if agency is None:
+        message = "Choose a partner to this agreement."
+        raise ApplicationError(message, errors={"agency": [message]})
+    return agency
+
+
+class SnapshotConfirmView(APIView):
+    """A finance officer of a contributing partner confirms the submitted quarter for it."""
+
+    @extend_schema(request=QuarterAnswerSerializer, responses={200: SnapshotSerializer})
+    def post(self, request, pk):
+        agreement, data, snapshot = _snapshot_of(request, pk, QuarterAnswerSerializer)
+        services.quarter_confirm(actor=request.user, agreement=agreement, year=snapshot.year,
+                                 quarter=snapshot.quarter,
+                                 agency=_partner(agreement, data["agency"]))
+        snapshot.refresh_from_db()
+        return Response(_snapshot(snapshot))
+
+
+class SnapshotReturnView(APIView):
+    """A finance officer of a contributing partner returns the figures with a reason."""
+
+    @extend_schema(request=QuarterAnswerSerializer, responses={200: SnapshotSerializer})
+    def post(self, request, pk):
+        agreement, data, snapshot = _snapshot_of(request, pk, QuarterAnswerSerializer)
+        services.quarter_return(actor=request.user, agreement=agreement, year=snapshot.year,
+                                quarter=snapshot.quarter,
+                                agency=_partner(agreement, data["agency"]),
+                                reason=data["reason"])
+        snapshot.refresh_from_db()
+        return Response(_snapshot(snapshot))
+
+
+class SnapshotReopenView(APIView):
+    """An approver of a partner or the pooled fund manager reopens a closed quarter."""
+
+    @extend_schema(request=ReasonSerializer, responses={200: SnapshotSerializer})
+    def post(self, request, pk):
+        agreement, data, snapshot = _snapshot_of(request, pk, ReasonSerializer)
+        snapshot = services.quarter_reopen(actor=request.user, agreement=agreement,
+                                           year=snapshot.year, quarter=snapshot.quarter,
+                                           reason=data["reason"])
+        return Response(_snapshot(snapshot))
 
 
 def _area(request, slug):

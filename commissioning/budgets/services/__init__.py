@@ -10,6 +10,7 @@ from .agreements import (
     schedule_create,
     schedule_update,
 )
+from .commentary import commentary_set, commentary_set_many
 from .forecasts import commitment_set, forecast_set, forecasts_set
 from .packages import (
     joint_package_create,
@@ -18,13 +19,22 @@ from .packages import (
     joint_package_split_set,
     joint_package_update,
 )
-from .quarters import quarter_close, quarter_reopen
+from .quarters import (
+    quarter_close,
+    quarter_confirm,
+    quarter_reopen,
+    quarter_return,
+    quarter_submit,
+)
+from .settlement import settlement_sign
 from .spend import spend_create, spend_import
 
 __all__ = [
-    "agreement_create", "agreement_update", "commitment_set", "contribution_set",
+    "agreement_create", "agreement_update", "commentary_set", "commentary_set_many",
+    "commitment_set", "contribution_set",
     "contribution_vary", "forecast_set", "forecasts_set", "joint_package_create",
     "joint_package_grant", "joint_package_revoke", "joint_package_split_set",
-    "joint_package_update", "quarter_close", "quarter_reopen", "risk_rule_set",
-    "schedule_create", "schedule_update", "spend_create", "spend_import",
+    "joint_package_update", "quarter_close", "quarter_confirm", "quarter_reopen",
+    "quarter_return", "quarter_submit", "risk_rule_set",
+    "schedule_create", "schedule_update", "settlement_sign", "spend_create", "spend_import",
 ]

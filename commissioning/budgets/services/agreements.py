@@ -32,7 +32,8 @@ from .common import (
     save,
 )
 
-AGREEMENT_FIELDS = ("title", "reference", "starts", "ends", "status", "share_separately")
+AGREEMENT_FIELDS = ("title", "reference", "starts", "ends", "status", "share_separately",
+                    "carry_forward_underspend")
 
 
 def _check_parties(local_area, parties, host, manager):
@@ -52,7 +53,8 @@ def _check_parties(local_area, parties, host, manager):
 @transaction.atomic
 def agreement_create(*, actor, local_area, title, parties, host, starts, ends=None,
                      reference="", pooled_fund_manager=None, status=AgreementStatus.ACTIVE,
-                     share_separately=False) -> Section75Agreement:
+                     share_separately=False,
+                     carry_forward_underspend=False) -> Section75Agreement:
     if actor is not None:
         require(permissions.can_create_agreement(actor, local_area))
     parties = _check_parties(local_area, parties, host, pooled_fund_manager)
@@ -63,6 +65,7 @@ def agreement_create(*, actor, local_area, title, parties, host, starts, ends=No
     agreement = Section75Agreement(
         local_area=local_area, title=title, reference=reference, host=host, starts=starts,
         ends=ends, status=status, share_separately=share_separately,
+        carry_forward_underspend=carry_forward_underspend,
         pooled_fund_manager=pooled_fund_manager)
     with audit.creating(agreement):  # the parties belong to the creation in the audit
         save(agreement, actor)

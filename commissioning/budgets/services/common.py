@@ -5,7 +5,7 @@ from portal.errors import ApplicationError, ErrorCode
 from portal.services import require, save  # noqa: F401 - the shared kernel's, used here
 
 from .. import permissions
-from ..models import QuarterSnapshot, Section75Agreement, SnapshotStatus
+from ..models import FROZEN_STATUSES, QuarterSnapshot, Section75Agreement
 
 
 def lock_agreement(agreement, actor, check=permissions.can_change_agreement):
@@ -18,13 +18,15 @@ def lock_agreement(agreement, actor, check=permissions.can_change_agreement):
 
 
 def closed_quarters(agreement) -> set[tuple[str, int]]:
-    return set(QuarterSnapshot.objects.filter(agreement=agreement, status=SnapshotStatus.CLOSED)
+    """Quarters whose figures are frozen: closed, or submitted and awaiting confirmation."""
+    return set(QuarterSnapshot.objects.filter(agreement=agreement, status__in=FROZEN_STATUSES)
                .values_list("year", "quarter"))
 
 
 def closed_message(year, quarter) -> str:
-    return (f"{periods.label(year, quarter)} is closed, so it cannot change. Ask an approver "
-            "or the pooled fund manager to reopen it with a reason.")
+    return (f"{periods.label(year, quarter)} is closed (or submitted for the partners' "
+            "confirmation), so it cannot change. A partner can return a submitted quarter; "
+            "an approver or the pooled fund manager can reopen a closed one with a reason.")
 
 
 def ensure_open(agreement, *, year, quarter, field="date"):

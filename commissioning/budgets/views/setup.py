@@ -139,7 +139,8 @@ def agreement_create(request):
                 reference=data["reference"].strip(),
                 parties=[by_id[i] for i in data["parties"]], host=by_id[data["host"]],
                 pooled_fund_manager=manager, starts=data["starts"], ends=data["ends"],
-                share_separately=data["share_separately"])
+                share_separately=data["share_separately"],
+                carry_forward_underspend=data["carry_forward_underspend"])
         except ApplicationError as exc:
             form_errors(form, exc)
         else:
