@@ -21,6 +21,7 @@ from .models import (
     BoardMember,
     BoardReport,
     Meeting,
+    MeetingStatus,
     ReportComment,
     ReportRead,
     ReportStatus,
@@ -70,6 +71,14 @@ def meeting_list(*, actor, board=None, local_area=None):
     if local_area is not None:
         qs = qs.filter(board__local_area=local_area)
     return qs.annotate(item_count=Count("agenda", distinct=True)).order_by("-date", "pk")
+
+
+def meeting_schedule(*, board, on=None, limit=12):
+    """The board's next scheduled meetings, soonest first (the board page's schedule; the
+    board itself was already fetched for the actor)."""
+    on = on or timezone.localdate()
+    return list(Meeting.objects.filter(board=board, date__gte=on,
+                                       status=MeetingStatus.SCHEDULED).order_by("date")[:limit])
 
 
 def meeting_get(*, actor, pk):
