@@ -6,6 +6,7 @@ from .agreements import (
     agreement_update,
     contribution_set,
     contribution_vary,
+    risk_rule_clear,
     risk_rule_set,
     schedule_create,
     schedule_update,
@@ -25,6 +26,6 @@ __all__ = [
     "agreement_create", "agreement_update", "commitment_set", "contribution_set",
     "contribution_vary", "forecast_set", "forecasts_set", "joint_package_create",
     "joint_package_grant", "joint_package_revoke", "joint_package_split_set",
-    "joint_package_update", "quarter_close", "quarter_reopen", "risk_rule_set",
+    "joint_package_update", "quarter_close", "quarter_reopen", "risk_rule_clear", "risk_rule_set",
     "schedule_create", "schedule_update", "spend_create", "spend_import",
 ]
