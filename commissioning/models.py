@@ -207,13 +207,18 @@ class ReferralStatus(models.TextChoices):
     APPROVED = "approved", "Approved by the board"
     REJECTED = "rejected", "Rejected by the board"
     WITHDRAWN = "withdrawn", "Withdrawn"
+    NO_BOARD = "no-board", "No board can take this"
 
 
 class BoardReferral(models.Model):
-    """An agency's sign-off sent to a board because the value is above every approver's limit."""
+    """An agency's sign-off sent to a board because the value is above every approver's limit.
 
-    board = models.ForeignKey("governance.Board", on_delete=models.PROTECT,
-                              related_name="referrals")
+    `governance.referrals.route` chooses the board and says why (`route_reason`); when no
+    board can take it the referral has no board and the status `no-board`, until a local-area
+    administrator sets one up (then `governance.referrals.reroute_unrouted` sends it on)."""
+
+    board = models.ForeignKey("governance.Board", on_delete=models.PROTECT, null=True,
+                              blank=True, related_name="referrals")
     gate = models.ForeignKey(StageGate, on_delete=models.CASCADE, related_name="referrals")
     agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT,
                                related_name="board_referrals")
@@ -223,6 +228,8 @@ class BoardReferral(models.Model):
                                     related_name="+")
     referred_at = models.DateTimeField()
     reason = models.TextField(blank=True, help_text="Why the board is asked to decide.")
+    route_reason = models.TextField(
+        blank=True, help_text="Why it went to this board, or why no board can take it.")
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -236,12 +243,13 @@ class BoardReferral(models.Model):
         ordering = ["-referred_at"]
         constraints = [
             models.UniqueConstraint(fields=["gate", "agency"], name="referral_one_per_agency",
-                                    condition=models.Q(status__in=["awaiting", "approved"])),
+                                    condition=models.Q(status__in=["awaiting", "approved",
+                                                                     "no-board"])),
         ]
         indexes = [models.Index(fields=["board", "status"])]
 
     def __str__(self):
-        return f"{self.gate} — {self.agency} to {self.board}"
+        return f"{self.gate} — {self.agency} to {self.board or 'no board'}"
 
 
 class ChecklistTick(models.Model):

@@ -225,6 +225,9 @@ def can_decide_referral(user, referral) -> Decision:
     area's administrators): governance decides, so a board role elsewhere grants nothing."""
     from governance.permissions import can_run_board
 
+    if referral.board_id is None:
+        return Decision.deny("No board can take this referral yet: a local-area administrator "
+                             "sets up a board that decides for the agency.")
     return can_run_board(user, referral.board)
 
 

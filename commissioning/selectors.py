@@ -148,6 +148,9 @@ def covering_approvers(intention, agency) -> list:
         [agency.pk], intention.estimated_annual_value).get(agency.pk, [])]
 
 
+OPEN_REFERRAL_STATUSES = (ReferralStatus.AWAITING, ReferralStatus.NO_BOARD)
+
+
 def sign_off_status(intention, gate) -> list[dict]:
     """Per participating agency: decided (who, when, why), with a board, or still waiting
     (since when, and who may sign). Three queries whatever the number of agencies."""
@@ -203,7 +206,7 @@ def approvals_inbox(*, actor, local_area=None):
                              "intention__owner", "from_stage", "to_stage")
              .prefetch_related("intention__partner_agencies", "sign_offs",
                                Prefetch("referrals", queryset=BoardReferral.objects.filter(
-                                   status=ReferralStatus.AWAITING)))
+                                   status__in=OPEN_REFERRAL_STATUSES)))
              .order_by("opened_at", "id"))
     if local_area is not None:
         gates = gates.filter(intention__local_area_id=getattr(local_area, "pk", local_area))
@@ -211,14 +214,36 @@ def approvals_inbox(*, actor, local_area=None):
     for gate in gates:
         intention = gate.intention
         decided = {s.agency_id for s in gate.sign_offs.all()}
-        referred = {r.agency_id for r in gate.referrals.all()}
+        referred = {r.agency_id for r in gate.referrals.all()
+                    if r.status == ReferralStatus.AWAITING}
+        no_board = {r.agency_id: r for r in gate.referrals.all()
+                    if r.status == ReferralStatus.NO_BOARD}
         agencies = [intention.lead_agency, *intention.partner_agencies.all()]
         for agency in agencies:
             if agency.pk in my_agencies and agency.pk not in decided | referred:
                 items.append({"gate": gate, "intention": intention, "agency": agency,
                               "within_limit": intention.estimated_annual_value
-                              <= limits.get(agency.pk, 0)})
+                              <= limits.get(agency.pk, 0),
+                              # no board can take it (why, and who can fix it)
+                              "no_board": no_board.get(agency.pk)})
     return items
+
+
+def referrals_open(*, actor, local_area=None):
+    """Referrals with a board or that no board can take (status no-board), visible to the
+    actor, oldest first: the inbox's "Decisions referred to boards" (one query)."""
+    qs = BoardReferral.objects.filter(status__in=OPEN_REFERRAL_STATUSES,
+                                      gate__status=GateStatus.OPEN,
+                                      gate__intention__in=visible_intentions(actor))
+    if local_area is not None:
+        qs = qs.filter(gate__intention__local_area_id=getattr(local_area, "pk", local_area))
+    return qs.select_related("board", "agency", "gate__intention").order_by("referred_at", "pk")
+
+
+def referrals_of(intention) -> list:
+    """Every referral of the intention's gates, newest first, with board and agency."""
+    return list(BoardReferral.objects.filter(gate__intention=intention).select_related(
+        "board", "agency", "gate__from_stage", "gate__to_stage").order_by("-referred_at", "-pk"))
 
 
 def referrals_awaiting(*, actor, board_ids=None):

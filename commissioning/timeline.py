@@ -69,9 +69,11 @@ def build(intention, show_value=True) -> list[dict]:
                        f"{sign_off.agency} {verb} the stage gate{via}", sign_off.reason))
     for referral in BoardReferral.objects.filter(gate__intention=intention).select_related(
             "agency", "board", "referred_by"):
-        events.append((referral.referred_at, "referral", str(referral.referred_by),
-                       f"{referral.agency}'s decision referred to the {referral.board}",
-                       referral.reason))
+        what = (f"{referral.agency}'s decision referred to the {referral.board}"
+                if referral.board_id else
+                f"{referral.agency}'s decision needs a board: no board can take it")
+        events.append((referral.referred_at, "referral", str(referral.referred_by), what,
+                       "\n".join(filter(None, [referral.reason, referral.route_reason]))))
     for note in IntentionNote.objects.filter(intention=intention).select_related("author"):
         events.append((note.created_at, "comment", str(note.author), "Comment", note.text))
     events.sort(key=lambda e: e[0], reverse=True)

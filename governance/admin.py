@@ -8,7 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from portal.errors import ApplicationError
 
 from . import services
-from .models import Board, BoardMember
+from .models import Board, BoardDelegation, BoardMember
 
 
 def _as_validation_error(exc: ApplicationError):
@@ -18,7 +18,7 @@ def _as_validation_error(exc: ApplicationError):
 class BoardForm(forms.ModelForm):
     class Meta:
         model = Board
-        fields = ["local_area", "name", "short_name", "purpose", "parent", "meeting_frequency",
+        fields = ["local_area", "name", "short_name", "purpose", "reports_to", "meeting_frequency",
                   "delegated_limit", "quorum", "scope_agencies", "quorum_agencies"]
 
     def clean(self):
@@ -26,11 +26,23 @@ class BoardForm(forms.ModelForm):
         probe = Board(pk=self.instance.pk, local_area=data.get("local_area"))
         if data.get("local_area") is not None:
             probe.local_area_id = data["local_area"].pk
-            try:  # the hierarchy rule the services enforce: same area, no loops
-                services.boards._check_parent(probe, data.get("parent"))
+            try:  # the graph rule the services enforce: same area, no loops
+                services.boards.check_reports_to(probe, list(data.get("reports_to") or []))
             except ApplicationError as exc:
                 raise _as_validation_error(exc) from exc
         return data
+
+
+class DelegationInline(admin.TabularInline):
+    model = BoardDelegation
+    extra = 0
+    fields = ("agency", "limit")
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = "Decides for (set on the board's pages, the API or the area file)"
+
+    def has_add_permission(self, request, obj=None):
+        return False  # delegations are set through services.board_update
 
 
 class SeatInline(admin.TabularInline):
@@ -48,10 +60,11 @@ class SeatInline(admin.TabularInline):
 @admin.register(Board)
 class BoardAdmin(SimpleHistoryAdmin):
     form = BoardForm
-    list_display = ("name", "local_area", "parent", "meeting_frequency", "delegated_limit")
+    list_display = ("name", "local_area", "meeting_frequency", "delegated_limit")
     list_filter = ("local_area", "meeting_frequency")
     search_fields = ("name", "short_name")
-    inlines = [SeatInline]
+    filter_horizontal = ("reports_to",)
+    inlines = [DelegationInline, SeatInline]
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -60,13 +73,14 @@ class BoardAdmin(SimpleHistoryAdmin):
                "quorum_agencies": list(data["quorum_agencies"])}
         if change:
             fields.pop("name", None)
-            saved = services.board_update(actor=request.user, board=obj, parent=data["parent"],
+            saved = services.board_update(actor=request.user, board=obj,
+                                          reports_to=list(data["reports_to"]),
                                           name=data["name"], **fields, **m2m)
         else:
             fields.pop("name", None)
             saved = services.board_create(actor=request.user, local_area=data["local_area"],
-                                          name=data["name"], parent=data["parent"],
-                                          **fields, **m2m)
+                                          name=data["name"],
+                                          reports_to=list(data["reports_to"]), **fields, **m2m)
         obj.pk = saved.pk
 
     def save_related(self, request, form, formsets, change):

@@ -3,9 +3,10 @@ the quarterly reports to produce (through the same request -> Celery task path a
 
     boards:
       - name: SEND Strategic Board          # natural key within the area
-        parent: Derbyshire Children's Partnership   # a board listed in this file
+        reports_to: [Derbyshire Children's Partnership]   # boards listed in this file
         meeting_frequency: quarterly
         delegated_limit: 2000000
+        decides_for: [{agency: dcc, limit: 1000000}, icb]  # limit left out: the board's
         quorum: 3
         quorum_agencies: [dcc, icb]         # agency keys
         scope: [dcc, icb]                   # agencies whose information it receives
@@ -18,9 +19,10 @@ the quarterly reports to produce (through the same request -> Celery task path a
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from portal.area_files import ANY, FLAG
+from portal.area_files import ANY, FLAG, Record
 
-from . import services
+from . import referrals, services
+from .graph import Graph
 from .models import (
     AgendaItem,
     Board,
@@ -39,7 +41,9 @@ ORDER = 50
 DECISION = {"outcome": ANY, "reason": ANY, "method": ANY, "votes_for": ANY,
             "votes_against": ANY, "abstentions": ANY}
 KEYS = {
-    "boards": [{"name": ANY, "short_name": ANY, "purpose": ANY, "parent": ANY,
+    "boards": [Record({
+                "name": ANY, "short_name": ANY, "purpose": ANY, "reports_to": ANY,
+                "decides_for": [Record({"agency": ANY, "limit": ANY})],
                 "meeting_frequency": ANY, "delegated_limit": ANY, "quorum": ANY,
                 "quorum_agencies": ANY, "scope": ANY,
                 "members": [{"person": ANY, "agency": ANY, "role": ANY}],
@@ -47,7 +51,9 @@ KEYS = {
                               "minutes": ANY, "attendance": ANY,
                               "agenda": [{"title": ANY, "paper_url": ANY,
                                           "decision": DECISION}]}],
-                "reports": [{"year": ANY, "quarter": ANY}]}],
+                "reports": [{"year": ANY, "quarter": ANY}]},
+                renamed={"parent": "reports_to", "parents": "reports_to",
+                         "decides": "decides_for", "sovereign_for": "decides_for"})],
 }
 
 
@@ -59,12 +65,11 @@ def validate(data, check):
     people = {p.get("username") for _, p in check.items(data, "people") if isinstance(p, dict)}
     slug = (data.get("area") or {}).get("slug", "")
     people |= {f"{slug}.{role}" for role in (data.get("demo_roles") or {})}
+    _cycle_check(check, boards)
     for path, board in boards:
         check.require(board, "name", path)
-        parent = board.get("parent") if isinstance(board, dict) else None
-        if parent is not None and parent not in names:
-            check.error(f"{path}.parent", f"unknown board {parent!r}")
         if isinstance(board, dict):
+            _validate_links(check, board, path, names, agencies)
             check.one_of(board.get("meeting_frequency", "quarterly"),
                          set(MeetingFrequency.values), f"{path}.meeting_frequency")
             _money(check, board.get("delegated_limit", 0), f"{path}.delegated_limit")
@@ -86,6 +91,66 @@ def validate(data, check):
             except ValueError:
                 check.error(f"{rpath}.year", "write the financial year like 2025-26")
             check.one_of(report.get("quarter"), {1, 2, 3, 4}, f"{rpath}.quarter")
+
+
+def _reports_to(board) -> list:
+    value = board.get("reports_to") or []
+    return [value] if isinstance(value, str) else value
+
+
+def _decides_for(board) -> list[tuple]:
+    """[(agency key, limit or None)] from `decides_for` items: codes or {agency, limit}."""
+    rows = []
+    for item in board.get("decides_for") or []:
+        if isinstance(item, dict):
+            rows.append((item.get("agency"), item.get("limit")))
+        else:
+            rows.append((item, None))
+    return rows
+
+
+def _validate_links(check, board, path, names, agencies):
+    value = board.get("reports_to")
+    if value is not None and not isinstance(value, str | list):
+        check.error(f"{path}.reports_to", "must be a list of board names")
+        return
+    for i, parent in enumerate(_reports_to(board)):
+        if parent not in names:
+            check.error(f"{path}.reports_to[{i}]", f"unknown board {parent!r}")
+        elif parent == board.get("name"):
+            check.error(f"{path}.reports_to[{i}]", "a board cannot report to itself")
+    if not isinstance(board.get("decides_for") or [], list):
+        check.error(f"{path}.decides_for", "must be a list of agencies")
+        return
+    seen = set()
+    for i, (agency, limit) in enumerate(_decides_for(board)):
+        where = f"{path}.decides_for[{i}]"
+        if agency not in agencies:
+            check.error(where, f"unknown agency {agency!r}")
+        elif agency in seen:
+            check.error(where, f"agency {agency!r} is listed twice")
+        seen.add(agency)
+        if limit is not None:
+            _money(check, limit, f"{where}.limit")
+
+
+def _cycle_check(check, boards):
+    """Refuse reports_to links that make a loop, naming it."""
+    edges = [(b.get("name"), p) for _, b in boards if isinstance(b, dict)
+             for p in (_reports_to(b) if isinstance(b.get("reports_to") or [], str | list)
+                       else []) if isinstance(p, str)]
+    graph = Graph(edges)
+    paths = {b.get("name"): path for path, b in boards if isinstance(b, dict)}
+    reported = set()
+    for name, parent in edges:
+        if name == parent:
+            continue
+        down = graph.path_down(name, parent)
+        if down is not None and frozenset(down) not in reported:
+            reported.add(frozenset(down))
+            chain = " reports to ".join(reversed([*down, name]))
+            check.error(f"{paths[name]}.reports_to",
+                        f"a loop: {chain}; a board cannot report to a board below it")
 
 
 def _money(check, value, path):
@@ -118,9 +183,9 @@ def load(data, ctx):
     for spec in data.get("boards", []):
         boards[spec["name"]] = _board(area, spec, agencies)
     for spec in data.get("boards", []):
-        if spec.get("parent"):
+        if "reports_to" in spec:
             services.board_update(actor=None, board=boards[spec["name"]],
-                                  parent=boards[spec["parent"]])
+                                  reports_to=[boards[n] for n in _reports_to(spec)])
     for spec in data.get("boards", []):
         board = boards[spec["name"]]
         for member in spec.get("members", []):
@@ -129,8 +194,11 @@ def load(data, ctx):
                                       role=member.get("role", BoardRole.MEMBER))
         for meeting in spec.get("meetings", []):
             _meeting(board, meeting)
-    # Children first, so a parent board's roll-up finds its children's reports (eager mode).
-    depth = {name: _depth(name, data["boards"]) for name in boards}
+    # Referrals made before the boards could take them (the cycle section loads first).
+    referrals.reroute_unrouted(area.pk)
+    # Lower boards first, so a board's roll-up finds the reports of every board below it
+    # (eager mode): a board comes after everything that reports to it, however deep.
+    depth = _depths(data["boards"])
     for spec in sorted(data.get("boards", []), key=lambda s: -depth[s["name"]]):
         for report in spec.get("reports", []):
             services.report_request(actor=None, board=boards[spec["name"]],
@@ -138,16 +206,27 @@ def load(data, ctx):
     ctx["boards"] = boards
 
 
-def _depth(name, specs):
-    parents = {s["name"]: s.get("parent") for s in specs}
-    depth, current = 0, parents.get(name)
-    while current:
-        depth, current = depth + 1, parents.get(current)
+def _depths(specs) -> dict[str, int]:
+    """Each board's longest chain of boards above it (0 for a top board)."""
+    parents = {s["name"]: _reports_to(s) for s in specs}
+    depth: dict[str, int] = {}
+
+    def of(name):
+        if name not in depth:
+            depth[name] = 0  # the file is checked for loops before loading
+            depth[name] = max((of(p) + 1 for p in parents.get(name, [])), default=0)
+        return depth[name]
+
+    for name in parents:
+        of(name)
     return depth
 
 
 def _board(area, spec, agencies):
+    decides_for = [(agencies[key], None if limit is None else Decimal(str(limit)))
+                   for key, limit in _decides_for(spec)]
     fields = {"short_name": spec.get("short_name", ""), "purpose": spec.get("purpose", ""),
+              "decides_for": decides_for,
               "meeting_frequency": spec.get("meeting_frequency", MeetingFrequency.QUARTERLY),
               "delegated_limit": Decimal(str(spec.get("delegated_limit", 0))),
               "quorum": int(spec.get("quorum", 3)),

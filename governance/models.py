@@ -1,6 +1,8 @@
 """Governance boards, their members, meetings, decisions and quarterly board reports.
 
-Boards report to boards (`parent`). A board member's access to the board's reports comes
+Boards report to boards (`reports_to`, a graph without cycles: a board may report to
+several boards) and decide for named agencies (`decides_for`, through `BoardDelegation`,
+each with its own limit or the board's). A board member's access to the board's reports comes
 from one guardian group per board (see `roles.py`); secretaries also hold the board's
 `run_board` permission directly. Both live in the direct foreign-key tables below.
 """
@@ -27,15 +29,17 @@ class MeetingFrequency(models.TextChoices):
 
 
 class Board(models.Model):
-    """A governance board; boards report to boards (the parent)."""
+    """A governance board; it reports to any number of boards (`reports_to`) and decides for
+    the agencies it has a delegation from (`decides_for`)."""
 
     local_area = models.ForeignKey("agencies.LocalArea", on_delete=models.PROTECT,
                                    related_name="boards")
     name = models.CharField(max_length=200)
     short_name = models.CharField(max_length=40, blank=True)
     purpose = models.TextField(blank=True, help_text="Purpose and terms of reference.")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="children")
+    reports_to = models.ManyToManyField(
+        "self", symmetrical=False, related_name="reporting_boards", blank=True,
+        help_text="Boards this board reports to (no cycles).")
     meeting_frequency = models.CharField(max_length=20, choices=MeetingFrequency.choices,
                                          default=MeetingFrequency.QUARTERLY)
     delegated_limit = models.DecimalField(
@@ -48,7 +52,10 @@ class Board(models.Model):
     scope_agencies = models.ManyToManyField(
         "agencies.Agency", related_name="boards_informed", blank=True,
         help_text="Agencies whose intentions, budgets and contracts the board receives.")
-    history = HistoricalRecords(m2m_fields=[quorum_agencies, scope_agencies])
+    decides_for = models.ManyToManyField(
+        "agencies.Agency", through="BoardDelegation", related_name="boards_deciding",
+        blank=True, help_text="Agencies the board may decide for (each with a limit).")
+    history = HistoricalRecords(m2m_fields=[quorum_agencies, scope_agencies, reports_to])
 
     class Meta:
         ordering = ["local_area", "name"]
@@ -60,6 +67,33 @@ class Board(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class BoardDelegation(models.Model):
+    """An agency's delegation to a board: the board decides for the agency up to `limit`
+    (blank: the board's own delegated limit)."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="delegations")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT,
+                               related_name="board_delegations")
+    limit = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True,
+        help_text="Largest annual value (GBP) the board decides for this agency; blank for "
+                  "the board's delegated limit.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["board", "agency__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["board", "agency"], name="board_delegation_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.board} decides for {self.agency}"
+
+    @property
+    def effective_limit(self):
+        return self.board.delegated_limit if self.limit is None else self.limit
 
 
 class BoardMember(models.Model):

@@ -10,14 +10,18 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from agencies import permissions as agency_permissions
+from agencies.models import Agency
 from agencies.roles import AreaPerm
 from portal import audit
+from portal.errors import ApplicationError
+from portal.money import format_gbp
 
 from . import permissions
 from .models import (
     AgendaItem,
     Attendance,
     Board,
+    BoardDelegation,
     BoardMember,
     BoardReport,
     Meeting,
@@ -38,30 +42,94 @@ def _visible_boards(actor):
 
 
 def board_list(*, actor, local_area=None):
-    qs = _visible_boards(actor).select_related("parent", "local_area").annotate(
-        member_count=Count("members", distinct=True))
+    qs = _visible_boards(actor).select_related("local_area").annotate(
+        member_count=Count("members", distinct=True)).prefetch_related(
+        Prefetch("reports_to", queryset=Board.objects.only("pk", "name", "short_name")
+                 .order_by("name")),
+        Prefetch("delegations", queryset=BoardDelegation.objects.select_related("agency")
+                 .order_by("agency__name")))
     if local_area is not None:
         qs = qs.filter(local_area=local_area)
     return qs.order_by("local_area__name", "name")
 
 
 def board_tree(boards) -> list[dict]:
-    """Nest boards under their parents: [{"board": b, "children": [...]}], top boards first."""
-    nodes = {b.pk: {"board": b, "children": []} for b in boards}
-    roots = []
+    """The reports-to graph as nested lists, top boards first; a board that reports to
+    several boards is listed under each of them, its subtree drawn in full the first time
+    and by reference after that:
+
+        [{"board": b, "children": [...], "also": [other parents], "repeat": False}]
+
+    `also` names the other boards it reports to (shown as "(also reports to …)"); `repeat`
+    is True where the board was already drawn in full above. Works from each board's
+    prefetched `reports_to` (see `board_list`): no queries of its own."""
+    by_pk = {b.pk: b for b in boards}
+    parents = {b.pk: [p for p in b.reports_to.all() if p.pk in by_pk] for b in boards}
+    children: dict[int, list] = {}
     for board in boards:
-        parent = nodes.get(board.parent_id)
-        (parent["children"] if parent else roots).append(nodes[board.pk])
-    return roots
+        for parent in parents[board.pk]:
+            children.setdefault(parent.pk, []).append(board)
+    drawn: set[int] = set()
+
+    def node(board, via, path):
+        also = [by_pk[p.pk] for p in parents[board.pk] if via is None or p.pk != via.pk]
+        repeat = board.pk in drawn
+        drawn.add(board.pk)
+        kids = [] if repeat or board.pk in path else [
+            node(child, board, path | {board.pk})
+            for child in sorted(children.get(board.pk, []), key=lambda c: c.name)]
+        return {"board": board, "children": kids, "also": also if via is not None else [],
+                "repeat": repeat, "child_count": len(children.get(board.pk, []))}
+
+    roots = [b for b in boards if not parents[b.pk]]
+    return [node(b, None, frozenset()) for b in sorted(roots, key=lambda b: b.name)]
 
 
 def board_get(*, actor, pk):
-    qs = _visible_boards(actor).select_related("local_area", "parent").prefetch_related(
+    qs = _visible_boards(actor).select_related("local_area").prefetch_related(
         Prefetch("members", queryset=BoardMember.objects.select_related("user", "agency")
                  .order_by("role", "user__last_name", "user__first_name")),
         "scope_agencies", "quorum_agencies",
-        Prefetch("children", queryset=Board.objects.order_by("name")))
+        Prefetch("delegations", queryset=BoardDelegation.objects.select_related("agency")
+                 .order_by("agency__name")),
+        Prefetch("reports_to", queryset=Board.objects.order_by("name")),
+        Prefetch("reporting_boards", queryset=Board.objects.order_by("name")))
     return get_object_or_404(qs, pk=pk)
+
+
+def area_for_boards(*, actor, slug):
+    """The local area a new board is for, by slug, among the areas the actor sees inside
+    (404 otherwise); the create service then asks whether they may administer it."""
+    from agencies.models import LocalArea
+
+    if not slug or not isinstance(slug, str):
+        message = "Enter the local area's slug."
+        raise ApplicationError(message, errors={"local_area": [message]})
+    areas = LocalArea.objects.all() if actor.is_superuser else LocalArea.objects.filter(
+        pk__in=agency_permissions.area_ids_for(actor, AreaPerm.VIEW_INTERNAL))
+    return get_object_or_404(areas, slug=slug)
+
+
+def _of_area(model, area, ids, field, what):
+    ids = list(dict.fromkeys(ids))
+    found = model.objects.filter(local_area=area, pk__in=ids).in_bulk()
+    missing = [pk for pk in ids if pk not in found]
+    if missing:
+        message = f"No {what} of this local area has the id {missing[0]}."
+        raise ApplicationError(message, errors={field: [message]})
+    return [found[pk] for pk in ids]
+
+
+def boards_of_area(area, ids, *, field="reports_to") -> list:
+    """The area's boards with these ids, in the order given (one query); an id that is not
+    a board of the area is refused with the field's error."""
+    return _of_area(Board, area, ids, field, "board")
+
+
+def agencies_of_area(area, ids, *, field="decides_for") -> list:
+    """The area's agencies with these ids, in the order given, repeats kept (one query)."""
+    found = {a.pk: a for a in _of_area(Agency, area, ids, field, "agency")}
+    return [found[pk] for pk in ids]
 
 
 def meeting_list(*, actor, board=None, local_area=None):
@@ -165,11 +233,13 @@ def is_read(*, actor, report) -> bool:
 # --- what changed (portal.audit) --------------------------------------------------------
 BOARD_WATCH = audit.Watch(
     fields={"name": "name", "short_name": "short name", "purpose": "purpose",
-            "parent_id": "board it reports to", "meeting_frequency": "meeting frequency",
+            "meeting_frequency": "meeting frequency",
             "delegated_limit": "delegated limit", "quorum": "quorum"},
     m2m={"quorum_agencies": "agencies needed for a quorum",
-         "scope_agencies": "agencies in the board's scope"},
+         "scope_agencies": "agencies in the board's scope",
+         "reports_to": "boards it reports to"},
     money=frozenset({"delegated_limit"}))
+DELEGATION_WATCH = audit.Watch(fields={"limit": "limit (blank: the board's own)"})
 SEAT_WATCH = audit.Watch(fields={"agency_id": "agency", "role": "role",
                                  "starts": "start date", "ends": "end date"})
 
@@ -183,13 +253,23 @@ def board_changes(board) -> list[dict]:
     people = {u.pk: str(u) for u in get_user_model().objects.filter(
         pk__in={s.user_id for s in seats})}
 
+    delegations = list(BoardDelegation.history.filter(board_id=board.pk).select_related(
+        "history_user").order_by("history_date", "history_id"))
+    agencies = dict(Agency.objects.filter(pk__in={d.agency_id for d in delegations})
+                    .values_list("pk", "name"))
+
     def seat(record):
         return f"Seat of {people.get(record.user_id, 'a former user')}"
+
+    def delegation(record):
+        limit = "the board's limit" if record.limit is None else format_gbp(record.limit)
+        return f"Decides for {agencies.get(record.agency_id, 'a former agency')} (up to {limit})"
 
     return audit.newest_first(
         ((when, kind, who, what or "Board set up", detail)
          for when, kind, who, what, detail in audit.changes(board, BOARD_WATCH)),
-        audit.row_changes(BoardMember, seats, SEAT_WATCH, seat))
+        audit.row_changes(BoardMember, seats, SEAT_WATCH, seat),
+        audit.row_changes(BoardDelegation, delegations, DELEGATION_WATCH, delegation))
 
 
 def report_recipients(*, report) -> list:

@@ -93,8 +93,18 @@ def _kind_name(kind):
 #   MapOf(schema)     a mapping whose keys are data (years, usernames, roles), each value
 #                     checked against the schema
 #   FLAG              true or false (YAML's yes/no/on/off are text here: see read())
+#   Record({...}, renamed={"old": "new"})  a record whose former (or commonly guessed)
+#                     key names are refused with "did you mean 'new'?"
 ANY = None
 FLAG = "true or false"
+
+
+class Record(dict):
+    """A record schema that also knows keys renamed or often guessed, for the suggestion."""
+
+    def __init__(self, keys, *, renamed=None):
+        super().__init__(keys)
+        self.renamed = dict(renamed or {})
 
 
 class MapOf:
@@ -126,6 +136,9 @@ def check_keys(check, value, schema, path):
         for key, item in value.items():
             if key in schema:
                 check_keys(check, item, schema[key], _join(path, key))
+            elif key in getattr(schema, "renamed", {}):
+                check.error(_join(path, key),
+                            f"unknown key; did you mean {schema.renamed[key]!r}?")
             else:
                 check.error(_join(path, key), unknown_key_message(key, schema))
 

@@ -8,6 +8,8 @@ urlpatterns = [
     path("intentions/<int:pk>/", views.IntentionDetail.as_view(), name="api-intention-detail"),
     path("intentions/<int:pk>/sign-offs/", views.SignOffList.as_view(),
          name="api-intention-sign-offs"),
+    path("intentions/<int:pk>/referrals/", views.ReferralList.as_view(),
+         name="api-intention-referrals"),
     path("intentions/<int:pk>/advance/", views.Advance.as_view(), name="api-intention-advance"),
     path("approvals/", views.Approvals.as_view(), name="api-approvals"),
     path("strategies/", views.StrategyList.as_view(), name="api-strategy-list"),

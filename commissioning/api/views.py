@@ -178,6 +178,17 @@ class SignOffList(APIView):
         return created(s.SignOffSerializer(sign_off).data)
 
 
+class ReferralList(APIView):
+    @extend_schema(responses=s.ReferralSerializer(many=True))
+    def get(self, request, pk):
+        """The intention's board referrals, newest first: where each went and why, or that
+        no board can take it (`status` "no-board", `board` null)."""
+        intention = selectors.intention_get(actor=request.user, pk=pk)
+        if not permissions.can_view_cycle(request.user, intention.local_area_id):
+            raise Http404
+        return Response(s.ReferralSerializer(selectors.referrals_of(intention), many=True).data)
+
+
 class Advance(APIView):
     @extend_schema(request=None, responses={200: s.StageRefSerializer})
     def post(self, request, pk):
@@ -190,7 +201,10 @@ class Advance(APIView):
 class Approvals(APIView):
     @extend_schema(responses=inline_serializer("ApprovalItem", many=True, fields={
         "intention": serializers.DictField(), "agency": serializers.DictField(),
-        "gate": serializers.DictField(), "within_limit": serializers.BooleanField()}))
+        "gate": serializers.DictField(), "within_limit": serializers.BooleanField(),
+        "no_board_reason": serializers.CharField(
+            allow_null=True, help_text="Why no board can take the agency's decision and who "
+                                       "can fix it; null unless no board can take it.")}))
     def get(self, request):
         items = selectors.approvals_inbox(actor=request.user)
         return Response([{
@@ -200,6 +214,7 @@ class Approvals(APIView):
             "gate": {"id": i["gate"].pk, "from_stage": i["gate"].from_stage.name,
                      "to_stage": i["gate"].to_stage.name, "opened_at": i["gate"].opened_at},
             "within_limit": i["within_limit"],
+            "no_board_reason": i["no_board"].route_reason if i.get("no_board") else None,
         } for i in items])
 
 

@@ -10,6 +10,7 @@ from .gates import (
     gate_submit,
     intention_advance,
     intention_sign_off,
+    referrals_reroute,
 )
 from .intentions import (
     checklist_tick,
@@ -35,5 +36,6 @@ __all__ = [
     "board_referral_create", "board_referral_decide", "checklist_tick",
     "disagreement_create", "disagreement_escalate", "disagreement_resolve", "gate_submit",
     "intention_advance", "intention_create", "intention_note_add", "intention_sign_off",
-    "intention_transition", "intention_update", "strategy_create", "strategy_update",
+    "intention_transition", "intention_update", "referrals_reroute", "strategy_create",
+    "strategy_update",
 ]

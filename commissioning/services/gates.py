@@ -9,6 +9,7 @@ from django.utils import timezone
 from agencies.models import Agency, Membership
 from agencies.roles import Role
 from portal.errors import ApplicationError, ErrorCode
+from portal.money import format_gbp
 
 from .. import checklist, permissions, tasks
 from ..models import (
@@ -52,7 +53,7 @@ def _settle(gate, intention, actor):
     if SignOffDecision.REJECT in decisions.values():
         _move(gate, "rejected", actor)
         for referral in BoardReferral.objects.select_for_update().filter(
-                gate=gate, status=ReferralStatus.AWAITING):
+                gate=gate, status__in=[ReferralStatus.AWAITING, ReferralStatus.NO_BOARD]):
             referral.status = ReferralStatus.WITHDRAWN
             save(referral, actor)
     elif all(decisions.get(a.pk) == SignOffDecision.APPROVE for a in _participants(intention)):
@@ -71,16 +72,18 @@ def covering_approvers(intention, agency) -> list:
     return covering(intention, agency)
 
 
-def board_for(area, amount):
-    """The board that decides above officers' limits: the lowest limit that covers the
-    amount, else the board with the highest limit (it refers on through its parent)."""
-    from governance.models import Board
+def route_for(intention, agency, approver_limit=None, router=None):
+    """Where an agency's referral on the intention goes and why (governance's one rule)."""
+    from governance.referrals import Router
 
-    boards = list(Board.objects.filter(local_area=area).order_by("delegated_limit", "name"))
-    covering = [b for b in boards if b.delegated_limit >= amount]
-    if covering:
-        return covering[0]
-    return boards[-1] if boards else None
+    router = router or Router(intention.local_area_id)
+    return router.route(agency, intention.estimated_annual_value, approver_limit)
+
+
+def _approver_limits(agencies) -> dict:
+    return dict(Membership.objects.active().filter(
+        agency__in=agencies, role=Role.APPROVER, user__is_active=True)
+        .values("agency_id").annotate(top=Max("delegated_limit")).values_list("agency_id", "top"))
 
 
 @transaction.atomic
@@ -113,22 +116,54 @@ def gate_submit(*, actor, intention, note="") -> StageGate:
 
 
 def _refer_over_limit(gate, intention, actor):
+    """Refer each agency whose approvers' limits are all below the value to the board the
+    routing rule names; when no board can take it, keep a referral with no board (status
+    no-board) that says why and who can fix it."""
+    from governance.referrals import Router
+
     value = intention.estimated_annual_value
     participants = _participants(intention)
-    limits = dict(Membership.objects.active().filter(
-        agency__in=participants, role=Role.APPROVER, user__is_active=True)
-        .values("agency_id").annotate(top=Max("delegated_limit")).values_list("agency_id", "top"))
-    board = None
+    limits = _approver_limits(participants)
+    router = None
     for agency in participants:
         if limits.get(agency.pk) is not None and limits[agency.pk] >= value:
             continue
-        board = board or board_for(intention.local_area, value)
-        if board is None:
-            continue  # no board set up yet: the gate page says a referral is needed
-        save(BoardReferral(board=board, gate=gate, agency=agency, referred_by=actor or
-                           intention.owner, referred_at=timezone.now(),
-                           reason=f"£{value:,.2f} is above the delegated limit of every "
-                                  f"approver for {agency}."), actor)
+        router = router or Router(intention.local_area_id)
+        route = router.route(agency, value, limits.get(agency.pk))
+        save(BoardReferral(
+            board=route.board, gate=gate, agency=agency,
+            status=ReferralStatus.AWAITING if route.routed else ReferralStatus.NO_BOARD,
+            referred_by=actor or intention.owner, referred_at=timezone.now(),
+            reason=f"{format_gbp(value)} is above the delegated limit of every approver "
+                   f"for {agency}.", route_reason=route.reason), actor)
+
+
+@transaction.atomic
+def referrals_reroute(*, actor, area_id) -> int:
+    """Send the area's referrals that no board could take (status no-board) to the board
+    the routing rule names now; the number sent on. Called when boards change."""
+    from governance.referrals import Router
+
+    waiting = list(BoardReferral.objects.select_for_update().filter(
+        status=ReferralStatus.NO_BOARD, gate__intention__local_area_id=area_id,
+        gate__status=GateStatus.OPEN).select_related("agency", "gate__intention"))
+    if not waiting:
+        return 0
+    router = Router(area_id)
+    limits = _approver_limits({r.agency for r in waiting})
+    sent = 0
+    for referral in waiting:
+        route = router.route(referral.agency, referral.gate.intention.estimated_annual_value,
+                             limits.get(referral.agency_id))
+        if route.routed:
+            referral.board, referral.status = route.board, ReferralStatus.AWAITING
+            referral.route_reason = route.reason
+            save(referral, actor)
+            sent += 1
+        elif route.reason != referral.route_reason:
+            referral.route_reason = route.reason
+            save(referral, actor)
+    return sent
 
 
 @transaction.atomic
@@ -176,8 +211,16 @@ def board_referral_create(*, actor, intention, agency, board, reason="") -> Boar
             gate=gate, agency=agency, status=ReferralStatus.AWAITING).exists():
         raise ApplicationError(f"{agency}'s decision is already made or with a board.",
                                code=ErrorCode.CONFLICT)
-    return save(BoardReferral(board=board, gate=gate, agency=agency, referred_by=actor,
-                              referred_at=timezone.now(), reason=reason.strip()), actor)
+    # A referral no board could take is sent on to the board chosen here.
+    referral = BoardReferral.objects.select_for_update().filter(
+        gate=gate, agency=agency, status=ReferralStatus.NO_BOARD).first() or BoardReferral(
+        gate=gate, agency=agency)
+    referral.board, referral.status = board, ReferralStatus.AWAITING
+    referral.referred_by, referral.referred_at = actor, timezone.now()
+    referral.reason = reason.strip() or referral.reason
+    referral.route_reason = f"Referred to the {board.name} by {actor}." if actor else \
+        f"Referred to the {board.name}."
+    return save(referral, actor)
 
 
 @transaction.atomic

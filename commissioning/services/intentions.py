@@ -192,7 +192,8 @@ def intention_transition(*, actor, intention, name, reason="") -> Intention:
             gate.status, gate.closed_at = GateStatus.WITHDRAWN, now
             save(gate, actor)
         for referral in BoardReferral.objects.select_for_update().filter(
-                gate__intention=intention, status=ReferralStatus.AWAITING):
+                gate__intention=intention,
+                status__in=[ReferralStatus.AWAITING, ReferralStatus.NO_BOARD]):
             referral.status = ReferralStatus.WITHDRAWN
             save(referral, actor)
     intention.status = transition.target

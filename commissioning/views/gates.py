@@ -149,9 +149,9 @@ def approvals(request):
                                                         item["gate"], covering=covering)
         item["can_refer"] = not item["decision"] and permissions.can_refer_to_board(
             request.user, intention, agency, covering=covering).allowed
+    referrals = list(selectors.referrals_open(actor=request.user, local_area=area)) \
+        if permissions.can_view_cycle(request.user, area) else []
     return render(request, "commissioning/approvals.html", {
-        "page_title": "Approvals waiting for you", "items": items,
-        "referrals": list(selectors.referrals_awaiting(actor=request.user).filter(
-            gate__intention__local_area=area)) if permissions.can_view_cycle(
-            request.user, area) else [],
+        "page_title": "Approvals waiting for you", "items": items, "referrals": referrals,
+        "has_unrouted": any(r.board_id is None for r in referrals),
     })

@@ -2,7 +2,16 @@ from rest_framework import serializers
 
 from portal.api import FinancialYearField
 
-from ..models import Board, BoardMember, BoardReport, Decision, Meeting, ReportComment
+from ..models import (
+    Board,
+    BoardDelegation,
+    BoardMember,
+    BoardReport,
+    Decision,
+    Meeting,
+    MeetingFrequency,
+    ReportComment,
+)
 
 
 class BoardRefSerializer(serializers.ModelSerializer):
@@ -20,25 +29,68 @@ class BoardMemberSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "agency", "role", "starts", "ends"]
 
 
+class DelegationSerializer(serializers.ModelSerializer):
+    """One agency the board decides for; `limit` null: the board's own delegated limit."""
+
+    agency = serializers.IntegerField(source="agency_id")
+    agency_name = serializers.CharField(source="agency.name", read_only=True)
+    limit = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True,
+                                     required=False, default=None)
+    effective_limit = serializers.DecimalField(max_digits=14, decimal_places=2,
+                                               read_only=True)
+
+    class Meta:
+        model = BoardDelegation
+        fields = ["agency", "agency_name", "limit", "effective_limit"]
+
+
 class BoardSerializer(serializers.ModelSerializer):
     local_area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    parent = BoardRefSerializer(read_only=True, allow_null=True)
+    reports_to = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    decides_for = DelegationSerializer(source="delegations", many=True, read_only=True)
 
     class Meta:
         model = Board
-        fields = ["id", "local_area", "name", "short_name", "purpose", "parent",
-                  "meeting_frequency", "delegated_limit", "quorum"]
+        fields = ["id", "local_area", "name", "short_name", "purpose", "reports_to",
+                  "decides_for", "meeting_frequency", "delegated_limit", "quorum"]
 
 
 class BoardDetailSerializer(BoardSerializer):
-    children = BoardRefSerializer(many=True, read_only=True)
+    reporting_boards = BoardRefSerializer(many=True, read_only=True)
     members = BoardMemberSerializer(many=True, read_only=True)
     scope_agencies = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
     quorum_agencies = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
 
     class Meta(BoardSerializer.Meta):
-        fields = BoardSerializer.Meta.fields + ["children", "members", "scope_agencies",
-                                                "quorum_agencies"]
+        fields = BoardSerializer.Meta.fields + ["reporting_boards", "members",
+                                                "scope_agencies", "quorum_agencies"]
+
+
+class DelegationInputSerializer(serializers.Serializer):
+    agency = serializers.IntegerField(min_value=1)
+    limit = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True,
+                                     required=False, default=None)
+
+
+class BoardWriteSerializer(serializers.Serializer):
+    """Create (POST, `local_area` and `name` required) or change (PATCH) a board; the
+    service checks everything else (no loops, agencies and boards of the area)."""
+
+    local_area = serializers.SlugField(required=False)
+    name = serializers.CharField(max_length=200, required=False)
+    short_name = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    purpose = serializers.CharField(required=False, allow_blank=True)
+    meeting_frequency = serializers.ChoiceField(choices=MeetingFrequency.choices,
+                                                required=False)
+    delegated_limit = serializers.DecimalField(max_digits=14, decimal_places=2,
+                                               min_value=0, required=False)
+    quorum = serializers.IntegerField(min_value=0, max_value=1000, required=False)
+    reports_to = serializers.ListField(child=serializers.IntegerField(min_value=1),
+                                       required=False, max_length=200,
+                                       help_text="Ids of the boards it reports to.")
+    decides_for = DelegationInputSerializer(many=True, required=False,
+                                            help_text="Agencies it decides for, each with "
+                                                      "a limit (null: the board's own).")
 
 
 class MeetingSerializer(serializers.ModelSerializer):

@@ -14,6 +14,7 @@ from ..models import Board, ReportComment
 from .serializers import (
     BoardDetailSerializer,
     BoardSerializer,
+    BoardWriteSerializer,
     CommentSerializer,
     DecisionInputSerializer,
     DecisionSerializer,
@@ -32,6 +33,25 @@ class BoardFilter(django_filters.FilterSet):
         fields = ["local_area"]
 
 
+def _board_input(request, area, *, partial):
+    """Validated board fields with `reports_to` and `decides_for` ids resolved within the
+    area (an id of another area is refused as not found there)."""
+    data = BoardWriteSerializer(data=request.data, partial=partial)
+    data.is_valid(raise_exception=True)
+    values = dict(data.validated_data)
+    values.pop("local_area", None)
+    if "reports_to" in values:
+        values["reports_to"] = selectors.boards_of_area(area, values["reports_to"],
+                                                        field="reports_to")
+    if "decides_for" in values:
+        rows = values["decides_for"]
+        agencies = selectors.agencies_of_area(area, [r["agency"] for r in rows],
+                                              field="decides_for")
+        values["decides_for"] = [(agency, row.get("limit"))
+                                 for agency, row in zip(agencies, rows, strict=True)]
+    return values
+
+
 class BoardList(generics.ListAPIView):
     serializer_class = BoardSerializer
     filterset_class = BoardFilter
@@ -39,12 +59,33 @@ class BoardList(generics.ListAPIView):
     def get_queryset(self):
         return selectors.board_list(actor=self.request.user)
 
+    @extend_schema(request=BoardWriteSerializer, responses={201: BoardDetailSerializer})
+    def post(self, request):
+        area = selectors.area_for_boards(actor=request.user,
+                                         slug=request.data.get("local_area")
+                                         if isinstance(request.data, dict) else None)
+        values = _board_input(request, area, partial=False)
+        if not values.get("name"):
+            raise ApplicationError("Enter the board's name.",
+                                   errors={"name": ["Enter the board's name."]})
+        board = services.board_create(actor=request.user, local_area=area, **values)
+        board = selectors.board_get(actor=request.user, pk=board.pk)
+        return Response(BoardDetailSerializer(board).data, status=status.HTTP_201_CREATED)
+
 
 class BoardDetail(generics.RetrieveAPIView):
     serializer_class = BoardDetailSerializer
 
     def get_object(self):
         return selectors.board_get(actor=self.request.user, pk=self.kwargs["pk"])
+
+    @extend_schema(request=BoardWriteSerializer, responses={200: BoardDetailSerializer})
+    def patch(self, request, pk):
+        board = selectors.board_get(actor=request.user, pk=pk)
+        values = _board_input(request, board.local_area, partial=True)
+        services.board_update(actor=request.user, board=board, **values)
+        return Response(BoardDetailSerializer(
+            selectors.board_get(actor=request.user, pk=pk)).data)
 
 
 class MeetingList(generics.ListAPIView):

@@ -18,10 +18,12 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
+from portal import links
 from portal.dates import long_date
 
 from .. import quarters, referrals
-from ..models import AgendaItem, AgendaKind, BoardReport, ReportStatus
+from ..graph import Graph
+from ..models import AgendaItem, AgendaKind, Board, BoardReport, ReportStatus
 
 SECTION_APPS = ("agencies", "needs", "commissioning", "governance")
 FINISHED = (ReportStatus.READY, ReportStatus.PUBLISHED)
@@ -105,19 +107,37 @@ def _decisions_required(board, sections, meetings_ahead):
 
 
 def _rollup(board, year, quarter):
-    """The latest finished report of each child board for the quarter (stored figures)."""
-    reports = (BoardReport.objects.filter(board__parent=board, year=year, quarter=quarter,
-                                          status__in=FINISHED)
-               .select_related("board").order_by("board__name", "-version"))
+    """Every board below this one in the reports-to graph, each once however deep (nearest
+    first), with the figures of its latest finished report for the quarter and a link to
+    it; a board with no finished report for the quarter is listed as such. Three queries
+    whatever the size of the graph."""
+    graph = Graph.of_area(board.local_area_id)
+    below = graph.descendants([board.pk])
+    if not below:
+        return []
+    boards = {b.pk: b for b in Board.objects.filter(pk__in=list(below) + [board.pk])
+              .only("pk", "name")}
     latest = {}
-    for report in reports:
+    for report in (BoardReport.objects.filter(board_id__in=list(below), year=year,
+                                              quarter=quarter, status__in=FINISHED)
+                   .only("pk", "board_id", "version", "status", "data")
+                   .order_by("board_id", "-version")):
         latest.setdefault(report.board_id, report)
     rows = []
-    for report in latest.values():
-        figures = report.data.get("figures", {})
-        rows.append({"board": report.board.name, "report_id": report.pk,
-                     "version": report.version, "status": report.get_status_display(),
-                     "figures": [{"label": k, "value": v} for k, v in figures.items()]})
+    for pk in sorted(below, key=lambda pk: (below[pk], boards[pk].name)):
+        reports_to = [boards[p].name for p in graph.parents(pk)
+                      if p in boards and (p == board.pk or p in below)]
+        row = {"board": boards[pk].name, "board_id": pk, "depth": below[pk],
+               "reports_to": sorted(reports_to), "report_id": None, "version": None,
+               "status": "No finished report for the quarter", "url": "", "figures": []}
+        report = latest.get(pk)
+        if report is not None:
+            figures = report.data.get("figures", {})
+            row.update({"report_id": report.pk, "version": report.version,
+                        "status": report.get_status_display(),
+                        "url": links.absolute_url("governance:report-detail", report.pk),
+                        "figures": [{"label": k, "value": v} for k, v in figures.items()]})
+        rows.append(row)
     return rows
 
 
@@ -137,7 +157,7 @@ def assemble(report) -> Assembled:
         kind__in=(AgendaKind.REFERRAL, AgendaKind.INTENTION)).select_related("meeting").order_by(
         "meeting__date", "position"))
     decisions_required = _decisions_required(board, sections, pending)
-    rollup = _rollup(board, year, quarter) if board.children.exists() else []
+    rollup = _rollup(board, year, quarter)
     now = timezone.localtime()
     context = {
         "board": board, "area": board.local_area, "year": year, "quarter": quarter,

@@ -11,8 +11,9 @@ from portal import audit
 from portal.errors import ApplicationError
 from portal.money import to_money
 
-from .. import permissions
-from ..models import Board, BoardMember
+from .. import permissions, referrals
+from ..graph import Graph
+from ..models import Board, BoardDelegation, BoardMember
 from ..roles import GROUP_PERMS, RUNNING_ROLES, BoardPerm, BoardRole, board_group_name
 from .common import require, save
 
@@ -33,22 +34,74 @@ def _check_agencies(area, agencies, field):
     return agencies
 
 
-def _check_parent(board, parent):
-    if parent is None:
-        return
-    if parent.local_area_id != board.local_area_id:
-        raise ApplicationError("A board reports to a board of the same local area.",
-                               errors={"parent": ["Choose a board of this local area."]})
-    seen, current = set(), parent
-    while current is not None:
-        if current.pk == board.pk or current.pk in seen:
-            raise ApplicationError("A board cannot report to itself or to a board below it.",
-                                   errors={"parent": ["That would make a loop."]})
-        seen.add(current.pk)
-        current = current.parent
+def check_reports_to(board, parents) -> list[Board]:
+    """The boards `board` may report to: of its local area, and no loop (a board cannot
+    report to itself or to a board below it). Raises with the loop spelled out."""
+    parents = list(dict.fromkeys(parents or []))
+    if any(p.local_area_id != board.local_area_id for p in parents):
+        raise ApplicationError("A board reports to boards of the same local area.",
+                               errors={"reports_to": ["Choose boards of this local area."]})
+    if board.pk is None:
+        return parents  # a new board has nothing below it yet
+    loop = Graph.of_area(board.local_area_id).cycle_path(board.pk, [p.pk for p in parents])
+    if loop is not None:
+        names = dict(Board.objects.filter(pk__in=loop).values_list("pk", "name"))
+        names[board.pk] = board.name or names.get(board.pk, "This board")
+        chain = " reports to ".join(names[pk] for pk in reversed(loop))
+        message = (f"{names[board.pk]} cannot report to {names[loop[-2]]}: that would make a loop "
+                   f"({chain}). A board cannot report to itself or to a board below it.")
+        raise ApplicationError(message, errors={"reports_to": [message]})
+    return parents
 
 
-def _apply(board, actor, fields, parent, scope_agencies, quorum_agencies):
+def check_decides_for(board, decides_for) -> list[tuple[Agency, Decimal | None]]:
+    """[(agency, limit or None)] from pairs, {"agency", "limit"} mappings or agencies:
+    agencies of the board's area, each once, limits zero or more."""
+    rows, seen = [], set()
+    for item in decides_for or []:
+        if isinstance(item, Agency):
+            agency, limit = item, None
+        elif isinstance(item, dict):
+            agency, limit = item.get("agency"), item.get("limit")
+        else:
+            agency, limit = item
+        if agency.local_area_id != board.local_area_id:
+            raise ApplicationError("A board decides for agencies of its own local area.",
+                                   errors={"decides_for": ["Choose agencies of this local area."]})
+        if agency.pk in seen:
+            message = f"{agency} is listed twice."
+            raise ApplicationError(message, errors={"decides_for": [message]})
+        seen.add(agency.pk)
+        if limit is not None and limit != "":
+            limit = to_money(limit)
+            if limit < 0:
+                raise ApplicationError("A delegated limit cannot be negative.",
+                                       errors={"decides_for": ["Enter zero or more."]})
+        else:
+            limit = None
+        rows.append((agency, limit))
+    return rows
+
+
+def _set_decides_for(board, actor, rows):
+    """Make the board's delegations exactly `rows`, each change audited."""
+    current = {d.agency_id: d for d in BoardDelegation.objects.select_for_update().filter(
+        board=board)}
+    wanted = {agency.pk: (agency, limit) for agency, limit in rows}
+    for agency_id, delegation in current.items():
+        if agency_id not in wanted:
+            delegation._history_user = actor
+            delegation.delete()
+    for agency_id, (agency, limit) in wanted.items():
+        delegation = current.get(agency_id)
+        if delegation is None:
+            save(BoardDelegation(board=board, agency=agency, limit=limit), actor)
+        elif delegation.limit != limit:
+            delegation.limit = limit
+            save(delegation, actor)
+
+
+def _apply(board, actor, fields, reports_to, decides_for, scope_agencies, quorum_agencies):
     for key, value in fields.items():
         if key in BOARD_FIELDS:
             setattr(board, key, value)
@@ -56,40 +109,53 @@ def _apply(board, actor, fields, parent, scope_agencies, quorum_agencies):
     if board.delegated_limit < 0:
         raise ApplicationError("The delegated limit cannot be negative.",
                                errors={"delegated_limit": ["Enter zero or more."]})
-    _check_parent(board, parent)
-    board.parent = parent
+    if reports_to is not None:
+        reports_to = check_reports_to(board, reports_to)
+    if decides_for is not None:
+        decides_for = check_decides_for(board, decides_for)
     dupe = Board.objects.filter(local_area_id=board.local_area_id, name=board.name)
     if dupe.exclude(pk=board.pk).exists():
         raise ApplicationError("A board with that name already exists here.",
                                errors={"name": ["A board with that name already exists."]})
     save(board, actor)
+    if reports_to is not None:
+        board.reports_to.set(reports_to)
+    if decides_for is not None:
+        _set_decides_for(board, actor, decides_for)
     if scope_agencies is not None:
         board.scope_agencies.set(_check_agencies(board.local_area, scope_agencies,
                                                  "scope_agencies"))
     if quorum_agencies is not None:
         board.quorum_agencies.set(_check_agencies(board.local_area, quorum_agencies,
                                                   "quorum_agencies"))
+    if decides_for is not None or reports_to is not None or "delegated_limit" in fields:
+        # A board that can now take referrals nobody could take before takes them.
+        transaction.on_commit(lambda: referrals.reroute_unrouted(board.local_area_id))
     return board
 
 
 @transaction.atomic
-def board_create(*, actor, local_area, name, parent=None, scope_agencies=None,
-                 quorum_agencies=None, **fields) -> Board:
+def board_create(*, actor, local_area, name, reports_to=None, decides_for=None,
+                 scope_agencies=None, quorum_agencies=None, **fields) -> Board:
+    """A new board. `reports_to`: boards of the area; `decides_for`: (agency, limit or
+    None) pairs, {"agency", "limit"} mappings or agencies (limit None: the board's own)."""
     _check_actor(actor, local_area)
     board = Board(local_area=local_area, name=name)
-    with audit.creating(board):  # scope and quorum agencies belong to the creation
-        board = _apply(board, actor, fields, parent, scope_agencies, quorum_agencies)
+    with audit.creating(board):  # the board's agencies and links belong to the creation
+        board = _apply(board, actor, fields, reports_to, decides_for, scope_agencies,
+                       quorum_agencies)
     _board_group(board)
     return board
 
 
 @transaction.atomic
-def board_update(*, actor, board, parent=..., scope_agencies=None, quorum_agencies=None,
-                 **fields) -> Board:
+def board_update(*, actor, board, reports_to=None, decides_for=None, scope_agencies=None,
+                 quorum_agencies=None, **fields) -> Board:
+    """Change a board; a keyword left out (None) leaves that part as it is."""
     board = Board.objects.select_for_update().get(pk=board.pk)
     _check_actor(actor, board.local_area)
-    parent = board.parent if parent is ... else parent
-    return _apply(board, actor, fields, parent, scope_agencies, quorum_agencies)
+    return _apply(board, actor, fields, reports_to, decides_for, scope_agencies,
+                  quorum_agencies)
 
 
 def _board_group(board) -> Group:

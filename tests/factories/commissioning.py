@@ -77,6 +77,11 @@ class Cycle:
                                    username="icb-approver")
         self.board = BoardFactory(local_area=area, name="Joint Commissioning Group",
                                   delegated_limit=Decimal("5000000"))
+        # A joint board: it decides for both partners, up to its own limit.
+        from governance import services as governance_services
+
+        governance_services.board_update(actor=None, board=self.board,
+                                         decides_for=[self.council, self.icb])
         self.secretary = member(self.council, Role.BOARD_SECRETARY, username="secretary")
         # Deciding a referral takes a secretary's seat on *that* board (governance's rule).
         from governance.roles import BoardRole

@@ -21,12 +21,16 @@ class BoardFactory(factory.django.DjangoModelFactory):
     quorum = 2
 
 
-def board(local_area, *, name=None, parent=None, scope=(), quorum=2, **fields):
-    """A board created through the service (so its group exists)."""
+def board(local_area, *, name=None, reports_to=(), decides_for=(), scope=(), quorum=2,
+          **fields):
+    """A board created through the service (so its group exists). `reports_to`: a board
+    or boards; `decides_for`: agencies or (agency, limit) pairs."""
+    if isinstance(reports_to, Board):
+        reports_to = [reports_to]
     return services.board_create(actor=None, local_area=local_area,
                                  name=name or f"Board {Board.objects.count() + 1}",
-                                 parent=parent, scope_agencies=list(scope), quorum=quorum,
-                                 **fields)
+                                 reports_to=list(reports_to), decides_for=list(decides_for),
+                                 scope_agencies=list(scope), quorum=quorum, **fields)
 
 
 def seat(board, agency, role=BoardRole.MEMBER, *, user=None, **user_fields):

@@ -20,13 +20,14 @@ def eager_commit(django_capture_on_commit_callbacks):
 
 def test_boards_list_filters_by_area_and_hides_other_areas(api, gov, other_area):
     board(other_area, name="Elsewhere board")
-    child = board(gov.area, name="SEND Commissioning Hub", parent=gov.board)
+    child = board(gov.area, name="SEND Commissioning Hub", reports_to=gov.board)
     body = api.as_user(gov.member).get("/api/v1/boards/?local_area=testshire").json()
     assert sorted(b["name"] for b in body["results"]) == ["SEND Commissioning Hub",
                                                           "SEND Strategic Board"]
     assert api.get("/api/v1/boards/?local_area=otherton").json()["results"] == []
     detail = api.get(f"/api/v1/boards/{gov.board.pk}/").json()
-    assert detail["children"] == [{"id": child.pk, "name": "SEND Commissioning Hub"}]
+    assert detail["reporting_boards"] == [{"id": child.pk, "name": "SEND Commissioning Hub"}]
+    assert detail["reports_to"] == [] and detail["decides_for"] == []
     assert {m["role"] for m in detail["members"]} == {"secretary", "chair", "member"}
     assert detail["delegated_limit"] == "2000000.00"
 

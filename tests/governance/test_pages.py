@@ -20,7 +20,7 @@ def produced(gov, django_capture_on_commit_callbacks):
 
 
 def test_board_list_is_a_tree(gov, signed_in):
-    board(gov.area, name="SEND Commissioning Hub", parent=gov.board)
+    board(gov.area, name="SEND Commissioning Hub", reports_to=gov.board)
     page = signed_in(gov.member).get("/boards/")
     html = page.content.decode()
     assert page.status_code == 200
@@ -125,7 +125,7 @@ def test_library_groups_by_quarter_and_marks_unread(gov, signed_in,
 
 def _more_boards(gov, count):
     for n in range(count):
-        extra = board(gov.area, name=f"Locality board {n}", parent=gov.board)
+        extra = board(gov.area, name=f"Locality board {n}", reports_to=gov.board)
         seat(extra, gov.council, "member", user=gov.member)
         meeting(extra, on=date(2025, 7, 1 + n))
         BoardReport.objects.create(board=extra, year="2025-26", quarter=2,

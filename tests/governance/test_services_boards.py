@@ -27,15 +27,23 @@ def test_board_create_makes_its_group_with_the_members_permissions(area, council
 
 def test_hierarchy_refuses_loops_and_other_areas(area, other_area):
     top = board(area, name="Health and Wellbeing Board")
-    middle = board(area, name="Children's Partnership", parent=top)
-    bottom = board(area, name="SEND Commissioning Hub", parent=middle)
+    middle = board(area, name="Children's Partnership", reports_to=top)
+    bottom = board(area, name="SEND Commissioning Hub", reports_to=middle)
     with pytest.raises(ApplicationError) as exc:
-        services.board_update(actor=None, board=top, parent=bottom)
-    assert "loop" in exc.value.errors["parent"][0]
+        services.board_update(actor=None, board=top, reports_to=[bottom])
+    assert exc.value.errors["reports_to"][0] == (
+        "Health and Wellbeing Board cannot report to SEND Commissioning Hub: that would make "
+        "a loop (Health and Wellbeing Board reports to SEND Commissioning Hub reports to "
+        "Children's Partnership reports to Health and Wellbeing Board). A board cannot report "
+        "to itself or to a board below it.")
+    with pytest.raises(ApplicationError) as exc:
+        services.board_update(actor=None, board=top, reports_to=[top])
+    assert "loop" in exc.value.errors["reports_to"][0]
     elsewhere = board(other_area, name="Elsewhere")
     with pytest.raises(ApplicationError):
-        services.board_update(actor=None, board=bottom, parent=elsewhere)
-    assert [c.name for c in top.children.all()] == ["Children's Partnership"]
+        services.board_update(actor=None, board=bottom, reports_to=[elsewhere])
+    assert [c.name for c in top.reporting_boards.all()] == ["Children's Partnership"]
+    assert list(top.reports_to.all()) == []
 
 
 def test_duplicate_names_and_bad_limits_are_refused(area):

@@ -151,7 +151,7 @@ def test_mark_as_read_is_idempotent(gov, produce):
 
 def test_beat_requests_each_board_once_from_the_nth_working_day(gov, area, settings):
     settings.GOVERNANCE_REPORT_WORKING_DAYS = 5
-    board(area, name="Hub", parent=gov.board)
+    board(area, name="Hub", reports_to=gov.board)
     # Q2 2025-26 ends Tuesday 30 September 2025; the 5th working day after is 7 October.
     assert services.reports_request_due(today=date(2025, 10, 6)) == []
     due = services.reports_request_due(today=date(2025, 10, 7))
@@ -177,7 +177,7 @@ def test_stuck_reports_are_queued_again_after_the_timeout(gov, settings):
 
 
 def test_a_parent_board_rolls_up_its_childrens_stored_figures(gov, area, produce):
-    hub = board(area, name="SEND Commissioning Hub", parent=gov.board, scope=[gov.council])
+    hub = board(area, name="SEND Commissioning Hub", reports_to=gov.board, scope=[gov.council])
     seat(hub, gov.council, "secretary", user=gov.secretary)
     seat(hub, gov.icb, "member")
     hub.quorum_agencies.clear()

@@ -143,7 +143,7 @@ def test_two_beats_at_once_request_one_report_per_board(gov, celery_worker, sett
 
     from tests.factories.governance import board
 
-    board(gov.area, name="SEND Commissioning Hub", parent=gov.board)
+    board(gov.area, name="SEND Commissioning Hub", reports_to=gov.board)
     settings.GOVERNANCE_REPORT_WORKING_DAYS = 5
     results = _in_threads(2, lambda i: services.reports_request_due(today=date(2025, 10, 7)))
     assert sum(len(r) for r in results) == 2
