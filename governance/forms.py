@@ -135,8 +135,9 @@ class BoardForm(forms.Form):
                                  widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}))
     purpose = forms.CharField(label="Purpose and terms of reference", required=False,
                               widget=forms.Textarea(attrs={"rows": 5}))
-    parent = forms.ChoiceField(label="Reports to", required=False,
-                               help_text="The board this one makes its reports to.")
+    reports_to = forms.MultipleChoiceField(
+        label="Boards it reports to", required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="A board may report to several boards, but never to a board below it.")
     meeting_frequency = forms.ChoiceField(
         label="How often it meets", choices=MeetingFrequency.choices, widget=forms.RadioSelect,
         initial=MeetingFrequency.QUARTERLY,
@@ -166,11 +167,43 @@ class BoardForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Their intentions, budgets and contracts appear in the board's reports.")
 
+    decides_for = forms.MultipleChoiceField(
+        label="Agencies it decides for", required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="A referral for one of these agencies comes to this board when its limit "
+                  "for that agency covers the value.")
+
     def __init__(self, *args, agencies=(), boards=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].choices = [("", "No other board")] + _choices(boards)
-        for name in ("quorum_agencies", "scope_agencies"):
+        self.fields["reports_to"].choices = _choices(boards)
+        for name in ("quorum_agencies", "scope_agencies", "decides_for"):
             self.fields[name].choices = _choices(agencies)
+        self.agencies = list(agencies)
+        for agency in self.agencies:  # a limit per agency, where it differs from the board's
+            self.fields[f"limit_{agency.pk}"] = forms.DecimalField(
+                label=f"Limit when deciding for {agency.name} (£)", required=False,
+                min_value=Decimal("0"), max_digits=14, decimal_places=2,
+                help_text="Leave blank for the board's delegated limit.",
+                widget=forms.TextInput(attrs={"inputmode": "decimal",
+                                              "class": "govuk-input--width-10"}),
+                error_messages={"invalid": "Enter the limit as an amount, like 250000",
+                                "min_value": "The limit cannot be negative",
+                                "max_decimal_places": "Enter pounds and pence only"})
+
+    def clean(self):
+        data = super().clean()
+        chosen = set(data.get("decides_for") or [])
+        for agency in self.agencies:
+            if data.get(f"limit_{agency.pk}") is not None and str(agency.pk) not in chosen:
+                self.add_error(f"limit_{agency.pk}", f"Tick {agency.name} under \u201cAgencies "
+                                                     "it decides for\u201d, or leave its limit "
+                                                     "blank")
+        return data
+
+    def decisions(self):
+        """[(agency, limit or None)] for the agencies ticked."""
+        chosen = set(self.cleaned_data.get("decides_for") or [])
+        return [(agency, self.cleaned_data.get(f"limit_{agency.pk}"))
+                for agency in self.agencies if str(agency.pk) in chosen]
 
 
 class SeatForm(forms.Form):

@@ -39,11 +39,12 @@ def _agencies(area):
 
 
 def _board_values(form, agencies, boards):
-    data = dict(form.cleaned_data)
+    data = {k: v for k, v in form.cleaned_data.items() if not k.startswith("limit_")}
     by_id = {str(a.pk): a for a in agencies}
     data["quorum_agencies"] = [by_id[i] for i in data["quorum_agencies"]]
     data["scope_agencies"] = [by_id[i] for i in data["scope_agencies"]]
-    data["parent"] = next((b for b in boards if str(b.pk) == data["parent"]), None)
+    data["reports_to"] = [b for b in boards if str(b.pk) in set(data["reports_to"])]
+    data["decides_for"] = form.decisions()
     data["name"] = data["name"].strip()
     return data
 
@@ -77,11 +78,13 @@ def board_edit(request, pk):
     boards = list(Board.objects.filter(local_area_id=board.local_area_id).exclude(pk=board.pk)
                   .order_by("name"))
     initial = {"name": board.name, "short_name": board.short_name, "purpose": board.purpose,
-               "parent": str(board.parent_id or ""),
+               "reports_to": [str(b.pk) for b in board.reports_to.all()],
+               "decides_for": [str(d.agency_id) for d in board.delegations.all()],
                "meeting_frequency": board.meeting_frequency,
                "delegated_limit": board.delegated_limit, "quorum": board.quorum,
                "quorum_agencies": [str(a.pk) for a in board.quorum_agencies.all()],
-               "scope_agencies": [str(a.pk) for a in board.scope_agencies.all()]}
+               "scope_agencies": [str(a.pk) for a in board.scope_agencies.all()],
+               **{f"limit_{d.agency_id}": d.limit for d in board.delegations.all()}}
     form = BoardForm(request.POST or None, agencies=agencies, boards=boards, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

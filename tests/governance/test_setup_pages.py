@@ -3,6 +3,7 @@ board, gives and ends seats and schedules a year's meetings; everyone else gets 
 input answers 400 with the error summary and saves nothing, and every change shows in the
 board's history."""
 import calendar
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -19,29 +20,44 @@ pytestmark = pytest.mark.django_db
 
 def _board_post(**overrides):
     data = {"name": "SEND Intervention Board", "short_name": "SIB", "purpose": "Decides.",
-            "parent": "", "meeting_frequency": "monthly", "delegated_limit": "750000.00",
+            "meeting_frequency": "monthly", "delegated_limit": "750000.00",
             "quorum": "3"}
     data.update(overrides)
     return data
 
 
 def test_administrator_sets_up_a_board_with_every_field(gov, signed_in):
+    """Every field is kept, multi-choice ones with every value ticked (a board reporting to
+    two boards, deciding for two agencies, one of them with its own limit)."""
+    trust = board(gov.area, name="Children's Trust")
     client = signed_in(gov.admin)
     assert 'href="/boards/new/"' in client.get("/boards/").content.decode()
     form = client.get("/boards/new/")
     assert form.status_code == 200 and "Set up a board" in form.content.decode()
+    assert re.search(r'name="reports_to" type="checkbox"', form.content.decode())
     done = client.post("/boards/new/", _board_post(
-        parent=str(gov.board.pk), quorum_agencies=[str(gov.council.pk), str(gov.icb.pk)],
+        reports_to=[str(gov.board.pk), str(trust.pk)],
+        decides_for=[str(gov.council.pk), str(gov.icb.pk)],
+        **{f"limit_{gov.icb.pk}": "250000"},
+        quorum_agencies=[str(gov.council.pk), str(gov.icb.pk)],
         scope_agencies=[str(gov.council.pk), str(gov.icb.pk)]))
     made = Board.objects.get(name="SEND Intervention Board")
     assert done.status_code == 302 and done["Location"] == f"/boards/{made.pk}/"
-    assert (made.short_name, made.purpose, made.parent, made.meeting_frequency,
-            made.delegated_limit, made.quorum) == (
-        "SIB", "Decides.", gov.board, "monthly", Decimal("750000.00"), 3)
+    assert (made.short_name, made.purpose, made.meeting_frequency, made.delegated_limit,
+            made.quorum) == ("SIB", "Decides.", "monthly", Decimal("750000.00"), 3)
+    assert set(made.reports_to.all()) == {gov.board, trust}
+    assert {d.agency: d.limit for d in made.delegations.all()} == {
+        gov.council: None, gov.icb: Decimal("250000.00")}
     assert set(made.quorum_agencies.all()) == set(made.scope_agencies.all()) == {
         gov.council, gov.icb}
     page = client.get(f"/boards/{made.pk}/").content.decode()
     assert "Board set up" in page and "Agencies in the board&#x27;s scope" in page
+    assert "NHS Testshire ICB, up to £250,000.00" in page
+    # the edit form shows every value as saved
+    edit = client.get(f"/boards/{made.pk}/edit/").content.decode()
+    assert len(re.findall(r'name="reports_to"[^>]*checked', edit)) == 2
+    assert len(re.findall(r'name="decides_for"[^>]*checked', edit)) == 2
+    assert 'value="250000.00"' in edit
 
 
 def test_bad_board_input_answers_400_and_saves_nothing(gov, signed_in):
@@ -49,7 +65,9 @@ def test_bad_board_input_answers_400_and_saves_nothing(gov, signed_in):
     before = Board.objects.count()
     for data in (_board_post(name=""), _board_post(delegated_limit="-1"),
                  _board_post(quorum="0"), _board_post(name=gov.board.name),
-                 _board_post(scope_agencies=["999999"])):
+                 _board_post(scope_agencies=["999999"]),
+                 _board_post(**{f"limit_{gov.icb.pk}": "1000"}),  # limit for an unticked agency
+                 _board_post(decides_for=[str(gov.icb.pk)], **{f"limit_{gov.icb.pk}": "-5"})):
         answer = client.post("/boards/new/", data)
         assert answer.status_code == 400, data
         assert "There is a problem" in answer.content.decode()
@@ -73,12 +91,24 @@ def test_administrator_changes_a_board_and_the_history_says_what(gov, signed_in)
 
 
 def test_a_loop_of_boards_is_refused_with_a_message(gov, signed_in):
-    child = board(gov.area, name="SEND Commissioning Hub", parent=gov.board)
+    child = board(gov.area, name="SEND Commissioning Hub", reports_to=gov.board)
     answer = signed_in(gov.admin).post(f"/boards/{gov.board.pk}/edit/", _board_post(
-        name=gov.board.name, parent=str(child.pk)))
-    assert answer.status_code == 400 and "That would make a loop" in answer.content.decode()
-    gov.board.refresh_from_db()
-    assert gov.board.parent is None
+        name=gov.board.name, reports_to=[str(child.pk)]))
+    assert answer.status_code == 400 and "would make a loop" in answer.content.decode()
+    assert not gov.board.reports_to.exists()
+
+
+def test_changing_who_a_board_decides_for_is_audited(gov, signed_in):
+    client = signed_in(gov.admin)
+    client.post(f"/boards/{gov.board.pk}/edit/", _board_post(
+        name=gov.board.name, decides_for=[str(gov.council.pk)]))
+    client.post(f"/boards/{gov.board.pk}/edit/", _board_post(
+        name=gov.board.name, decides_for=[str(gov.council.pk)],
+        **{f"limit_{gov.council.pk}": "100000"}))
+    assert gov.board.delegations.get().limit == Decimal("100000.00")
+    page = client.get(f"/boards/{gov.board.pk}/").content.decode()
+    changes = page[page.index('id="changes"'):]
+    assert "Testshire County Council" in changes and "limit" in changes
 
 
 def test_only_the_areas_administrators_set_boards_up(gov, signed_in, other_area):
