@@ -90,3 +90,15 @@ def person_changes(*, person, local_area) -> list[dict]:
         return f"{roles.get(record.role, record.role)} at {agencies.get(record.agency_id)}"
 
     return audit.newest_first(audit.row_changes(Membership, records, MEMBERSHIP_WATCH, role))
+
+
+AREA_WATCH = audit.Watch(fields={"name": "name", "slug": "short name for addresses",
+                                 "description": "description",
+                                 "reference_prefix": "prefix of intention references"})
+
+
+def area_changes(*, local_area) -> list[dict]:
+    """Who set the area up (a platform administrator, the area file) and each change since."""
+    return audit.newest_first(
+        (when, kind, who, what or "Local area set up", detail)
+        for when, kind, who, what, detail in audit.changes(local_area, AREA_WATCH))

@@ -425,6 +425,7 @@ def area_settings(request):
             return redirect("agencies:area-settings")
     return render(request, "agencies/area_settings.html", {
         "page_title": f"{area.name}: settings", "form": form, "area": area,
+        "changes": selectors.area_changes(local_area=area),
     }, status=400 if form.errors else 200)
 
 

@@ -79,6 +79,8 @@ def test_platform_administrator_sets_up_an_area_and_its_first_administrator(
     # They administer their new area: its settings page opens.
     settings_page = client.get("/areas/settings/")
     assert settings_page.status_code == 200 and "Newshire" in settings_page.content.decode()
+    history = settings_page.content.decode().split("History of the area")[1]
+    assert "Local area set up" in history and "root" in history
     # The link works once.
     client.logout()
     used = client.get(link)
