@@ -13,7 +13,7 @@ from portal.parsing import parse_id
 from portal.periods import parse_year
 
 from .. import selectors, services
-from ..models import Board, BoardReport, ReportComment, ReportStatus
+from ..models import Board, BoardMember, BoardReport, Meeting, ReportComment, ReportStatus
 from .serializers import (
     BoardDetailSerializer,
     BoardMeetingCreateSerializer,
@@ -245,6 +245,7 @@ class BoardMeetings(generics.ListAPIView):
     """The board's meetings, latest first; POST adds one (secretaries and administrators)."""
 
     serializer_class = MeetingSerializer
+    queryset = Meeting.objects.none()  # for the schema; get_queryset reads the board's
 
     def get_queryset(self):
         board = selectors.board_get(actor=self.request.user, pk=self.kwargs["pk"])
@@ -278,6 +279,7 @@ class BoardSeats(generics.ListAPIView):
 
     serializer_class = SeatSerializer
     pagination_class = None
+    queryset = BoardMember.objects.none()  # for the schema; get_queryset reads the board's
 
     def get_queryset(self):
         board = selectors.board_get(actor=self.request.user, pk=self.kwargs["pk"])

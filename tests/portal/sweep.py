@@ -80,7 +80,7 @@ def model_objects():
     )
     from commissioning.coproduction.models import Comment, Consultation
     from commissioning.models import Action, ActionPlan, Disagreement, Intention, Strategy
-    from governance.models import AgendaItem, Board, BoardReport, Meeting
+    from governance.models import AgendaItem, Board, BoardMember, BoardReport, Meeting
     from needs.models import Finding, ImportRun
 
     return {
@@ -108,6 +108,7 @@ def model_objects():
         "meetings": (Meeting, "board__local_area"),
         "agenda-items": (AgendaItem, "meeting__board__local_area"),
         "reports": (BoardReport, "board__local_area"),
+        "seats": (BoardMember, "board__local_area"),
     }
 
 
