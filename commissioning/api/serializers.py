@@ -120,27 +120,27 @@ class SignOffSerializer(serializers.ModelSerializer):
         return obj.referral.board.name if obj.referral_id else None
 
 
+class _GateRef(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    from_stage = serializers.CharField(source="from_stage.name")
+    to_stage = serializers.CharField(source="to_stage.name")
+    round = serializers.IntegerField()
+    status = serializers.CharField()
+
+
 class ReferralSerializer(serializers.ModelSerializer):
     """A referral to a board: where it went and why (`route_reason`); `board` is null and
     `status` "no-board" when no board can take it (who can fix it is in `route_reason`)."""
 
     agency = _Named()
-    board = serializers.SerializerMethodField()
-    gate = serializers.SerializerMethodField()
+    board = _Named(allow_null=True)
+    gate = _GateRef()
     no_board = serializers.SerializerMethodField()
 
     class Meta:
         model = BoardReferral
         fields = ["id", "gate", "agency", "board", "status", "no_board", "reason",
                   "route_reason", "referred_at", "decided_at", "decision_reason"]
-
-    def get_board(self, obj) -> dict | None:
-        return {"id": obj.board.pk, "name": obj.board.name} if obj.board_id else None
-
-    def get_gate(self, obj) -> dict:
-        gate = obj.gate
-        return {"id": gate.pk, "from_stage": gate.from_stage.name,
-                "to_stage": gate.to_stage.name, "round": gate.round, "status": gate.status}
 
     def get_no_board(self, obj) -> bool:
         return obj.status == ReferralStatus.NO_BOARD

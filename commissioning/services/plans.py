@@ -164,7 +164,8 @@ def disagreement_create(*, actor, local_area, subject, parties, details="", inte
 
 @transaction.atomic
 def disagreement_escalate(*, actor, disagreement, board=None) -> Disagreement:
-    """One level up: to the given board, else to the parent of the board it is with."""
+    """One level up: to the given board, else to the board above the one it is with (when
+    that board reports to several, the caller chooses one)."""
     Disagreement.objects.select_for_update().filter(pk=disagreement.pk).values_list("pk").get()
     item = Disagreement.objects.select_related("escalated_to").get(pk=disagreement.pk)
     if actor is not None:
@@ -172,7 +173,12 @@ def disagreement_escalate(*, actor, disagreement, board=None) -> Disagreement:
     if item.status == DisagreementStatus.RESOLVED:
         raise ApplicationError("A resolved disagreement is not escalated.",
                                code=ErrorCode.CONFLICT)
-    target = board or (item.escalated_to.parent if item.escalated_to else None)
+    above = list(item.escalated_to.reports_to.order_by("name")) if item.escalated_to else []
+    target = board or (above[0] if len(above) == 1 else None)
+    if target is None and len(above) > 1:
+        message = (f"The {item.escalated_to.name} reports to "
+                   f"{' and '.join(b.name for b in above)}: choose which board to escalate to.")
+        raise ApplicationError(message, errors={"board": [message]})
     if target is None:
         raise ApplicationError("There is no board above this one to escalate to.",
                                code=ErrorCode.CONFLICT, errors={"board": ["Choose a board."]})

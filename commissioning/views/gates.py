@@ -62,7 +62,7 @@ def sign_off(request, pk):
     require(permissions.can_view_cycle(request.user, intention.local_area_id))
     agency = _agency_for(request, intention)
     gate = selectors.live_gate(intention)
-    decision, can_refer = _sign_off_decision(request.user, intention, agency, gate)
+    decision, can_refer, referral = _sign_off_decision(request.user, intention, agency, gate)
     form = SignOffForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -81,14 +81,16 @@ def sign_off(request, pk):
         "page_title": f"Sign off {intention.reference} for {agency}", "form": form,
         "intention": intention, "agency": agency, "gate": gate,
         "within_limit": decision.allowed, "refusal": decision.reason, "can_refer": can_refer,
+        # where the agency's decision went and why, or that no board can take it
+        "referral": referral,
         "limit": ap.approver_limit(request.user, agency),
         "show_value": permissions.can_view_value(request.user, intention).allowed,
     }, status=400 if form.errors and status == 200 else status)
 
 
 def _sign_off_decision(user, intention, agency, gate):
-    """(may the person sign off for the agency now, may they refer it to a board instead):
-    the same permission and guard the service applies."""
+    """(may the person sign off for the agency now, may they refer it to a board instead,
+    the agency's open referral if any): the same permission and guard the service applies."""
     rows = {r["agency"].pk: r for r in selectors.sign_off_status(intention, gate)}
     row = rows.get(agency.pk, {"sign_off": None, "referral": None, "approvers": []})
     referral = row["referral"] if row["referral"] is not None and \
@@ -101,7 +103,8 @@ def _sign_off_decision(user, intention, agency, gate):
             row["sign_off"] is None and referral is None:
         can_refer = permissions.can_refer_to_board(user, intention, agency,
                                                    covering=row["approvers"]).allowed
-    return decision, can_refer
+    return decision, can_refer, row["referral"] if row["referral"] is not None and \
+        row["referral"].status in ("awaiting", "no-board") else None
 
 
 @login_required

@@ -150,8 +150,11 @@ def disagreement_create(request):
 def disagreement_detail(request, pk):
     item = selectors.disagreement_get(actor=request.user, pk=pk)
     can_act = permissions.can_log_disagreement(request.user, item.local_area_id).allowed
-    next_board = item.escalated_to.parent if item.escalated_to else None
-    boards = Board.objects.filter(local_area_id=item.local_area_id).order_by("name")
+    # One level up: the one board above, or a choice of the boards above (a board may report
+    # to several), or any board of the area when it is not with a board above one.
+    above = list(item.escalated_to.reports_to.order_by("name")) if item.escalated_to else []
+    next_board = above[0] if len(above) == 1 else None
+    boards = above or Board.objects.filter(local_area_id=item.local_area_id).order_by("name")
     return render(request, "commissioning/disagreement_detail.html", {
         "page_title": item.subject, "item": item, "can_act": can_act,
         "next_board": next_board, "boards": boards, "resolve_form": ResolveForm(),

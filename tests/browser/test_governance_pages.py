@@ -16,8 +16,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def setup(area, council, icb, make_member, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     top = board(area, name="Health and Wellbeing Board", scope=[council, icb])
-    strategic = board(area, name="SEND Strategic Board", parent=top, scope=[council, icb])
-    hub = board(area, name="SEND Commissioning Hub", parent=strategic, scope=[council])
+    strategic = board(area, name="SEND Strategic Board", reports_to=top, scope=[council, icb])
+    hub = board(area, name="SEND Commissioning Hub", reports_to=strategic, scope=[council])
     people = {
         "secretary": make_member(council, Role.BOARD_SECRETARY, username="b.secretary"),
         "member": make_member(icb, Role.BOARD_MEMBER, username="b.member"),

@@ -2,8 +2,11 @@
 agency that covers the value), else up the reports-to graph, else it is kept with no board,
 visibly, saying why and who can fix it. Every referral records why it went where it went."""
 from decimal import Decimal
+from html import unescape
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from agencies.roles import Role
 from commissioning import services
@@ -172,3 +175,106 @@ def test_routing_costs_three_queries_whatever_the_number_of_boards(
         for value in ("50000", "750000", "99000000"):
             router.route(p.dcc, Decimal(value), Decimal("10000"))
             router.route(p.icb, Decimal(value), None)
+
+
+def test_a_disagreement_with_a_board_that_reports_to_two_asks_which_one(parties):
+    from portal.errors import ApplicationError
+
+    p = parties
+    trust = board(p.area, name="Children's Trust Board")
+    hwb = board(p.area, name="Health and Wellbeing Board")
+    sib = board(p.area, name="SEND Intervention Board", reports_to=[trust, hwb])
+    item = services.disagreement_create(
+        actor=p.commissioner, local_area=p.area, subject="Who funds therapy hours",
+        parties=[p.dcc, p.icb], raised_by=p.commissioner)
+    item = services.disagreement_escalate(actor=p.commissioner, disagreement=item, board=sib)
+    with pytest.raises(ApplicationError) as exc:
+        services.disagreement_escalate(actor=p.commissioner, disagreement=item)
+    assert exc.value.errors["board"] == [
+        "The SEND Intervention Board reports to Children's Trust Board and Health and "
+        "Wellbeing Board: choose which board to escalate to."]
+    item = services.disagreement_escalate(actor=p.commissioner, disagreement=item, board=hwb)
+    assert (item.escalated_to, item.escalation_level) == (hwb, 2)
+
+
+# --- pages and API ------------------------------------------------------------------------
+def test_no_board_state_shows_on_the_intention_page_the_inbox_and_the_api(
+        parties, signed_in, api):
+    p = parties
+    gate = submit(p.icb, p.icb_commissioner, "800000")
+    page = unescape(signed_in(p.commissioner).get(
+        f"/intentions/{gate.intention.pk}/").content.decode())
+    assert "No board can take this" in page
+    assert ("DDICB's approvers' highest limit is £250,000.00; no board decides for DDICB, so "
+            "no board can take this. A local-area administrator can fix this") in page
+    assert 'href="/boards/"' in page
+    gate_page = unescape(signed_in(p.icb_approver).get(
+        f"/intentions/{gate.intention.pk}/sign-off/?agency={p.icb.pk}").content.decode())
+    assert "No board can take this" in gate_page and "no board decides for DDICB" in gate_page
+    assert "Refer to a board" in gate_page  # a person may still refer it by hand
+    inbox = unescape(signed_in(p.icb_approver).get("/approvals/").content.decode())
+    table = inbox[inbox.index('id="referrals"'):]
+    assert "No board can take this" in table and "no board decides for DDICB" in table
+    body = api.as_user(p.icb_approver).get(
+        f"/api/v1/intentions/{gate.intention.pk}/referrals/").json()
+    assert [(r["agency"]["name"], r["board"], r["status"], r["no_board"]) for r in body] == [
+        ("NHS Derby and Derbyshire ICB", None, "no-board", True)]
+    assert body[0]["route_reason"].startswith("DDICB's approvers' highest limit")
+    approvals = api.as_user(p.icb_approver).get("/api/v1/approvals/").json()
+    assert approvals[0]["no_board_reason"].startswith("DDICB's approvers' highest limit")
+
+
+def test_where_a_referral_went_and_why_shows_on_the_page_the_inbox_and_the_api(
+        parties, signed_in, api):
+    p = parties
+    _, icb_board, _ = sovereign_bodies(p)
+    gate = submit(p.icb, p.icb_commissioner, "800000")
+    page = unescape(signed_in(p.commissioner).get(
+        f"/intentions/{gate.intention.pk}/").content.decode())
+    assert "With the board" in page
+    assert f'href="/boards/{icb_board.pk}/">NHS Derby and Derbyshire ICB Board</a>' in page
+    assert ("Why this board: DDICB's approvers' highest limit is £250,000.00; the NHS Derby "
+            "and Derbyshire ICB Board decides for DDICB up to £50,000,000.00.") in page
+    inbox = unescape(signed_in(p.icb_approver).get("/approvals/").content.decode())
+    assert "the NHS Derby and Derbyshire ICB Board decides for DDICB" in inbox
+    body = api.as_user(p.commissioner).get(
+        f"/api/v1/intentions/{gate.intention.pk}/referrals/").json()
+    assert body[0]["board"] == {"id": icb_board.pk, "name": "NHS Derby and Derbyshire ICB Board"}
+    assert body[0]["status"] == "awaiting" and body[0]["no_board"] is False
+
+
+def test_the_inbox_referrals_cost_a_constant_number_of_queries(parties, signed_in):
+    p = parties
+    sovereign_bodies(p)
+    client = signed_in(p.icb_approver)
+    submit(p.icb, p.icb_commissioner, "800000")
+    submit(p.dcc, p.commissioner, "90000000", partners=[p.icb])  # no board for either
+    client.get("/approvals/")
+    with CaptureQueriesContext(connection) as small:
+        assert client.get("/approvals/").status_code == 200
+    for n in range(5):
+        submit(p.icb, p.icb_commissioner, str(300000 + n))
+        submit(p.dcc, p.commissioner, str(90000001 + n), partners=[p.icb])
+    with CaptureQueriesContext(connection) as large:
+        page = client.get("/approvals/").content.decode()
+    assert page.count("No board can take this") >= 5
+    assert len(large.captured_queries) <= len(small.captured_queries)
+
+
+def test_approvers_of_an_agency_no_board_can_take_are_told_why(
+        parties, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    p = parties
+    sovereign_bodies(p)  # the council's referral goes to its Cabinet; the ICB has a board
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(p.dcc, p.commissioner, "90000000", partners=[p.icb])
+    # £90m is above every board: both agencies' approvers are told, with the reason.
+    bodies = {m.to[0]: m.body for m in mail.outbox}
+    assert "No board can take NHS Derby and Derbyshire ICB's decision yet: DDICB's " \
+           "approvers' highest limit is £250,000.00" in bodies[p.icb_approver.email]
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(p.dcc, p.commissioner, "3000000", partners=[p.icb])
+    # The council's decision is with its Cabinet, the ICB's with the ICB Board: nobody asked.
+    assert mail.outbox == []

@@ -47,6 +47,20 @@ def gov(area, council, icb, make_member):
     return g
 
 
+@pytest.fixture
+def produce(django_capture_on_commit_callbacks):
+    """`produce(actor=..., board=..., year=..., quarter=...)`: request a report and run the
+    queued task (eager, as on the embedded default); the report as stored."""
+    def run(**kwargs):
+        from governance import services
+        from governance.models import BoardReport
+
+        with django_capture_on_commit_callbacks(execute=True):
+            report, _ = services.report_request(**kwargs)
+        return BoardReport.objects.get(pk=report.pk)
+    return run
+
+
 # --- a real Celery worker ---------------------------------------------------------------
 def _worker_env(visibility_timeout):
     db = connection.settings_dict  # NAME is the pytest test database here

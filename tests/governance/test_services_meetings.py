@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from commissioning.models import BoardReferral
 from governance import services
 from governance.models import Decision, MeetingStatus
 from portal.errors import ApplicationError, ErrorCode
@@ -176,8 +177,14 @@ def test_a_board_rejection_stops_the_gate_and_a_deferral_leaves_it_waiting(area)
 
 
 def test_a_referral_of_another_board_cannot_be_put_on_the_agenda(area, gov):
-    # gov.board's limit (2m) is the lowest covering 800k, so the cycle refers to it.
-    cycle, gate, referrals = _referred_cycle(area)
+    # gov.board decides for the cycle's agencies with the lowest limit (2m) covering 800k,
+    # so the cycle refers to it.
+    from tests.factories.commissioning import Cycle
+
+    cycle = Cycle(area, value="800000.00")
+    services.board_update(actor=None, board=gov.board, decides_for=[cycle.council, cycle.icb])
+    gate = cycle.submit()
+    referrals = list(BoardReferral.objects.filter(gate=gate).order_by("pk"))
     assert referrals[0].board_id == gov.board.pk
     held = quorate_meeting(cycle.board)
     with pytest.raises(ApplicationError) as exc:
