@@ -3,7 +3,7 @@ schedule. Local-area administrators only (`permissions.can_administer_boards`, t
 services apply too); anyone else gets the same 404 as for a missing board."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -16,15 +16,7 @@ from portal.errors import ApplicationError
 from .. import permissions, selectors, services
 from ..forms import BoardForm, ScheduleForm, SeatEndForm, SeatForm
 from ..models import Board, BoardMember
-from .common import form_errors, require_area, require_or_404
-
-
-def _form_page(request, form, *, title, submit, back, caption="", intro="",
-               submit_warning=False):
-    return render(request, "governance/form.html", {
-        "page_title": title, "form": form, "submit": submit, "back": back,
-        "caption": caption, "intro": intro, "submit_warning": submit_warning},
-        status=400 if form.errors else 200)
+from .common import form_errors, form_page, require_area, require_or_404
 
 
 def _admin_board(request, pk):
@@ -66,7 +58,7 @@ def board_create(request):
         else:
             messages.success(request, f"{board.name} was set up. Now give people seats on it.")
             return redirect("governance:board-detail", pk=board.pk)
-    return _form_page(request, form, title="Set up a board", submit="Set up board",
+    return form_page(request, form, title="Set up a board", submit="Set up board",
                       back=reverse("governance:board-list"), caption=area.name)
 
 
@@ -95,7 +87,7 @@ def board_edit(request, pk):
         else:
             messages.success(request, f"{board.name} was saved.")
             return redirect("governance:board-detail", pk=board.pk)
-    return _form_page(request, form, title="Change the board", submit="Save board",
+    return form_page(request, form, title="Change the board", submit="Save board",
                       back=reverse("governance:board-detail", args=[board.pk]),
                       caption=board.name)
 
@@ -128,7 +120,7 @@ def seat_create(request, pk):
         else:
             messages.success(request, f"{person} now has a seat on {board.name}.")
             return redirect(reverse("governance:board-detail", args=[board.pk]) + "#members")
-    return _form_page(request, form, title="Add a seat", submit="Add seat",
+    return form_page(request, form, title="Add a seat", submit="Add seat",
                       back=reverse("governance:board-detail", args=[board.pk]),
                       caption=board.name)
 
@@ -160,7 +152,7 @@ def seat_edit(request, pk):
         else:
             messages.success(request, f"The seat of {seat.user} was saved.")
             return redirect(reverse("governance:board-detail", args=[board.pk]) + "#members")
-    return _form_page(request, form, title=f"Change the seat of {seat.user}",
+    return form_page(request, form, title=f"Change the seat of {seat.user}",
                       submit="Save seat", caption=board.name,
                       back=reverse("governance:board-detail", args=[board.pk]))
 
@@ -180,7 +172,7 @@ def seat_end(request, pk):
             messages.success(request, f"The seat of {seat.user} ends on "
                                       f"{long_date(form.cleaned_data['on'])}.")
             return redirect(reverse("governance:board-detail", args=[board.pk]) + "#members")
-    return _form_page(request, form, title=f"End the seat of {seat.user}", submit="End seat",
+    return form_page(request, form, title=f"End the seat of {seat.user}", submit="End seat",
                       caption=board.name, submit_warning=True,
                       back=reverse("governance:board-detail", args=[board.pk]),
                       intro="They keep access to the board until the end of that day; "
@@ -207,7 +199,7 @@ def schedule(request, pk):
                                       f"{'s were' if len(made.created) != 1 else ' was'} "
                                       f"scheduled for {form.cleaned_data['year']}.{skipped}")
             return redirect(reverse("governance:board-detail", args=[board.pk]) + "#schedule")
-    return _form_page(request, form, title="Schedule the year's meetings",
+    return form_page(request, form, title="Schedule the year's meetings",
                       submit="Schedule meetings", caption=board.name,
                       back=reverse("governance:board-detail", args=[board.pk]),
                       intro="Sets how often the board meets and adds its meetings for a "
