@@ -99,3 +99,70 @@ class ApiTokenForm(forms.Form):
     name = forms.CharField(label="What is the token for?", max_length=100,
                            help_text="For example, the monthly finance export.",
                            error_messages={"required": "Enter what the token is for"})
+
+
+class LocalAreaForm(forms.Form):
+    """A new local area, its first agency and its first administrator (platform admins)."""
+
+    name = forms.CharField(label="Name of the local area", max_length=200,
+                           help_text="For example, Newshire.",
+                           error_messages={"required": "Enter the local area's name"})
+    slug = forms.SlugField(label="Short name for addresses", max_length=60,
+                           help_text="Lower-case letters, digits and hyphens, for example "
+                                     "newshire.",
+                           error_messages={"required": "Enter a short name for addresses",
+                                           "invalid": "Enter lower-case letters, digits and "
+                                                      "hyphens only"})
+    reference_prefix = forms.RegexField(
+        label="Prefix of intention references", regex=r"^[A-Z]{2,6}$", max_length=6,
+        help_text="2 to 6 capital letters, for example NEW.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
+        error_messages={"required": "Enter the prefix of intention references",
+                        "invalid": "Enter 2 to 6 capital letters, like NEW"})
+    description = forms.CharField(label="Description", required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    agency_name = forms.CharField(
+        label="Its first agency", max_length=200,
+        help_text="The agency the first administrator works for, for example Newshire "
+                  "County Council. It hosts the area's pooled funds until changed.",
+        error_messages={"required": "Enter the name of the first agency"})
+    agency_short_name = forms.CharField(label="The agency's short name", max_length=40,
+                                        required=False)
+    agency_kind = forms.ChoiceField(label="Kind of agency", choices=AgencyKind.choices,
+                                    widget=forms.RadioSelect,
+                                    error_messages={"required": "Select the kind of agency"})
+    agency_code = forms.CharField(max_length=12, required=False, label="The agency's code",
+                                  help_text="ONS GSS code for a council (E10000034), "
+                                            "ODS code for an NHS body (QGH).")
+    admin_first_name = forms.CharField(
+        label="First administrator's first name", max_length=150,
+        error_messages={"required": "Enter the first administrator's first name"})
+    admin_last_name = forms.CharField(
+        label="First administrator's last name", max_length=150,
+        error_messages={"required": "Enter the first administrator's last name"})
+    admin_email = forms.EmailField(
+        label="First administrator's e-mail address",
+        help_text="We e-mail them a link to choose a password and set up two-factor sign-in.",
+        error_messages={"required": "Enter the first administrator's e-mail address",
+                        "invalid": "Enter an e-mail address like name@example.org"})
+
+
+class InvitationForm(forms.Form):
+    """The invited person chooses a password (checked by the site's password rules)."""
+
+    password1 = forms.CharField(
+        label="Choose a password", strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 8 characters, not all digits, not a common password.",
+        error_messages={"required": "Enter a password"})
+    password2 = forms.CharField(
+        label="Enter the password again", strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter the password again"})
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password2") and \
+                data["password1"] != data["password2"]:
+            self.add_error("password2", "The passwords do not match")
+        return data

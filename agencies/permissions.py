@@ -209,3 +209,14 @@ def can_approve_for(user, agency, amount=Decimal("0")) -> Decision:
             "the decision needs a board referral."
         )
     return Decision.allow()
+
+
+PLATFORM_ONLY = "Only platform administrators set up new local areas."
+
+
+def can_create_local_area(user) -> Decision:
+    """Setting up a new local area (and inviting its first administrator) stays with the
+    platform administrators: superusers."""
+    if user.is_authenticated and user.is_superuser:
+        return Decision.allow()
+    return Decision.deny(PLATFORM_ONLY)

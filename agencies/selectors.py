@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from portal import audit
 
 from . import permissions
-from .models import Membership, User
+from .models import LocalArea, Membership, User
 from .roles import Role
 
 SORTS_AGENCIES = {"name": "name", "-name": "-name", "kind": "kind", "-kind": "-kind",
@@ -90,3 +90,16 @@ def person_changes(*, person, local_area) -> list[dict]:
         return f"{roles.get(record.role, record.role)} at {agencies.get(record.agency_id)}"
 
     return audit.newest_first(audit.row_changes(Membership, records, MEMBERSHIP_WATCH, role))
+
+
+AREA_WATCH = audit.Watch(fields={"name": "name", "slug": "short name for addresses",
+                                 "description": "description",
+                                 "reference_prefix": "prefix of intention references"})
+
+
+def area_changes(*, local_area) -> list[dict]:
+    """Who set the area up (a platform administrator, the area file) and each change since."""
+    local_area = LocalArea.objects.get(pk=local_area.pk)  # request.area is a lazy object
+    return audit.newest_first(
+        (when, kind, who, what or "Local area set up", detail)
+        for when, kind, who, what, detail in audit.changes(local_area, AREA_WATCH))

@@ -30,9 +30,16 @@ def _require_admin(actor, area):
 @transaction.atomic
 def local_area_create(*, actor, name, slug, reference_prefix, description="",
                       stage_names=("Analyse", "Plan", "Do", "Review")) -> LocalArea:
-    if actor is not None and not actor.is_superuser:
-        raise ApplicationError("Only platform administrators create local areas.",
-                               code=ErrorCode.FORBIDDEN)
+    if actor is not None:
+        decision = permissions.can_create_local_area(actor)
+        if not decision:
+            raise ApplicationError(decision.reason, code=ErrorCode.FORBIDDEN)
+    for field, model_field, value in (("name", "name__iexact", name),
+                                      ("slug", "slug__iexact", slug)):
+        if LocalArea.objects.filter(**{model_field: value}).exists():
+            raise ApplicationError(f"A local area with that {field} already exists.",
+                                   errors={field: [f"A local area with that {field} already "
+                                                   "exists."]})
     area = _save(LocalArea(name=name, slug=slug, reference_prefix=reference_prefix,
                            description=description), actor)
     stages_set(actor=actor, local_area=area, stages=[{"name": n} for n in stage_names])
@@ -73,6 +80,86 @@ def stages_set(*, actor, local_area, stages) -> list[Stage]:
         leftover._history_user = actor
         leftover.delete()
     return result
+
+
+@transaction.atomic
+def local_area_set_up(*, actor, name, slug, reference_prefix, agency_name, agency_kind,
+                      admin_email, admin_first_name, admin_last_name, description="",
+                      agency_short_name="", agency_code="") -> tuple[LocalArea, User]:
+    """A new local area with the cycle's default stages, its first agency, and its first
+    administrator: an inactive account holding the area-admin role in that agency, e-mailed
+    (after commit) a one-time link to choose a password and set up two-factor sign-in."""
+    area = local_area_create(actor=actor, name=name, slug=slug, description=description,
+                             reference_prefix=reference_prefix)
+    agency = agency_create(actor=actor, local_area=area, name=agency_name,
+                           short_name=agency_short_name, kind=agency_kind, code=agency_code,
+                           is_host=True)
+    admin = person_create(actor=actor, username=admin_email.lower(), email=admin_email,
+                          first_name=admin_first_name, last_name=admin_last_name)
+    admin.is_active = False  # until they accept the invitation
+    _save(admin, actor, exclude=["password"])
+    membership_create(actor=actor, user=admin, agency=agency, role=Role.ADMIN)
+    transaction.on_commit(lambda: invitation_send(actor=actor, user=admin, area=area))
+    return area, admin
+
+
+def invitation_send(*, actor, user, area) -> None:
+    """E-mail an invited person the one-time link that activates their account: Django's
+    password-reset token, which stops working once the password is set (or after
+    PASSWORD_RESET_TIMEOUT)."""
+    from django.conf import settings
+    from django.contrib.auth.tokens import default_token_generator
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from portal import links
+
+    link = links.absolute_url("agencies:invitation-accept",
+                              uidb64=urlsafe_base64_encode(force_bytes(user.pk)),
+                              token=default_token_generator.make_token(user))
+    body = render_to_string("agencies/invitation_email.txt", {
+        "user": user, "area": area, "link": link, "invited_by": actor,
+        "days": max(settings.PASSWORD_RESET_TIMEOUT // 86400, 1),
+        "portal_name": settings.PORTAL_NAME})
+    send_mail(f"You are invited to administer {area.name} on the {settings.PORTAL_NAME}",
+              body, None, [user.email])
+
+
+def invitation_user(uidb64, token):
+    """The invited (still inactive) person a link is for, or None when the link is wrong,
+    used or expired."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.http import urlsafe_base64_decode
+
+    try:
+        pk = int(urlsafe_base64_decode(uidb64).decode())
+    except (ValueError, TypeError, OverflowError, UnicodeDecodeError):
+        return None
+    user = User.objects.filter(pk=pk, is_active=False).first()
+    if user is None or not default_token_generator.check_token(user, token):
+        return None
+    return user
+
+
+@transaction.atomic
+def invitation_accept(*, user, password) -> User:
+    """The invited person chose a password: the account becomes active (and the link, whose
+    token depends on the password, stops working)."""
+    from django.contrib.auth import password_validation
+    from django.core.exceptions import ValidationError
+
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active:
+        raise ApplicationError("This invitation was already accepted.", code=ErrorCode.CONFLICT)
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise ApplicationError(exc.messages[0], errors={"password1": exc.messages}) from exc
+    user.set_password(password)
+    user.is_active = True
+    return _save(user, user, exclude=["password"])
 
 
 # --- agencies --------------------------------------------------------------------------

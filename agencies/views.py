@@ -5,6 +5,7 @@ from base64 import b32encode
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -21,7 +22,16 @@ from portal import links
 from portal.errors import ApplicationError
 
 from . import lockout, permissions, selectors, services, twofactor
-from .forms import AgencyForm, ApiTokenForm, MembershipForm, PersonForm, StagesForm, TokenForm
+from .forms import (
+    AgencyForm,
+    ApiTokenForm,
+    InvitationForm,
+    LocalAreaForm,
+    MembershipForm,
+    PersonForm,
+    StagesForm,
+    TokenForm,
+)
 from .middleware import SESSION_KEY
 from .models import AgencyKind
 from .roles import Role
@@ -220,6 +230,7 @@ def two_factor_invite(request, pk):
 @require_http_methods(["GET", "POST"])
 def area_switch(request):
     areas = selectors.local_area_list(actor=request.user)
+    can_create = permissions.can_create_local_area(request.user).allowed
     if request.method == "POST":
         chosen = areas.filter(slug=request.POST.get("area")).first()
         if chosen is not None:
@@ -228,9 +239,10 @@ def area_switch(request):
             return redirect("home")
         return render(request, "agencies/area_switch.html", {
             "areas": areas, "page_title": "Change local area",
-            "error": "Choose a local area"}, status=400)
+            "error": "Choose a local area", "can_create_area": can_create}, status=400)
     return render(request, "agencies/area_switch.html",
-                  {"areas": areas, "page_title": "Change local area"})
+                  {"areas": areas, "page_title": "Change local area",
+                   "can_create_area": can_create})
 
 
 # --- agencies --------------------------------------------------------------------------
@@ -413,6 +425,7 @@ def area_settings(request):
             return redirect("agencies:area-settings")
     return render(request, "agencies/area_settings.html", {
         "page_title": f"{area.name}: settings", "form": form, "area": area,
+        "changes": selectors.area_changes(local_area=area),
     }, status=400 if form.errors else 200)
 
 
@@ -429,3 +442,67 @@ class PasswordResetView(auth_views.PasswordResetView):
                                     "site_url": links.site_url(),
                                     "site_name": settings.PORTAL_NAME}
         return super().form_valid(form)
+
+
+# --- new local areas and their first administrator (issue 13) ---------------------------
+# The service names fields as the models do; the form prefixes the agency's and the
+# administrator's.
+_SET_UP_FIELDS = {"code": "agency_code", "short_name": "agency_short_name",
+                  "kind": "agency_kind", "email": "admin_email", "username": "admin_email"}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def local_area_create(request):
+    """Platform administrators set up a local area and invite its first administrator."""
+    if not permissions.can_create_local_area(request.user):
+        raise Http404
+    form = LocalAreaForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            area, admin = services.local_area_set_up(actor=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            exc.errors = {_SET_UP_FIELDS.get(k, k): v for k, v in exc.errors.items()}
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"{area.name} was set up. We e-mailed {admin.email} a "
+                                      "link to choose a password and set up two-factor "
+                                      "sign-in as its first administrator.")
+            return redirect("agencies:area-switch")
+    return render(request, "agencies/form.html", {
+        "page_title": "Set up a new local area", "form": form, "submit": "Set up local area",
+        "back": "agencies:area-switch",
+        "intro": "The area starts with the commissioning cycle's default stages (Analyse, "
+                 "Plan, Do, Review); its administrator can rename them."},
+        status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, uidb64, token):
+    """The invitation link: choose a password, then set up two-factor sign-in at once (the
+    link came to the person's e-mail, like the enrolment link)."""
+    invited = services.invitation_user(uidb64, token)
+    if invited is None:
+        return render(request, "agencies/invitation_invalid.html", {
+            "page_title": "This link does not work"}, status=400)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(user=invited,
+                                              password=form.cleaned_data["password1"])
+        except ApplicationError as exc:
+            _form_errors(form, exc)
+        else:
+            auth_login(request, user, backend="agencies.backends.UsernameOrEmailBackend")
+            device = services.two_factor_enrolment_start(user=user)
+            request.session[twofactor.ENROL_SESSION_KEY] = {"device": device.pk,
+                                                            "at": int(time.time())}
+            messages.success(request, "Your password is set. Now set up two-factor sign-in.")
+            return redirect("agencies:two-factor")
+    return render(request, "agencies/form.html", {
+        "page_title": "Accept your invitation", "form": form, "submit": "Set password",
+        "back": "login", "intro": f"Welcome, {invited.get_full_name() or invited.username}. "
+                                  "Choose a password for your account "
+                                  f"({invited.username}); next you set up two-factor "
+                                  "sign-in with an authenticator app."},
+        status=400 if form.errors else 200)

@@ -25,7 +25,11 @@ def gate_ready(gate_id: int) -> int:
         return 0
     intention = gate.intention
     agencies = [intention.lead_agency, *intention.partner_agencies.all()]
-    referred = set(gate.referrals.values_list("agency_id", flat=True))
+    # Agencies whose decision is with a board are not asked; those no board can take are
+    # (their approvers may refer it to a board by hand).
+    open_referrals = list(gate.referrals.filter(status__in=("awaiting", "no-board")))
+    referred = {r.agency_id for r in open_referrals if r.status == "awaiting"}
+    no_board = {r.agency_id: r.route_reason for r in open_referrals if r.status == "no-board"}
     approvers = approvers_by_agency([a.pk for a in agencies if a.pk not in referred])
     sent = 0
     for agency in agencies:
@@ -37,7 +41,9 @@ def gate_ready(gate_id: int) -> int:
             f"Sign-off needed: {intention.reference} {intention.title}",
             f"{intention.reference} {intention.title} is ready to move from "
             f"{gate.from_stage} to {gate.to_stage}.\n\nPlease approve or reject it for "
-            f"{agency}: {absolute_url('commissioning:sign-off', intention.pk, query=query)}\n",
+            f"{agency}: {absolute_url('commissioning:sign-off', intention.pk, query=query)}\n"
+            + (f"\nNo board can take {agency}'s decision yet: {no_board[agency.pk]}\n"
+               if agency.pk in no_board else ""),
             None, recipients)
         sent += 1
     return sent

@@ -198,7 +198,7 @@ def load(data, ctx):
     referrals.reroute_unrouted(area.pk)
     # Lower boards first, so a board's roll-up finds the reports of every board below it
     # (eager mode): a board comes after everything that reports to it, however deep.
-    depth = _depths(data["boards"])
+    depth = _depths(data.get("boards", []))
     for spec in sorted(data.get("boards", []), key=lambda s: -depth[s["name"]]):
         for report in spec.get("reports", []):
             services.report_request(actor=None, board=boards[spec["name"]],

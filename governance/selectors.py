@@ -25,6 +25,7 @@ from .models import (
     BoardMember,
     BoardReport,
     Meeting,
+    MeetingStatus,
     ReportComment,
     ReportRead,
     ReportStatus,
@@ -131,6 +132,31 @@ def agencies_of_area(area, ids, *, field="decides_for") -> list:
     return [found[pk] for pk in ids]
 
 
+def seat_list(*, actor, board):
+    """The seats of a board the actor may see (the board fetched through `board_get`)."""
+    return (BoardMember.objects.filter(board=board, board__in=_visible_boards(actor))
+            .select_related("user", "agency")
+            .order_by("role", "user__last_name", "user__first_name", "pk"))
+
+
+def seat_get(*, actor, pk):
+    """A seat on a board the actor may see; 404 for missing and forbidden alike."""
+    qs = BoardMember.objects.filter(board__in=_visible_boards(actor)).select_related(
+        "board__local_area", "user", "agency")
+    return get_object_or_404(qs, pk=pk)
+
+
+def person_of_area(area, user_id, *, field="user"):
+    """An active person holding a role in the area (a seat is for them); refused with the
+    field's error otherwise (someone of another area is not named)."""
+    person = (get_user_model().objects.filter(
+        pk=user_id, is_active=True, memberships__agency__local_area=area).distinct().first())
+    if person is None:
+        raise ApplicationError("Choose a person of this local area.",
+                               errors={field: ["Choose a person of this local area."]})
+    return person
+
+
 def meeting_list(*, actor, board=None, local_area=None):
     qs = Meeting.objects.filter(board__in=_visible_boards(actor)).select_related("board")
     if board is not None:
@@ -138,6 +164,14 @@ def meeting_list(*, actor, board=None, local_area=None):
     if local_area is not None:
         qs = qs.filter(board__local_area=local_area)
     return qs.annotate(item_count=Count("agenda", distinct=True)).order_by("-date", "pk")
+
+
+def meeting_schedule(*, board, on=None, limit=12):
+    """The board's next scheduled meetings, soonest first (the board page's schedule; the
+    board itself was already fetched for the actor)."""
+    on = on or timezone.localdate()
+    return list(Meeting.objects.filter(board=board, date__gte=on,
+                                       status=MeetingStatus.SCHEDULED).order_by("date")[:limit])
 
 
 def meeting_get(*, actor, pk):

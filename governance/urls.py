@@ -1,13 +1,19 @@
 """Pages of the governance app (namespace `governance`)."""
 from django.urls import path
 
-from .views import boards, meetings, reports
+from .views import boards, meetings, reports, setup
 
 app_name = "governance"
 
 urlpatterns = [
     path("boards/", boards.board_list, name="board-list"),
+    path("boards/new/", setup.board_create, name="board-create"),
     path("boards/<int:pk>/", boards.board_detail, name="board-detail"),
+    path("boards/<int:pk>/edit/", setup.board_edit, name="board-edit"),
+    path("boards/<int:pk>/seats/new/", setup.seat_create, name="seat-create"),
+    path("boards/<int:pk>/schedule/", setup.schedule, name="schedule"),
+    path("seats/<int:pk>/edit/", setup.seat_edit, name="seat-edit"),
+    path("seats/<int:pk>/end/", setup.seat_end, name="seat-end"),
     path("boards/<int:pk>/meetings/new/", meetings.meeting_create, name="meeting-create"),
     path("boards/<int:pk>/reports/new/", reports.report_request, name="report-request"),
     path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting-detail"),

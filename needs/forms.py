@@ -49,3 +49,36 @@ class FindingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["observations"].queryset = observations
         self.fields["priorities"].queryset = priorities
+
+
+class ComparatorSetForm(forms.Form):
+    """What the area compares itself with; geographies by choice, neighbours by their codes."""
+
+    geography = forms.ChoiceField(
+        label="The area's own geography", help_text="The geography its own figures are for.",
+        error_messages={"required": "Select the area's own geography",
+                        "invalid_choice": "Select the area's own geography"})
+    england = forms.ChoiceField(label="National comparator", error_messages={
+        "required": "Select England", "invalid_choice": "Select England"})
+    region = forms.ChoiceField(label="Region", required=False, error_messages={
+        "invalid_choice": "Select a region, or none"})
+    neighbours = forms.CharField(
+        label="Statistical neighbours", required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Their GSS or ODS codes, one per line or separated by commas, for example "
+                  "E10000034.")
+
+    def __init__(self, *args, own=(), countries=(), regions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+
+        def choices(geographies):
+            return [(str(g.pk), f"{g.name} ({g.code})") for g in geographies]
+
+        self.fields["geography"].choices = [("", "Choose a geography")] + choices(own)
+        self.fields["england"].choices = choices(countries)
+        self.fields["region"].choices = [("", "No region")] + choices(regions)
+
+    def clean_neighbours(self):
+        raw = self.cleaned_data["neighbours"].replace(",", "\n")
+        codes = [c.strip().upper() for c in raw.splitlines() if c.strip()]
+        return list(dict.fromkeys(codes))

@@ -79,3 +79,30 @@ def can_view_intention_in_finding(user, intention) -> bool:
     if core.can_view_internal(user, intention.local_area_id):
         return True
     return bool(intention.published_for_consultation)
+
+
+def can_change_finding(user, finding) -> Decision:
+    """The area's commissioners and administrators change its findings (as they record
+    them)."""
+    return can_add_finding(user, finding.local_area_id)
+
+
+def can_delete_finding(user, finding) -> Decision:
+    """A finding may be removed while nothing depends on it: once it supports a strategy
+    priority it is a link of the golden thread (take the priorities off first)."""
+    decision = can_change_finding(user, finding)
+    if not decision:
+        return decision
+    if finding.priorities.exists():
+        return Decision.deny("This finding supports strategy priorities, so the golden thread "
+                             "depends on it: take the priorities off it before removing it.")
+    return Decision.allow()
+
+
+def can_change_comparators(user, area) -> Decision:
+    """What the area compares itself with is set up by its administrators."""
+    if not core.can_view_area(user, area):
+        return Decision.deny(core.NOT_IN_AREA)
+    if user.is_superuser or core.can_administer_area(user, area):
+        return Decision.allow()
+    return Decision.deny("Only the area's administrators change what it is compared with.")

@@ -249,3 +249,28 @@ def finding_changes(finding) -> list[dict]:
     return audit.newest_first(
         (when, kind, who, what or "Recorded", detail)
         for when, kind, who, what, detail in audit.changes(finding, FINDING_WATCH))
+
+
+COMPARATOR_WATCH = audit.Watch(
+    fields={"geography_id": "the area's own geography", "england_id": "national comparator",
+            "region_id": "region"},
+    m2m={"neighbours": "statistical neighbours"})
+
+
+def comparator_changes(comparators) -> list[dict]:
+    """Who set what the area is compared with, and each change since."""
+    return audit.newest_first(
+        (when, kind, who, what or "Set up", detail)
+        for when, kind, who, what, detail in audit.changes(comparators, COMPARATOR_WATCH))
+
+
+def findings_removed(*, actor, local_area, limit=20) -> list[dict]:
+    """Findings removed from the area, newest first, with who removed them (the findings
+    page lists them; the rows themselves are gone)."""
+    if not needs_permissions.can_view_needs(actor, local_area):
+        return []
+    rows = (Finding.history.filter(local_area_id=local_area.pk, history_type="-")
+            .select_related("history_user").order_by("-history_date")[:limit])
+    return audit.newest_first(
+        (r.history_date, "removed", audit.who(r), f"Removed: {r.statement[:120]}", "")
+        for r in rows)

@@ -17,6 +17,7 @@ from .models import (
     ComparatorSet,
     Finding,
     Geography,
+    GeographyKind,
     ImportRun,
     ImportRunArea,
     ImportScope,
@@ -80,14 +81,26 @@ def geography_save(*, actor, code, name, kind, parent_code=None) -> Geography:
 def comparator_set_save(*, actor, local_area, geography, england, region=None,
                         neighbours=()) -> ComparatorSet:
     if actor is not None:
-        from agencies.permissions import can_administer_area
-
-        _deny(can_administer_area(actor, local_area))
+        _deny(permissions.can_change_comparators(actor, local_area))
+    neighbours = list(neighbours)
     if geography.pk in {n.pk for n in neighbours}:
         raise ApplicationError("An area cannot be its own statistical neighbour.",
                                errors={"neighbours": ["Leave the area's own geography out."]})
+    if england.kind != GeographyKind.ENGLAND:
+        raise ApplicationError("The national comparator must be a country.",
+                               errors={"england": ["Choose England (a country)."]})
+    if region is not None and region.kind != GeographyKind.REGION:
+        raise ApplicationError("The regional comparator must be a region.",
+                               errors={"region": ["Choose a region."]})
     comparators = ComparatorSet.objects.select_for_update().filter(
-        local_area=local_area).first() or ComparatorSet(local_area=local_area)
+        local_area=local_area).first()
+    if comparators is None:  # a new set: its neighbours belong to the creation
+        comparators = ComparatorSet(local_area=local_area, geography=geography,
+                                    england=england, region=region)
+        with audit.creating(comparators):
+            _save(comparators, actor)
+            comparators.neighbours.set(neighbours)
+        return comparators
     comparators.geography, comparators.england, comparators.region = geography, england, region
     _save(comparators, actor)
     if {n.pk for n in comparators.neighbours.all()} != {n.pk for n in neighbours}:
@@ -282,7 +295,7 @@ def finding_update(*, actor, finding, statement=None, found_on=None, observation
                    priorities=None) -> Finding:
     finding = Finding.objects.select_for_update().select_related("local_area").get(pk=finding.pk)
     if actor is not None:
-        _deny(permissions.can_add_finding(actor, finding.local_area))
+        _deny(permissions.can_change_finding(actor, finding))
     if statement is not None:
         finding.statement = statement.strip()
     if found_on is not None:
@@ -295,6 +308,24 @@ def finding_update(*, actor, finding, statement=None, found_on=None, observation
         if priorities is not None:
             finding.priorities.set(pri)
     return finding
+
+
+@transaction.atomic
+def finding_delete(*, actor, finding) -> None:
+    """Remove a finding nothing depends on (see `permissions.can_delete_finding`); the
+    removal stays in the audit, shown on the findings page."""
+    finding = Finding.objects.select_for_update().get(pk=finding.pk)
+    if actor is not None:
+        decision = permissions.can_delete_finding(actor, finding)
+        if not decision:
+            raise ApplicationError(decision.reason, code=ErrorCode.CONFLICT if
+                                   permissions.can_change_finding(actor, finding)
+                                   else ErrorCode.FORBIDDEN)
+    elif finding.priorities.exists():
+        raise ApplicationError("This finding supports strategy priorities.",
+                               code=ErrorCode.CONFLICT)
+    finding._history_user = actor
+    finding.delete()
 
 
 def priorities_for(local_area):

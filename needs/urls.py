@@ -14,4 +14,7 @@ urlpatterns = [
     path("findings/", views.finding_list, name="finding-list"),
     path("findings/new/", views.finding_create, name="finding-create"),
     path("findings/<int:pk>/", views.finding_detail, name="finding-detail"),
+    path("findings/<int:pk>/edit/", views.finding_edit, name="finding-edit"),
+    path("findings/<int:pk>/remove/", views.finding_delete, name="finding-delete"),
+    path("needs/comparators/", views.comparators, name="comparators"),
 ]

@@ -5,14 +5,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.errors import ApplicationError, ErrorCode
 
 from . import charts, permissions, selectors, services
-from .forms import FindingForm, ImportForm
+from .forms import ComparatorSetForm, FindingForm, ImportForm
 from .imports import LONG_COLUMNS
-from .models import ImportStatus, Observation
+from .models import Geography, GeographyKind, ImportStatus, Observation
 
 PAGE_SIZE = 25
 
@@ -40,6 +41,8 @@ def dashboard(request):
         "can_import": permissions.can_import_observations(request.user, area).allowed,
         "can_add_finding": permissions.can_add_finding(request.user, area).allowed,
         "can_import_platform": permissions.can_import_platform(request.user).allowed,
+        "can_change_comparators": permissions.can_change_comparators(request.user,
+                                                                     area).allowed,
     })
 
 
@@ -107,6 +110,7 @@ def finding_list(request):
         "page_title": "Findings",
         "page_obj": Paginator(findings, PAGE_SIZE).get_page(request.GET.get("page")),
         "can_add": permissions.can_add_finding(request.user, area).allowed,
+        "removed": selectors.findings_removed(actor=request.user, local_area=area),
     })
 
 
@@ -115,6 +119,8 @@ def finding_detail(request, pk):
     finding = selectors.finding_get(actor=request.user, pk=pk)
     return render(request, "needs/finding_detail.html", {
         "page_title": "Finding", "finding": finding,
+        "can_change": permissions.can_change_finding(request.user, finding).allowed,
+        "delete": permissions.can_delete_finding(request.user, finding),
         # evidence and priorities added or removed, by whom (issue 12)
         "changes": selectors.finding_changes(finding),
     })
@@ -126,14 +132,7 @@ def finding_create(request):
     area = _area(request)
     if not permissions.can_add_finding(request.user, area):
         raise Http404
-    comparators = selectors.comparator_set_get(actor=request.user, local_area=area)
-    observations = (Observation.objects.none() if comparators is None else
-                    selectors.observation_list(actor=request.user)
-                    .filter(geography_id=comparators.geography_id)
-                    .order_by("indicator__position", "indicator__name", "-period_sort"))
-    form = FindingForm(request.POST or None, observations=observations,
-                       priorities=services.priorities_for(area).order_by("strategy__title",
-                                                                         "number"))
+    form = _finding_form(request, area)
     if request.method == "POST" and form.is_valid():
         try:
             finding = services.finding_create(actor=request.user, local_area=area,
@@ -145,7 +144,128 @@ def finding_create(request):
             return redirect("needs:finding-detail", pk=finding.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "needs/finding_form.html", {
-        "page_title": "Record a finding", "form": form}, status=status)
+        "page_title": "Record a finding", "form": form, "submit": "Record finding"},
+        status=status)
+
+
+def _finding_form(request, area, finding=None, initial=None):
+    """The finding form: evidence from the area's own geography (and whatever the finding
+    already cites), priorities of the area's strategies."""
+    comparators = selectors.comparator_set_get(actor=request.user, local_area=area)
+    observations = (Observation.objects.none() if comparators is None else
+                    selectors.observation_list(actor=request.user)
+                    .filter(geography_id=comparators.geography_id))
+    if finding is not None:
+        observations = observations | selectors.observation_list(actor=request.user).filter(
+            findings=finding)
+    observations = observations.distinct().order_by("indicator__position", "indicator__name",
+                                                    "-period_sort")
+    return FindingForm(request.POST or None, observations=observations, initial=initial,
+                       priorities=services.priorities_for(area).order_by("strategy__title",
+                                                                         "number"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def finding_edit(request, pk):
+    finding = selectors.finding_get(actor=request.user, pk=pk)
+    if not permissions.can_change_finding(request.user, finding):
+        raise Http404
+    form = _finding_form(request, finding.local_area, finding, initial={
+        "statement": finding.statement, "found_on": finding.found_on,
+        "observations": [o.pk for o in finding.observations.all()],
+        "priorities": [p.pk for p in finding.priorities.all()]})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.finding_update(actor=request.user, finding=finding, **form.cleaned_data)
+        except ApplicationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "The finding was saved.")
+            return redirect("needs:finding-detail", pk=finding.pk)
+    return render(request, "needs/finding_form.html", {
+        "page_title": "Change the finding", "form": form, "submit": "Save finding",
+        "back": reverse("needs:finding-detail", args=[finding.pk])},
+        status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def finding_delete(request, pk):
+    """A confirmation page; removing is refused (with the reason) while priorities depend
+    on the finding."""
+    finding = selectors.finding_get(actor=request.user, pk=pk)
+    if not permissions.can_change_finding(request.user, finding):
+        raise Http404
+    decision = permissions.can_delete_finding(request.user, finding)
+    if request.method == "POST" and decision:
+        services.finding_delete(actor=request.user, finding=finding)
+        messages.success(request, "The finding was removed.")
+        return redirect("needs:finding-list")
+    return render(request, "needs/finding_delete.html", {
+        "page_title": "Remove the finding", "finding": finding, "decision": decision},
+        status=409 if request.method == "POST" else 200)
+
+
+# --- comparators ------------------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def comparators(request):
+    """What the area compares itself with, its history, and (administrators) the form."""
+    area = _area(request)
+    current = selectors.comparator_set_get(actor=request.user, local_area=area)
+    can_change = permissions.can_change_comparators(request.user, area).allowed
+    form = None
+    if can_change:
+        form = _comparator_form(request, current)
+        if request.method == "POST" and form.is_valid() and \
+                _save_comparators(request, area, form):
+            messages.success(request, "What the area is compared with was saved.")
+            return redirect("needs:comparators")
+    elif request.method == "POST":
+        raise Http404
+    return render(request, "needs/comparators.html", {
+        "page_title": "What the area is compared with", "comparators": current,
+        "form": form, "changes": selectors.comparator_changes(current) if current else [],
+    }, status=400 if form is not None and form.errors else 200)
+
+
+def _comparator_form(request, current):
+    geographies = list(selectors.geography_list(actor=request.user).filter(kind__in=[
+        GeographyKind.ENGLAND, GeographyKind.REGION, GeographyKind.LOCAL_AUTHORITY,
+        GeographyKind.ICB]).order_by("name"))
+    initial = {} if current is None else {
+        "geography": str(current.geography_id), "england": str(current.england_id),
+        "region": str(current.region_id or ""),
+        "neighbours": "\n".join(n.code for n in current.neighbours.all())}
+    return ComparatorSetForm(
+        request.POST or None, initial=initial,
+        own=[g for g in geographies if g.kind in (GeographyKind.LOCAL_AUTHORITY,
+                                                  GeographyKind.ICB)],
+        countries=[g for g in geographies if g.kind == GeographyKind.ENGLAND],
+        regions=[g for g in geographies if g.kind == GeographyKind.REGION])
+
+
+def _save_comparators(request, area, form) -> bool:
+    data = form.cleaned_data
+    codes = data["neighbours"]
+    neighbours = list(selectors.geography_list(actor=request.user).filter(code__in=codes))
+    unknown = sorted(set(codes) - {g.code for g in neighbours})
+    if unknown:
+        form.add_error("neighbours", "Unknown geography code: " + ", ".join(unknown))
+        return False
+    by_id = {str(g.pk): g for g in Geography.objects.filter(
+        pk__in=[data["geography"], data["england"]] + ([data["region"]] if data["region"]
+                                                       else []))}
+    try:
+        services.comparator_set_save(actor=request.user, local_area=area,
+                                     geography=by_id[data["geography"]],
+                                     england=by_id[data["england"]],
+                                     region=by_id.get(data["region"]), neighbours=neighbours)
+    except ApplicationError as exc:
+        _form_errors(form, exc)
+        return False
+    return True
 
 
 # --- imports ----------------------------------------------------------------------------

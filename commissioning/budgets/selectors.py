@@ -20,10 +20,12 @@ from . import permissions
 from .models import (
     Contribution,
     ContributionVariation,
+    Direction,
     JointPackage,
     NeedsCategory,
     QuarterSnapshot,
     RiskShareRule,
+    RiskShareTerm,
     Schedule,
     Section75Agreement,
     Spend,
@@ -241,9 +243,42 @@ VARIATION_WATCH = audit.Watch(fields={"amount": "amount", "date": "date", "reaso
                               money=frozenset({"amount"}))
 
 
+RULE_WATCH = audit.Watch(fields={"basis": "how the risk is shared"})
+TERM_WATCH = audit.Watch(fields={"percentage": "percentage", "cap": "cap"},
+                         money=frozenset({"cap"}))
+
+
+def _risk_rule_changes(agreement, schedules, agencies):
+    """Risk-share rules (the agreement's and each schedule's own) set, changed or removed,
+    and each partner's percentage and cap under them."""
+    rules = list(RiskShareRule.history.filter(agreement_id=agreement.pk)
+                 .select_related("history_user").order_by("history_date", "history_id"))
+    by_rule = {r.id: r for r in rules}
+    terms = RiskShareTerm.history.filter(rule_id__in=list(by_rule)).select_related(
+        "history_user").order_by("history_date", "history_id")
+    directions = dict(Direction.choices)
+
+    def name(record):
+        whose = (f"schedule {schedules.get(record.schedule_id, 'removed')}'s own"
+                 if record.schedule_id else "the agreement's")
+        return f"{whose} risk-share rule ({directions.get(record.direction, '').lower()})"
+
+    def rule(record):
+        return name(record)[:1].upper() + name(record)[1:]
+
+    def term(record):
+        base = by_rule.get(record.rule_id)
+        return (f"{agencies.get(record.agency_id, 'A partner')}'s share under "
+                f"{name(base) if base else 'a risk-share rule'}")
+
+    return (audit.row_changes(RiskShareRule, rules, RULE_WATCH, rule),
+            audit.row_changes(RiskShareTerm, terms, TERM_WATCH, term))
+
+
 def agreement_changes(agreement) -> list[dict]:
     """Who changed what on the agreement, newest first: parties added or removed, every
-    contribution set, changed or removed and every in-year variation, with the amounts."""
+    contribution set, changed or removed, every in-year variation, with the amounts, and
+    every risk-share rule and partner's term."""
     schedules = dict(Schedule.history.filter(agreement_id=agreement.pk).values_list(
         "id", "code"))
     agencies = dict(agreement.local_area.agencies.values_list("pk", "name"))
@@ -266,7 +301,8 @@ def agreement_changes(agreement) -> list[dict]:
         ((when, kind, who, what or "Agreement set up", detail)
          for when, kind, who, what, detail in audit.changes(agreement, AGREEMENT_WATCH)),
         audit.row_changes(Contribution, contributions, CONTRIBUTION_WATCH, contribution),
-        audit.row_changes(ContributionVariation, variations, VARIATION_WATCH, variation))
+        audit.row_changes(ContributionVariation, variations, VARIATION_WATCH, variation),
+        *_risk_rule_changes(agreement, schedules, agencies))
 
 
 # --- quarter close by every partner (issue 16) ------------------------------------------

@@ -12,6 +12,7 @@ from ..models import (
     MeetingFrequency,
     ReportComment,
 )
+from ..roles import BoardRole
 
 
 class BoardRefSerializer(serializers.ModelSerializer):
@@ -153,3 +154,60 @@ class CommentSerializer(serializers.ModelSerializer):
         fields = ["id", "parent", "author", "body", "created_at"]
         read_only_fields = ["id", "author", "created_at"]
         extra_kwargs = {"parent": {"required": False, "allow_null": True}}
+
+
+class BoardMeetingCreateSerializer(serializers.Serializer):
+    """A meeting of the board in the address."""
+
+    date = serializers.DateField()
+    location = serializers.CharField(max_length=200, required=False, allow_blank=True,
+                                     default="")
+    online = serializers.BooleanField(required=False, default=False)
+
+
+class ScheduleInputSerializer(serializers.Serializer):
+    """Set the board's frequency and add a financial year's scheduled meetings."""
+
+    year = FinancialYearField()
+    frequency = serializers.ChoiceField(choices=MeetingFrequency.choices)
+    first_month = serializers.IntegerField(min_value=1, max_value=12, default=4,
+                                           help_text="1-12; the month of the first meeting.")
+    week = serializers.ChoiceField(choices=[1, 2, 3, 4, -1], default=1,
+                                   help_text="Week of the month; -1 is the last.")
+    weekday = serializers.IntegerField(min_value=0, max_value=6, default=2,
+                                       help_text="0 is Monday.")
+    location = serializers.CharField(max_length=200, required=False, allow_blank=True,
+                                     default="")
+    online = serializers.BooleanField(required=False, default=False)
+
+
+class ScheduleResultSerializer(serializers.Serializer):
+    created = MeetingSerializer(many=True)
+    skipped = serializers.ListField(child=serializers.DateField(),
+                                    help_text="Dates that already had a meeting.")
+
+
+class SeatSerializer(serializers.ModelSerializer):
+    """A seat on a board: person (user id), agency (id), role and dates."""
+
+    name = serializers.CharField(source="user.get_full_name", read_only=True)
+    agency_name = serializers.CharField(source="agency.name", read_only=True)
+
+    class Meta:
+        model = BoardMember
+        fields = ["id", "board", "user", "name", "agency", "agency_name", "role", "starts",
+                  "ends"]
+        read_only_fields = fields
+
+
+class SeatInputSerializer(serializers.Serializer):
+    user = serializers.IntegerField(min_value=1, help_text="The person's id (POST only).")
+    agency = serializers.IntegerField(min_value=1)
+    role = serializers.ChoiceField(choices=BoardRole.choices, default=BoardRole.MEMBER)
+    starts = serializers.DateField(required=False, allow_null=True, default=None)
+    ends = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class SeatEndSerializer(serializers.Serializer):
+    on = serializers.DateField(required=False, allow_null=True, default=None,
+                               help_text="The seat's last day; today when left out.")

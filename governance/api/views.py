@@ -13,9 +13,10 @@ from portal.parsing import parse_id
 from portal.periods import parse_year
 
 from .. import selectors, services
-from ..models import Board, BoardReport, ReportComment, ReportStatus
+from ..models import Board, BoardMember, BoardReport, Meeting, ReportComment, ReportStatus
 from .serializers import (
     BoardDetailSerializer,
+    BoardMeetingCreateSerializer,
     BoardSerializer,
     BoardWriteSerializer,
     CommentSerializer,
@@ -25,6 +26,11 @@ from .serializers import (
     MeetingSerializer,
     ReportRequestSerializer,
     ReportSerializer,
+    ScheduleInputSerializer,
+    ScheduleResultSerializer,
+    SeatEndSerializer,
+    SeatInputSerializer,
+    SeatSerializer,
 )
 
 
@@ -235,3 +241,96 @@ class ReportComments(generics.ListAPIView):
         comment = services.report_comment_add(actor=request.user, report=report,
                                               body=data.validated_data["body"], parent=parent)
         return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+
+# --- setting a board up through the API (issue 13): the pages' services and rules ---------
+class BoardMeetings(generics.ListAPIView):
+    """The board's meetings, latest first; POST adds one (secretaries and administrators)."""
+
+    serializer_class = MeetingSerializer
+    queryset = Meeting.objects.none()  # for the schema; get_queryset reads the board's
+
+    def get_queryset(self):
+        board = selectors.board_get(actor=self.request.user, pk=self.kwargs["pk"])
+        return selectors.meeting_list(actor=self.request.user, board=board)
+
+    @extend_schema(request=BoardMeetingCreateSerializer, responses={201: MeetingSerializer})
+    def post(self, request, pk):
+        board = selectors.board_get(actor=request.user, pk=pk)
+        data = BoardMeetingCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        meeting = services.meeting_create(actor=request.user, board=board,
+                                          **data.validated_data)
+        return Response(MeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
+
+
+class BoardSchedule(APIView):
+    @extend_schema(request=ScheduleInputSerializer, responses={201: ScheduleResultSerializer})
+    def post(self, request, pk):
+        """Set the board's meeting frequency and add a financial year's meetings (dates that
+        already have one are skipped). Local-area administrators."""
+        board = selectors.board_get(actor=request.user, pk=pk)
+        data = ScheduleInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        made = services.meeting_schedule_generate(actor=request.user, board=board,
+                                                  **data.validated_data)
+        return Response(ScheduleResultSerializer(made).data, status=status.HTTP_201_CREATED)
+
+
+class BoardSeats(generics.ListAPIView):
+    """The board's seats; POST gives a person a seat (local-area administrators)."""
+
+    serializer_class = SeatSerializer
+    pagination_class = None
+    queryset = BoardMember.objects.none()  # for the schema; get_queryset reads the board's
+
+    def get_queryset(self):
+        board = selectors.board_get(actor=self.request.user, pk=self.kwargs["pk"])
+        return selectors.seat_list(actor=self.request.user, board=board)
+
+    @extend_schema(request=SeatInputSerializer, responses={201: SeatSerializer})
+    def post(self, request, pk):
+        board = selectors.board_get(actor=request.user, pk=pk)
+        data = SeatInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        area = board.local_area
+        values["user"] = selectors.person_of_area(area, values["user"])
+        values["agency"] = selectors.agencies_of_area(area, [values["agency"]],
+                                                      field="agency")[0]
+        seat = services.board_member_add(actor=request.user, board=board, only_new=True,
+                                         **values)
+        return Response(SeatSerializer(selectors.seat_get(actor=request.user, pk=seat.pk)).data,
+                        status=status.HTTP_201_CREATED)
+
+
+class SeatDetail(generics.RetrieveAPIView):
+    serializer_class = SeatSerializer
+
+    def get_object(self):
+        return selectors.seat_get(actor=self.request.user, pk=self.kwargs["pk"])
+
+    @extend_schema(request=SeatInputSerializer, responses={200: SeatSerializer})
+    def patch(self, request, pk):
+        """Change the seat's agency, role or dates (the person stays the same)."""
+        seat = selectors.seat_get(actor=request.user, pk=pk)
+        data = SeatInputSerializer(data={"user": seat.user_id, "agency": seat.agency_id,
+                                         "role": seat.role, "starts": seat.starts,
+                                         "ends": seat.ends, **request.data})
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values.pop("user")
+        values["agency"] = selectors.agencies_of_area(seat.board.local_area,
+                                                      [values["agency"]], field="agency")[0]
+        services.board_member_update(actor=request.user, seat=seat, **values)
+        return Response(SeatSerializer(selectors.seat_get(actor=request.user, pk=pk)).data)
+
+
+class SeatEnd(APIView):
+    @extend_schema(request=SeatEndSerializer, responses={200: SeatSerializer})
+    def post(self, request, pk):
+        seat = selectors.seat_get(actor=request.user, pk=pk)
+        data = SeatEndSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.board_member_end(actor=request.user, seat=seat, on=data.validated_data["on"])
+        return Response(SeatSerializer(selectors.seat_get(actor=request.user, pk=pk)).data)

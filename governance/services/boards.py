@@ -190,8 +190,11 @@ def _sync_access(user, board):
 
 @transaction.atomic
 def board_member_add(*, actor, board, user, agency: Agency, role=BoardRole.MEMBER,
-                     starts=None, ends=None) -> BoardMember:
-    """Give a person a seat on the board (or change their role/agency/dates)."""
+                     starts=None, ends=None, only_new=False) -> BoardMember:
+    """Give a person a seat on the board (or change their role/agency/dates).
+
+    `only_new` (the "add a seat" page and the API) refuses a person who already has a seat:
+    their seat is changed on its own page instead."""
     _check_actor(actor, board.local_area)
     role = BoardRole(role)
     if agency.local_area_id != board.local_area_id:
@@ -200,12 +203,28 @@ def board_member_add(*, actor, board, user, agency: Agency, role=BoardRole.MEMBE
     if starts and ends and ends < starts:
         raise ApplicationError("The seat cannot end before it starts.",
                                errors={"ends": ["Enter a date after the start."]})
-    seat = BoardMember.objects.select_for_update().filter(board=board, user=user).first() \
-        or BoardMember(board=board, user=user)
+    if actor is not None and not user.memberships.filter(
+            agency__local_area_id=board.local_area_id).exists():
+        raise ApplicationError("A seat is for someone who works in the board's local area.",
+                               errors={"user": ["Choose a person of this local area."]})
+    seat = BoardMember.objects.select_for_update().filter(board=board, user=user).first()
+    if seat is not None and only_new:
+        raise ApplicationError(f"{user} already has a seat on this board.",
+                               errors={"user": ["This person already has a seat on this "
+                                                "board; change that seat instead."]})
+    seat = seat or BoardMember(board=board, user=user)
     seat.agency, seat.role, seat.starts, seat.ends = agency, role, starts, ends
     save(seat, actor)
     _sync_access(user, board)
     return seat
+
+
+@transaction.atomic
+def board_member_update(*, actor, seat, agency: Agency, role, starts=None,
+                        ends=None) -> BoardMember:
+    """Change a seat's agency, role or dates (access follows at once)."""
+    return board_member_add(actor=actor, board=seat.board, user=seat.user, agency=agency,
+                            role=role, starts=starts, ends=ends)
 
 
 @transaction.atomic

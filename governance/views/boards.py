@@ -15,6 +15,7 @@ def board_list(request):
     boards = list(selectors.board_list(actor=request.user, local_area=area))
     return render(request, "governance/board_list.html", {
         "page_title": "Boards", "tree": selectors.board_tree(boards), "boards": boards,
+        "can_set_up": permissions.can_administer_boards(request.user, area).allowed,
     })
 
 
@@ -23,13 +24,15 @@ def board_detail(request, pk):
     board = selectors.board_get(actor=request.user, pk=pk)
     can_read = permissions.can_view_reports(request.user, board).allowed
     can_run = permissions.can_run_board(request.user, board).allowed
+    can_set_up = permissions.can_administer_boards(request.user, board.local_area).allowed
     year, quarter = last_ended_quarter(timezone.localdate())
     return render(request, "governance/board_detail.html", {
         "page_title": board.name, "board": board,
         "meetings": selectors.meeting_list(actor=request.user, board=board)[:12],
         "reports": selectors.report_list(actor=request.user, board=board) if can_read else [],
         "referrals": referrals.waiting_for([board.pk]),
-        "can_read": can_read, "can_run": can_run,
+        "can_read": can_read, "can_run": can_run, "can_set_up": can_set_up,
+        "schedule": selectors.meeting_schedule(board=board),
         "request_form": ReportRequestForm(initial={"year": year, "quarter": quarter}),
         # who changed seats, scope, quorum and the delegated limit (issue 12)
         "changes": selectors.board_changes(board),

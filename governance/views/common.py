@@ -1,5 +1,6 @@
 """Helpers shared by the governance pages."""
 from django.http import Http404
+from django.shortcuts import render
 
 from portal.errors import ApplicationError
 
@@ -22,3 +23,12 @@ def require_area(request):
 def require_or_404(decision):
     if not decision:
         raise Http404(decision.reason)
+
+
+def form_page(request, form, *, title, submit, back, status=None, caption="", intro="",
+              submit_warning=False):
+    """The governance form page; a form with errors answers 400."""
+    return render(request, "governance/form.html", {
+        "page_title": title, "form": form, "submit": submit, "back": back,
+        "caption": caption, "intro": intro, "submit_warning": submit_warning},
+        status=status or (400 if form.errors else 200))

@@ -11,13 +11,7 @@ from portal.errors import ApplicationError
 
 from .. import permissions, referrals, selectors, services
 from ..forms import AgendaItemForm, AttendanceForm, DecisionForm, MeetingForm, MinutesForm
-from .common import form_errors, require_or_404
-
-
-def _form_page(request, form, *, title, submit, back, status=200, caption=""):
-    return render(request, "governance/form.html", {
-        "page_title": title, "form": form, "submit": submit, "back": back,
-        "caption": caption}, status=status)
+from .common import form_errors, form_page, require_or_404
 
 
 @login_required
@@ -35,7 +29,7 @@ def meeting_create(request, pk):
         else:
             messages.success(request, "The meeting was added.")
             return redirect("governance:meeting-detail", pk=meeting.pk)
-    return _form_page(request, form, title="Add a meeting", submit="Add meeting",
+    return form_page(request, form, title="Add a meeting", submit="Add meeting",
                       back=reverse("governance:board-detail", args=[board.pk]),
                       caption=board.name,
                       status=400 if form.errors else 200)
@@ -67,7 +61,7 @@ def meeting_minutes(request, pk):
         else:
             messages.success(request, "The minutes were saved.")
             return redirect("governance:meeting-detail", pk=meeting.pk)
-    return _form_page(request, form, title="Minutes and status", submit="Save minutes",
+    return form_page(request, form, title="Minutes and status", submit="Save minutes",
                       back=reverse("governance:meeting-detail", args=[meeting.pk]),
                       caption=str(meeting),
                       status=400 if form.errors else 200)
@@ -90,7 +84,7 @@ def attendance(request, pk):
         else:
             messages.success(request, "Attendance was recorded.")
             return redirect("governance:meeting-detail", pk=meeting.pk)
-    return _form_page(request, form, title="Record attendance", submit="Save attendance",
+    return form_page(request, form, title="Record attendance", submit="Save attendance",
                       back=reverse("governance:meeting-detail", args=[meeting.pk]),
                       caption=str(meeting),
                       status=400 if form.errors else 200)
@@ -117,7 +111,7 @@ def agenda_item_create(request, pk):
         else:
             messages.success(request, "The item was added to the agenda.")
             return redirect("governance:meeting-detail", pk=meeting.pk)
-    return _form_page(request, form, title="Add an agenda item", submit="Add item",
+    return form_page(request, form, title="Add an agenda item", submit="Add item",
                       back=reverse("governance:meeting-detail", args=[meeting.pk]),
                       caption=str(meeting),
                       status=400 if form.errors else 200)
@@ -138,7 +132,7 @@ def decision_record(request, pk):
         else:
             messages.success(request, f"The decision on \u201c{item.title}\u201d was recorded.")
             return redirect("governance:meeting-detail", pk=meeting.pk)
-    return _form_page(request, form, title="Record the board's decision", submit="Record decision",
+    return form_page(request, form, title="Record the board's decision", submit="Record decision",
                       back=reverse("governance:meeting-detail", args=[meeting.pk]),
                       caption=item.title,
                       status=400 if form.errors else 200)

@@ -283,6 +283,8 @@ SPECTACULAR_SETTINGS = {
         "MeetingStatusEnum": "governance.models.MeetingStatus",
         "DecisionOutcomeEnum": "governance.models.Outcome",
         "ReportStatusEnum": "governance.models.ReportStatus",
+        "BoardRoleEnum": "governance.roles.BoardRole",
+        "MeetingFrequencyEnum": "governance.models.MeetingFrequency",
         "ImportStatusEnum": "needs.models.ImportStatus",
     },
 }

@@ -259,3 +259,22 @@ def test_the_inbox_referrals_cost_a_constant_number_of_queries(parties, signed_i
         page = client.get("/approvals/").content.decode()
     assert page.count("No board can take this") >= 5
     assert len(large.captured_queries) <= len(small.captured_queries)
+
+
+def test_approvers_of_an_agency_no_board_can_take_are_told_why(
+        parties, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    p = parties
+    sovereign_bodies(p)  # the council's referral goes to its Cabinet; the ICB has a board
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(p.dcc, p.commissioner, "90000000", partners=[p.icb])
+    # £90m is above every board: both agencies' approvers are told, with the reason.
+    bodies = {m.to[0]: m.body for m in mail.outbox}
+    assert "No board can take NHS Derby and Derbyshire ICB's decision yet: DDICB's " \
+           "approvers' highest limit is £250,000.00" in bodies[p.icb_approver.email]
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(p.dcc, p.commissioner, "3000000", partners=[p.icb])
+    # The council's decision is with its Cabinet, the ICB's with the ICB Board: nobody asked.
+    assert mail.outbox == []

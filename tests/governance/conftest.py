@@ -48,15 +48,23 @@ def gov(area, council, icb, make_member):
 
 
 @pytest.fixture
-def produced(gov, django_capture_on_commit_callbacks):
-    """The board's Q2 2025-26 report, requested and produced (eager Celery), ready."""
-    from governance import services
-    from governance.models import BoardReport
+def produce(django_capture_on_commit_callbacks):
+    """`produce(actor=..., board=..., year=..., quarter=...)`: request a report and run the
+    queued task (eager, as on the embedded default); the report as stored."""
+    def run(**kwargs):
+        from governance import services
+        from governance.models import BoardReport
 
-    with django_capture_on_commit_callbacks(execute=True):
-        report, _ = services.report_request(actor=None, board=gov.board, year="2025-26",
-                                            quarter=2)
-    return BoardReport.objects.get(pk=report.pk)
+        with django_capture_on_commit_callbacks(execute=True):
+            report, _ = services.report_request(**kwargs)
+        return BoardReport.objects.get(pk=report.pk)
+    return run
+
+
+@pytest.fixture
+def produced(gov, produce):
+    """The board's Q2 2025-26 report, requested and produced (eager Celery), ready."""
+    return produce(actor=None, board=gov.board, year="2025-26", quarter=2)
 
 
 # --- a real Celery worker ---------------------------------------------------------------

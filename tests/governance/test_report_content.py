@@ -20,15 +20,6 @@ pytestmark = pytest.mark.django_db
 PDFUA = ROOT / ".venv" / "bin" / "pdfua"
 
 
-@pytest.fixture
-def produce(django_capture_on_commit_callbacks):
-    def run(**kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            report, _ = services.report_request(**kwargs)
-        return BoardReport.objects.get(pk=report.pk)
-    return run
-
-
 def _text(report):
     reader = PdfReader(io.BytesIO(report.pdf.read()))
     report.pdf.close()

@@ -18,15 +18,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def produce(django_capture_on_commit_callbacks):
-    def run(**kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            report, _ = services.report_request(**kwargs)
-        return BoardReport.objects.get(pk=report.pk)
-    return run
-
-
-@pytest.fixture
 def graph(gov):
     """Four levels, with the SEND Intervention Board reporting to two boards:
 

@@ -70,7 +70,7 @@ def model_objects():
     from it to its local area). Every detail route of the URL conf must be covered here
     (test_every_detail_route_is_covered keeps it so)."""
     from agencies.models import Agency, ApiToken, Membership, User
-    from commissioning.budgets.models import JointPackage, Section75Agreement
+    from commissioning.budgets.models import JointPackage, Schedule, Section75Agreement
     from commissioning.contracts.models import (
         KPI,
         Contract,
@@ -80,7 +80,7 @@ def model_objects():
     )
     from commissioning.coproduction.models import Comment, Consultation
     from commissioning.models import Action, ActionPlan, Disagreement, Intention, Strategy
-    from governance.models import AgendaItem, Board, BoardReport, Meeting
+    from governance.models import AgendaItem, Board, BoardMember, BoardReport, Meeting
     from needs.models import Finding, ImportRun
 
     return {
@@ -96,6 +96,7 @@ def model_objects():
         "actions": (Action, "plan__local_area"),
         "disagreements": (Disagreement, "local_area"),
         "pooled-budgets": (Section75Agreement, "local_area"),
+        "pooled-budgets/schedules": (Schedule, "agreement__local_area"),
         "joint-packages": (JointPackage, "local_area"),
         "contracts": (Contract, "local_area"),
         "contracts/kpis": (KPI, "contract__local_area"),
@@ -108,6 +109,7 @@ def model_objects():
         "meetings": (Meeting, "board__local_area"),
         "agenda-items": (AgendaItem, "meeting__board__local_area"),
         "reports": (BoardReport, "board__local_area"),
+        "seats": (BoardMember, "board__local_area"),
     }
 
 
@@ -131,14 +133,19 @@ def object_id(prefix, area):
         "pk", flat=True).first()
 
 
+# Ids of a nested object in an address (`pooled-budgets/<pk>/schedules/<schedule_pk>/`):
+# the kind of object each names.
+NESTED_IDS = {"plan_pk": "action-plans", "schedule_pk": "pooled-budgets/schedules"}
+
+
 def fill(route, area, ids=None):
     """The address of `route` for the first object of its kind in `area` (None when the area
     has none). Years and quarters get a real period; other parameters the area's slug."""
     prefix = prefix_of(route)
     out = route
     for conv, name in params_of(route):
-        if conv == "int" and name in ("pk", "plan_pk"):
-            key = "action-plans" if name == "plan_pk" else prefix
+        if conv == "int" and name in ("pk", *NESTED_IDS):
+            key = NESTED_IDS.get(name, prefix)
             if ids is None or key not in ids:
                 ids = {} if ids is None else ids
                 ids[key] = object_id(key, area)

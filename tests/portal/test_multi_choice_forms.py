@@ -28,6 +28,9 @@ COVERED = {
         "tests.commissioning.test_multi_choice::test_disagreement_keeps_every_party"],
     "governance.forms.AttendanceForm": [
         "tests.governance.test_multi_choice::test_attendance_keeps_every_person_present"],
+    "governance.forms.BoardForm": [
+        "tests.governance.test_setup_pages::"
+        "test_administrator_sets_up_a_board_with_every_field"],
     "needs.forms.FindingForm": [
         "tests.needs.test_multi_choice::test_finding_keeps_every_observation_and_priority"],
     "commissioning.coproduction.forms.ConsultationForm": [

@@ -6,6 +6,7 @@ from .agreements import (
     agreement_update,
     contribution_set,
     contribution_vary,
+    risk_rule_clear,
     risk_rule_set,
     schedule_create,
     schedule_update,
@@ -35,6 +36,6 @@ __all__ = [
     "contribution_vary", "forecast_set", "forecasts_set", "joint_package_create",
     "joint_package_grant", "joint_package_revoke", "joint_package_split_set",
     "joint_package_update", "quarter_close", "quarter_confirm", "quarter_reopen",
-    "quarter_return", "quarter_submit", "risk_rule_set",
+    "quarter_return", "quarter_submit", "risk_rule_clear", "risk_rule_set",
     "schedule_create", "schedule_update", "settlement_sign", "spend_create", "spend_import",
 ]

@@ -225,15 +225,39 @@ def risk_rule_set(*, actor, agreement, basis, terms=(), schedule=None,
     rule = RiskShareRule.objects.filter(agreement=agreement, schedule=schedule,
                                         direction=direction).first()
     rule = rule or RiskShareRule(agreement=agreement, schedule=schedule, direction=direction)
-    rule.basis = basis
-    save(rule, actor)
+    if rule.pk is None or rule.basis != basis:
+        rule.basis = basis
+        save(rule, actor)
+    # Terms change in place, so the audit says what changed (not "removed" and "added").
+    current = {term.agency_id: term for term in rule.terms.all()}
+    for agency_id, term in current.items():
+        if agency_id not in clean_terms:
+            term._history_user = actor
+            term.delete()
+    for agency_id, wanted in clean_terms.items():
+        term = current.get(agency_id) or RiskShareTerm(rule=rule, agency_id=agency_id)
+        if term.pk is None or (term.percentage, term.cap) != (wanted["percentage"],
+                                                              wanted["cap"]):
+            term.percentage, term.cap = wanted["percentage"], wanted["cap"]
+            save(term, actor)
+    return rule
+
+
+@transaction.atomic
+def risk_rule_clear(*, actor, agreement, schedule, direction=Direction.BOTH) -> None:
+    """Remove a schedule's own rule: the schedule follows the agreement's rule again."""
+    agreement = lock_agreement(agreement, actor)
+    if schedule.agreement_id != agreement.pk:
+        raise ApplicationError("No such schedule.", code=ErrorCode.NOT_FOUND)
+    rule = RiskShareRule.objects.filter(agreement=agreement, schedule=schedule,
+                                        direction=direction).first()
+    if rule is None:
+        raise ApplicationError("This schedule has no rule of its own.", code=ErrorCode.CONFLICT)
     for term in rule.terms.all():
         term._history_user = actor
         term.delete()
-    for agency_id, term in clean_terms.items():
-        save(RiskShareTerm(rule=rule, agency_id=agency_id, percentage=term["percentage"],
-                           cap=term["cap"]), actor)
-    return rule
+    rule._history_user = actor
+    rule.delete()
 
 
 def _clean_terms(terms, party_ids, host_id) -> dict[int, dict]:

@@ -3,9 +3,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies import selectors as agency_selectors
 from agencies.models import User
@@ -19,7 +19,7 @@ from ..forms import (
     ScheduleForm,
     VariationForm,
 )
-from ..models import Contribution, Direction
+from ..models import Contribution, Direction, Schedule
 from .common import agreement_for, form_errors, period_from, require_area
 
 
@@ -88,12 +88,43 @@ def variation_create(request, pk, year):
 @require_http_methods(["GET", "POST"])
 def risk_rule(request, pk):
     agreement = agreement_for(request, pk, change=True)
+    return _risk_rule_page(request, agreement, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def schedule_risk_rule(request, pk, schedule_pk):
+    """A schedule's own risk-share rule, overriding the agreement's for that schedule."""
+    agreement = agreement_for(request, pk, change=True)
+    schedule = get_object_or_404(Schedule, pk=schedule_pk, agreement=agreement)
+    return _risk_rule_page(request, agreement, schedule)
+
+
+@login_required
+@require_POST
+def schedule_risk_rule_clear(request, pk, schedule_pk):
+    agreement = agreement_for(request, pk, change=True)
+    schedule = get_object_or_404(Schedule, pk=schedule_pk, agreement=agreement)
+    try:
+        services.risk_rule_clear(actor=request.user, agreement=agreement, schedule=schedule,
+                                 direction=request.POST.get("direction") or Direction.BOTH)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Schedule {schedule.code} follows the agreement's rule "
+                                  "again.")
+    return redirect("budgets:agreement-detail", pk=agreement.pk)
+
+
+def _risk_rule_page(request, agreement, schedule):
+    """The agreement's rule (schedule None) or a schedule's own rule: the same form."""
     parties = sorted(agreement.parties.all(), key=lambda a: a.name)
-    existing = selectors.risk_rules(agreement=agreement).filter(
-        schedule__isnull=True, direction=Direction.BOTH).first()
+    direction = request.GET.get("direction") or Direction.BOTH
+    rules = selectors.risk_rules(agreement=agreement).filter(schedule=schedule)
+    existing = rules.filter(direction=direction).first() or rules.first()
     initial = {}
     if existing is not None:
-        initial["basis"] = existing.basis
+        initial = {"basis": existing.basis, "direction": existing.direction}
         for term in existing.terms.all():
             initial[f"pct_{term.agency_id}"] = term.percentage
             initial[f"cap_{term.agency_id}"] = term.cap
@@ -101,21 +132,29 @@ def risk_rule(request, pk):
                         separately=agreement.share_separately)
     if request.method == "POST" and form.is_valid():
         try:
-            services.risk_rule_set(actor=request.user, agreement=agreement,
+            services.risk_rule_set(actor=request.user, agreement=agreement, schedule=schedule,
                                    basis=form.cleaned_data["basis"],
                                    direction=form.cleaned_data["direction"],
                                    terms=form.terms())
         except ApplicationError as exc:
             form_errors(form, exc)
         else:
-            messages.success(request, "The risk-share rule was saved.")
+            messages.success(request, "The risk-share rule was saved." if schedule is None
+                             else f"Schedule {schedule.code}'s risk-share rule was saved.")
             return redirect("budgets:agreement-detail", pk=agreement.pk)
+    host = f"beyond a partner's cap the rest falls to the host, {agreement.host.name}, " \
+           "which cannot be capped."
     return render(request, "budgets/form.html", {
-        "page_title": "Risk-share rule", "agreement": agreement, "form": form,
-        "submit": "Save the rule", "back": reverse("budgets:agreement-detail",
-                                                   args=[agreement.pk]),
-        "intro": f"Applies to the whole agreement; beyond a partner's cap the rest falls to "
-                 f"the host, {agreement.host.name}, which cannot be capped.",
+        "page_title": "Risk-share rule" if schedule is None else
+        f"Risk-share rule for schedule {schedule.code}",
+        "agreement": agreement, "form": form, "submit": "Save the rule",
+        "back": reverse("budgets:agreement-detail", args=[agreement.pk]),
+        "intro": f"Applies to the whole agreement; {host}" if schedule is None else
+        f"Applies to {schedule.code} {schedule.name} only, instead of the agreement's rule; "
+        f"{host}",
+        "clear": existing if schedule is not None else None,
+        "clear_action": reverse("budgets:schedule-risk-rule-clear",
+                                args=[agreement.pk, schedule.pk]) if schedule else "",
     }, status=400 if form.errors else 200)
 
 
