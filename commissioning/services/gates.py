@@ -259,4 +259,7 @@ def intention_advance(*, actor, intention):
     intention.current_stage = gate.to_stage
     save(intention, actor)
     transaction.on_commit(lambda: tasks.stage_advanced.delay(gate.pk))
+    from commissioning.coproduction.services import notify_followers
+
+    notify_followers(f"stage-{gate.pk}", intention_id=intention.pk)  # people following it
     return intention
