@@ -67,6 +67,12 @@ def consultation(request, pk):
             collect(node["replies"])
     collect(thread)
     flat = list(by_pk.values())
+    may_follow = permissions.can_follow(request.user, intention).allowed
+    followed = {f.consultation_id for f in selectors.my_follows(actor=request.user)}
+    for c in panel["consultations"]:  # a few per intention
+        c.may_answer = permissions.can_answer(request.user, c).allowed
+        c.document_list = selectors.documents_of(c)
+        c.follow_form, c.followed = may_follow, c.pk in followed
     return render(request, "coproduction/consultation.html", {
         "page_title": f"{intention.reference}: consultation and comments",
         "intention": intention, "thread": thread, "panel": panel,
@@ -305,6 +311,7 @@ def moderation(request):
         "page_title": "Comments waiting for a moderator", "area": area,
         "page_obj": _page(request, selectors.pending_comments(actor=request.user, area=area)),
         "rule": selectors.area_moderation(area=area),
+        "submissions": selectors.pending_submissions(actor=request.user, area=area)[:50],
     })
 
 

@@ -163,7 +163,8 @@ def _require_open(submission, actor):
 
 
 @transaction.atomic
-def submission_send(*, submission, confirm_personal_data=False, actor=None) -> Submission:
+def submission_send(*, submission, confirm_personal_data=False, actor=None,
+                    show_publicly=None) -> Submission:
     """Send a draft. The public's answers then wait for their e-mail address to be
     confirmed by the link we send, and then for a moderator."""
     from ..tasks import send_submission_confirm
@@ -179,6 +180,8 @@ def submission_send(*, submission, confirm_personal_data=False, actor=None) -> S
     _check_required(submission)
     submission.personal_data_confirmed = _check_personal_data(submission,
                                                               confirm_personal_data)
+    if show_publicly is not None:
+        submission.show_publicly = bool(show_publicly)
     submission.status = SubmissionStatus.SUBMITTED
     submission.submitted_at = timezone.now()
     if submission.author_id is not None:
@@ -201,12 +204,13 @@ def _moderate_on_send(submission):
 
 @transaction.atomic
 def public_submission_create(*, consultation, email, answers, ip_address=None,
-                             confirm_personal_data=False) -> Submission:
+                             confirm_personal_data=False, show_publicly=False) -> Submission:
     """The API's one call: start, answer every question and send."""
     submission = public_submission_start(consultation=consultation, email=email,
                                          ip_address=ip_address)
     _answer_all(submission, answers, None)
-    return submission_send(submission=submission, confirm_personal_data=confirm_personal_data)
+    return submission_send(submission=submission, confirm_personal_data=confirm_personal_data,
+                           show_publicly=show_publicly)
 
 
 def _answer_all(submission, answers, actor):
@@ -254,8 +258,8 @@ def submission_withdraw(*, submission, actor=None) -> Submission:
 
 # --- signed-in people ------------------------------------------------------------------
 @transaction.atomic
-def submission_answer(*, actor, consultation, answers, confirm_personal_data=False) \
-        -> Submission:
+def submission_answer(*, actor, consultation, answers, confirm_personal_data=False,
+                      show_publicly=None) -> Submission:
     """A signed-in person answers every question at once (or changes their answers while
     the consultation is open). Moderated by the same rules as their comments."""
     require(permissions.can_answer(actor, consultation), ErrorCode.CONFLICT)
@@ -274,7 +278,7 @@ def submission_answer(*, actor, consultation, answers, confirm_personal_data=Fal
         submission.approved_at = None
         save(submission, actor)
     return submission_send(submission=submission, confirm_personal_data=confirm_personal_data,
-                           actor=actor)
+                           actor=actor, show_publicly=show_publicly)
 
 
 # --- moderation ------------------------------------------------------------------------
