@@ -15,7 +15,7 @@ from . import permissions, public, ratelimits, selectors, services, tokens
 from .forms import EmailForm, OneAnswerForm, SendAnswersForm
 from .models import Follow, Submission, SubmissionStatus
 from .views import _status, form_errors
-from .views_questions import serve_document
+from .views_questions import posted, serve_document
 
 SESSION_KEY = "coproduction_public_answers"
 
@@ -67,7 +67,7 @@ def respond(request, area_slug, pk):
     area = public.area_get(area_slug)
     item = public.public_consultation_get(area, pk)
     decision = permissions.can_respond_publicly(item)
-    form = EmailForm(request.POST or None)
+    form = EmailForm(posted(request))
     status = 200
     if request.method == "POST" and decision:
         limited = ratelimits.public_rate_limited(request, request.POST.get("email", ""))
@@ -109,7 +109,7 @@ def respond_question(request, area_slug, pk, number):
     answer = submission.answers.filter(question=question).first()
     if answer is not None:
         answer.question = question
-    form = OneAnswerForm(request.POST or None, question=question, answer=answer)
+    form = OneAnswerForm(posted(request), question=question, answer=answer)
     if request.method == "POST" and form.is_valid():
         try:
             services.answer_save(submission=submission, question=question,
@@ -145,7 +145,7 @@ def respond_check(request, area_slug, pk):
     given = {a.question_id: a for a in submission.answers.all()}
     rows = [{"number": i, "question": q, "answer": given.get(q.pk)}
             for i, q in enumerate(questions, start=1)]
-    form = SendAnswersForm(request.POST or None)
+    form = SendAnswersForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.submission_send(
@@ -230,7 +230,7 @@ def withdraw(request, area_slug, token):
 def follow(request, area_slug, pk):
     area = public.area_get(area_slug)
     item = public.public_consultation_get(area, pk)
-    form = EmailForm(request.POST or None)
+    form = EmailForm(posted(request))
     form.fields["email"].help_text = ("We send you a link to confirm it, then an e-mail when "
                                       "the stage changes, responses are published or a "
                                       "decision is made. Every e-mail has a one-click link "

@@ -14,6 +14,12 @@ from .models import Question
 from .views import _status, form_errors
 
 
+def posted(request):
+    """The form data of a POST, even an empty one (an empty POST is still a submission:
+    every answer may be optional); None on GET."""
+    return request.POST if request.method == "POST" else None
+
+
 def _managed(request, pk):
     consultation = selectors.consultation_get(actor=request.user, pk=pk)
     if not permissions.can_manage_consultation(request.user, consultation.intention):
@@ -34,7 +40,7 @@ def questions(request, pk):
     consultation is in draft, and the form to add one."""
     consultation = _managed(request, pk)
     decision = permissions.can_change_questions(request.user, consultation)
-    form = QuestionForm(request.POST or None, initial={"kind": "text"})
+    form = QuestionForm(posted(request), initial={"kind": "text"})
     if request.method == "POST" and form.is_valid():
         try:
             services.question_create(actor=request.user, consultation=consultation,
@@ -61,7 +67,7 @@ def question_edit(request, pk):
     if not decision:
         messages.error(request, decision.reason)
         return redirect("coproduction:questions", pk=consultation.pk)
-    form = QuestionForm(request.POST or None, initial={
+    form = QuestionForm(posted(request), initial={
         "text": question.text, "kind": question.kind, "options": "\n".join(question.options),
         "hint": question.hint, "required": question.required})
     if request.method == "POST" and form.is_valid():
@@ -118,7 +124,7 @@ def question_we_did(request, pk):
     if not decision:
         messages.error(request, decision.reason)
         return redirect("coproduction:questions", pk=consultation.pk)
-    form = WeDidForm(request.POST or None, initial={"we_did": question.we_did})
+    form = WeDidForm(posted(request), initial={"we_did": question.we_did})
     if request.method == "POST" and form.is_valid():
         try:
             services.question_we_did(actor=request.user, question=question,
@@ -158,8 +164,8 @@ def answer(request, pk):
     given = {a.question_id: a for a in (mine.answers.all() if mine else [])}
     for a in given.values():
         a.question = next(q for q in questions_ if q.pk == a.question_id)
-    form = AnswersForm(request.POST or None, questions=questions_, answers=given)
-    send = SendAnswersForm(request.POST or None, initial={
+    form = AnswersForm(posted(request), questions=questions_, answers=given)
+    send = SendAnswersForm(posted(request), initial={
         "show_publicly": mine.show_publicly if mine else False}, prefix="send")
     if request.method == "POST" and decision:
         if form.is_valid() and send.is_valid():
@@ -208,7 +214,7 @@ def answer_withdraw(request, pk):
 @require_http_methods(["GET", "POST"])
 def documents(request, pk):
     consultation = _managed(request, pk)
-    form = DocumentForm(request.POST or None, request.FILES or None)
+    form = DocumentForm(posted(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -301,7 +307,7 @@ def submission_approve(request, pk):
 @require_http_methods(["GET", "POST"])
 def submission_hide(request, pk):
     submission = selectors.submission_get_for_moderation(actor=request.user, pk=pk)
-    form = ReasonForm(request.POST or None, label="Why are you hiding these answers?")
+    form = ReasonForm(posted(request), label="Why are you hiding these answers?")
     if request.method == "POST" and form.is_valid():
         try:
             services.submission_hide(actor=request.user, submission=submission,
