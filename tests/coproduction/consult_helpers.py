@@ -50,6 +50,6 @@ def docx_bytes() -> bytes:
 
 def link_in(message, pattern) -> str:
     """The path of the first link in an e-mail matching `pattern` (site address removed)."""
-    found = re.search(r"https?://[^/\s]+(/\S*" + pattern + r"\S*)", message.body)
+    found = re.search(r"https?://[^/\s]+(\S*?" + pattern + r"\S*)", message.body)
     assert found, message.body
     return found.group(1)

@@ -81,12 +81,14 @@ def test_documents_of_a_private_consultation_are_not_public(
     document = ConsultationDocument.objects.get()
     assert signed_in(people.parent).get(f"/documents/{document.pk}/").status_code == 200
     assert signed_in(people.other_parent).get(f"/documents/{document.pk}/").status_code == 404
+    signed_in(people.parent)
     client.logout()
     assert client.get(f"/public/{area.slug}/consultations/{private.pk}/documents/"
                       f"{document.pk}/").status_code == 404
     assert client.get(f"/documents/{document.pk}/").status_code == 302  # sign in first
-    assert signed_in(people.parent).get(f"/consultations/{private.pk}/documents/"
-                                        ).status_code == 404  # only commissioners upload
+    # Only commissioners of the consultation upload (the page is a 404 for the others).
+    assert signed_in(people.finance).get(f"/consultations/{private.pk}/documents/"
+                                         ).status_code == 404
 
 
 def test_follow_on_the_page_then_email_on_publish_and_one_click_unsubscribe(
