@@ -1,7 +1,7 @@
 """Board report section: co-production "you said, we did" counts for the quarter.
 
 Aggregates only (no comment or answer text, no names). A constant six queries whatever the
-size: four for the counts, two for the per-question summary of consultations that closed in
+size: four for the counts, and two for the per-question summary when consultations closed in
 the quarter.
 """
 from datetime import date
@@ -57,7 +57,7 @@ def section(*, board, year: str, quarter: int, agencies) -> dict | None:
                                           achieved_on__lt=end).count()
     outcomes = [{"label": o.label, "count": by_outcome.get(o.value, 0)} for o in Outcome]
     answered = sum(by_outcome.values())
-    questions = _question_summaries(intentions, start, end)
+    questions = _question_summaries(intentions, start, end) if consultations["closed"] else []
     if not any([consultations["closed"], consultations["opened"], comments["received"],
                 comments["awaiting"], answered, milestones, questions]):
         return None

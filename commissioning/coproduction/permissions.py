@@ -260,9 +260,12 @@ def can_record_we_did(user, consultation, *, today=None) -> Decision:
     return Decision.allow()
 
 
-def can_answer(user, consultation, *, today=None) -> Decision:
-    """A signed-in person answers the questions as they may comment while it is open."""
-    if not consultation.question_items.exists():
+def can_answer(user, consultation, *, today=None, has_questions=None) -> Decision:
+    """A signed-in person answers the questions as they may comment while it is open.
+    (`has_questions` when the caller has read it for many consultations at once.)"""
+    if has_questions is None:
+        has_questions = consultation.question_items.exists()
+    if not has_questions:
         return Decision.deny("This consultation has no questions to answer.")
     return can_comment(user, consultation.intention, consultation, today=today)
 

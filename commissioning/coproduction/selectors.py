@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from agencies import permissions as base
 from commissioning.models import Intention
+from portal import audit
 
 from . import permissions
 from .models import (
@@ -378,3 +379,43 @@ def my_follows(*, actor):
 
     return Follow.objects.filter(user=actor, unsubscribed_at__isnull=True).select_related(
         "intention", "consultation__intention").order_by("-created_at", "-id")
+
+
+QUESTION_WATCH = audit.Watch(fields={
+    "text": "question", "kind": "kind", "options": "options", "hint": "hint",
+    "required": "must be answered", "position": "position", "we_did": "what we did"})
+
+
+def question_changes(consultation) -> list[dict]:
+    """Who added, changed, moved or removed which question, newest first (portal.audit;
+    two queries)."""
+    from .models import Question
+
+    records = Question.history.filter(consultation_id=consultation.pk).select_related(
+        "history_user").order_by("history_date", "history_id")
+    return audit.newest_first(audit.row_changes(
+        Question, records, QUESTION_WATCH, lambda record: f"Question “{record.text}”"))
+
+
+def consultation_extras(*, actor, intention, consultations):
+    """Mark each consultation of an intention's page with its documents (`document_list`),
+    whether the actor may answer it now (`may_answer`), may follow it (`follow_form`) and
+    follows it (`followed`). Three queries however many consultations."""
+    from .models import ConsultationDocument, Follow, Question
+
+    ids = [c.pk for c in consultations]
+    documents = {}
+    for document in ConsultationDocument.objects.filter(consultation_id__in=ids,
+                                                        removed_at__isnull=True):
+        documents.setdefault(document.consultation_id, []).append(document)
+    asked = set(Question.objects.filter(consultation_id__in=ids).values_list(
+        "consultation_id", flat=True).distinct())
+    followed = set(Follow.objects.filter(user=actor, consultation_id__in=ids,
+                                         unsubscribed_at__isnull=True).values_list(
+        "consultation_id", flat=True))
+    may_follow = permissions.can_follow(actor, intention).allowed
+    for c in consultations:
+        c.document_list = documents.get(c.pk, [])
+        c.may_answer = permissions.can_answer(actor, c, has_questions=c.pk in asked).allowed
+        c.follow_form, c.followed = may_follow, c.pk in followed
+    return consultations

@@ -67,12 +67,8 @@ def consultation(request, pk):
             collect(node["replies"])
     collect(thread)
     flat = list(by_pk.values())
-    may_follow = permissions.can_follow(request.user, intention).allowed
-    followed = {f.consultation_id for f in selectors.my_follows(actor=request.user)}
-    for c in panel["consultations"]:  # a few per intention
-        c.may_answer = permissions.can_answer(request.user, c).allowed
-        c.document_list = selectors.documents_of(c)
-        c.follow_form, c.followed = may_follow, c.pk in followed
+    selectors.consultation_extras(actor=request.user, intention=intention,
+                                  consultations=panel["consultations"])
     return render(request, "coproduction/consultation.html", {
         "page_title": f"{intention.reference}: consultation and comments",
         "intention": intention, "thread": thread, "panel": panel,

@@ -55,6 +55,7 @@ def questions(request, pk):
         "intention": consultation.intention, "questions": selectors.questions_of(consultation),
         "decision": decision, "form": form if decision else None,
         "can_we_did": permissions.can_record_we_did(request.user, consultation).allowed,
+        "changes": selectors.question_changes(consultation),
     }, status=_status(form))
 
 

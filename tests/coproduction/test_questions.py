@@ -49,6 +49,8 @@ def test_add_change_reorder_remove_on_pages_while_in_draft(people, intentions, s
     assert [q.position for q in consultation.question_items.order_by("position")] == [1, 2]
     assert Question.history.filter(id=day.pk, history_type="-").get().history_user == \
         people.commissioner
+    page = client.get(url).content.decode()
+    assert "History of the questions" in page and "Removed: Question “Which day?”" in page
 
 
 def test_questions_cannot_change_once_open_and_others_cannot_change_them(
