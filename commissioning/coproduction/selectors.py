@@ -400,7 +400,8 @@ def question_changes(consultation) -> list[dict]:
 def consultation_extras(*, actor, intention, consultations):
     """Mark each consultation of an intention's page with its documents (`document_list`),
     whether the actor may answer it now (`may_answer`), may follow it (`follow_form`) and
-    follows it (`followed`). Three queries however many consultations."""
+    follows it (`followed`); return whether they may follow and follow the intention.
+    Three queries however many consultations."""
     from .models import ConsultationDocument, Follow, Question
 
     ids = [c.pk for c in consultations]
@@ -410,12 +411,13 @@ def consultation_extras(*, actor, intention, consultations):
         documents.setdefault(document.consultation_id, []).append(document)
     asked = set(Question.objects.filter(consultation_id__in=ids).values_list(
         "consultation_id", flat=True).distinct())
-    followed = set(Follow.objects.filter(user=actor, consultation_id__in=ids,
-                                         unsubscribed_at__isnull=True).values_list(
-        "consultation_id", flat=True))
+    follows = list(Follow.objects.filter(Q(consultation_id__in=ids) | Q(intention=intention),
+                                         user=actor, unsubscribed_at__isnull=True).values_list(
+        "consultation_id", "intention_id"))
+    followed = {c for c, _ in follows if c}
     may_follow = permissions.can_follow(actor, intention).allowed
     for c in consultations:
         c.document_list = documents.get(c.pk, [])
         c.may_answer = permissions.can_answer(actor, c, has_questions=c.pk in asked).allowed
         c.follow_form, c.followed = may_follow, c.pk in followed
-    return consultations
+    return {"may_follow": may_follow, "follows_intention": any(i for _, i in follows)}

@@ -67,8 +67,8 @@ def consultation(request, pk):
             collect(node["replies"])
     collect(thread)
     flat = list(by_pk.values())
-    selectors.consultation_extras(actor=request.user, intention=intention,
-                                  consultations=panel["consultations"])
+    following = selectors.consultation_extras(actor=request.user, intention=intention,
+                                              consultations=panel["consultations"])
     return render(request, "coproduction/consultation.html", {
         "page_title": f"{intention.reference}: consultation and comments",
         "intention": intention, "thread": thread, "panel": panel,
@@ -79,6 +79,7 @@ def consultation(request, pk):
         if panel["can_comment"] else None,
         "is_moderator": permissions.can_moderate(request.user, intention.local_area_id).allowed,
         "today": timezone.localdate(),
+        "following": following,
     })
 
 

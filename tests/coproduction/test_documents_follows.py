@@ -159,7 +159,12 @@ def test_stage_change_emails_followers(people, intentions, signed_in,
                                        django_capture_on_commit_callbacks):
     from commissioning.coproduction.tasks import send_follow_event
 
-    follow = services.follow_start(actor=people.parent, subject=intentions.published)
+    client = signed_in(people.parent)
+    page = f"/intentions/{intentions.published.pk}/consultation/"
+    assert "Follow this intention by e-mail" in client.get(page).content.decode()
+    assert client.post("/follow/", {"intention": intentions.published.pk}).status_code == 302
+    assert "Stop following this intention" in client.get(page).content.decode()
+    follow = Follow.objects.get(user=people.parent, intention=intentions.published)
     assert send_follow_event("stage-1", intentions.published.pk) == 1
     assert FollowNotice.objects.filter(follow=follow, event="stage-1").exists()
     assert send_follow_event("stage-1", intentions.published.pk) == 0
