@@ -93,7 +93,6 @@ def test_parent_and_moderator_pages(world, browse, check_page):
     for path in [f"/intentions/{w.intention.pk}/consultation/",
                  f"/consultations/{w.open_one.pk}/answer/"]:
         check_page(page, path)
-    page.context.close()
     page = browse(w.people.admin)
     for path in ["/comments/moderation/", f"/answers/{w.public_answers.pk}/hide/"]:
         check_page(page, path)
