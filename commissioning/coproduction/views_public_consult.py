@@ -1,7 +1,6 @@
 """Public pages of consultations: list (open first, by closing date; theme and search),
 one consultation ("we asked, you said, we did" once closed), answering question by question
 with no account, the e-mailed confirm and withdraw links, follow and unsubscribe."""
-from django import forms as django_forms
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +14,7 @@ from . import permissions, public, ratelimits, selectors, services, tokens
 from .forms import EmailForm, OneAnswerForm, SendAnswersForm
 from .models import Follow, Submission, SubmissionStatus
 from .views import _status, form_errors
-from .views_questions import posted, serve_document
+from .views_questions import answer_errors, posted, serve_document
 
 SESSION_KEY = "coproduction_public_answers"
 
@@ -56,6 +55,16 @@ def _draft(request, item):
     return submission
 
 
+def _over_limit(request, form) -> bool:
+    """Count the attempt (per address and per e-mail); over a limit, the form says so
+    (a 429 with the error summary, what was typed kept)."""
+    if not ratelimits.public_rate_limited(request, request.POST.get("email", "")):
+        return False
+    form.is_valid()
+    form.add_error(None, ratelimits.PUBLIC_MESSAGE)
+    return True
+
+
 def _start_over(area, item):
     return redirect("coproduction:public-respond", area.slug, item.pk)
 
@@ -70,10 +79,7 @@ def respond(request, area_slug, pk):
     form = EmailForm(posted(request))
     status = 200
     if request.method == "POST" and decision:
-        limited = ratelimits.public_rate_limited(request, request.POST.get("email", ""))
-        if limited:
-            form.is_valid()
-            form.add_error(None, ratelimits.PUBLIC_MESSAGE)
+        if _over_limit(request, form):
             status = 429
         elif form.is_valid():
             if form.cleaned_data["website"]:  # a bot filled the honeypot: keep nothing
@@ -152,15 +158,7 @@ def respond_check(request, area_slug, pk):
                 submission=submission, show_publicly=form.cleaned_data["show_publicly"],
                 confirm_personal_data=form.cleaned_data["confirm_personal_data"])
         except ApplicationError as exc:
-            if "personal_data" in exc.extra:
-                form.fields["confirm_personal_data"].widget = django_forms.CheckboxInput()
-                form.add_error("confirm_personal_data", "Tick the box to send them as they "
-                                                        "are, or change your answers")
-                for found in exc.errors.values():
-                    for message in found:
-                        form.add_error(None, message)
-            else:
-                form_errors(form, exc)
+            answer_errors(form, exc)
         else:
             drafts = request.session.get(SESSION_KEY, {})
             drafts.pop(str(item.pk), None)
@@ -237,9 +235,7 @@ def follow(request, area_slug, pk):
                                       "to stop them.")
     status = 200
     if request.method == "POST":
-        if ratelimits.public_rate_limited(request, request.POST.get("email", "")):
-            form.is_valid()
-            form.add_error(None, ratelimits.PUBLIC_MESSAGE)
+        if _over_limit(request, form):
             status = 429
         elif form.is_valid():
             if not form.cleaned_data["website"]:

@@ -20,6 +20,16 @@ def posted(request):
     return request.POST if request.method == "POST" else None
 
 
+def answer_errors(form, exc):
+    """A refused send: the field errors, and when personal data was found in a written
+    answer the box to send them as they are (a second submit, no JavaScript)."""
+    if "personal_data" in exc.extra:
+        form.fields["confirm_personal_data"].widget = django_forms.CheckboxInput()
+        form.add_error("confirm_personal_data", "Tick the box to send them as they are, or "
+                                                "change your answers")
+    form_errors(form, exc)
+
+
 def _managed(request, pk):
     consultation = selectors.consultation_get(actor=request.user, pk=pk)
     if not permissions.can_manage_consultation(request.user, consultation.intention):
@@ -176,11 +186,7 @@ def answer(request, pk):
                     confirm_personal_data=form.cleaned_data["confirm_personal_data"],
                     show_publicly=send.cleaned_data["show_publicly"])
             except ApplicationError as exc:
-                if "personal_data" in exc.extra:
-                    form.fields["confirm_personal_data"].widget = django_forms.CheckboxInput()
-                    form.add_error("confirm_personal_data", "Tick the box to send them as "
-                                                            "they are, or change them")
-                form_errors(form, exc)
+                answer_errors(form, exc)
             else:
                 messages.success(request, "Your answers were sent. Thank you.")
                 return redirect("coproduction:consultation", pk=consultation.intention_id)
