@@ -81,3 +81,39 @@ def test_board_report_answers_per_question(people, intentions, council, size,
     first = data["question_summaries"][0]["questions"]
     assert first[0]["answered"] == 3 and first[3]["average"] == 2.0
     assert "Idea" not in str(data)  # counts only, no written answers
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_questions_documents_and_follows_lists(people, intentions, signed_in, api, size,
+                                               django_assert_max_num_queries):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from commissioning.coproduction import services
+
+    from .consult_helpers import draft_consultation, pdf_bytes
+
+    draft = draft_consultation(actor=people.commissioner, intention=intentions.published,
+                               questions=[f"Question {i}?" for i in range(size)])
+    for i in range(size):
+        services.document_add(actor=people.commissioner, consultation=draft,
+                              title=f"Paper {i}",
+                              upload=SimpleUploadedFile(f"p{i}.pdf", pdf_bytes()))
+        other = draft_consultation(actor=people.commissioner, intention=intentions.published,
+                                   title=f"Other {i}")
+        services.follow_start(actor=people.parent, subject=other)
+    client = signed_in(people.commissioner)
+    client.get(f"/consultations/{draft.pk}/questions/")
+    with django_assert_max_num_queries(22):
+        page = client.get(f"/consultations/{draft.pk}/questions/")
+    assert page.content.decode().count("Move down") == size - 1
+    with django_assert_max_num_queries(18):
+        page = client.get(f"/consultations/{draft.pk}/documents/")
+    assert page.content.decode().count("govuk-visually-hidden\"> Paper ") == size
+    with django_assert_max_num_queries(10):
+        follows = api.as_user(people.parent).get("/api/v1/follows/").json()
+    assert len(follows) == size
+    parent = signed_in(people.parent)
+    parent.get(f"/intentions/{intentions.published.pk}/consultation/")
+    with django_assert_max_num_queries(30):
+        page = parent.get(f"/intentions/{intentions.published.pk}/consultation/")
+    assert page.content.decode().count("Stop following") == size

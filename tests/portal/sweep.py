@@ -167,6 +167,10 @@ def object_id(prefix, area):
         from needs.models import Indicator
 
         return Indicator.objects.order_by("pk").values_list("pk", flat=True).first()
+    if prefix == "public":  # a consultation open to the public (issue 16)
+        from commissioning.coproduction.public import public_consultations_qs
+
+        return public_consultations_qs(area).order_by("pk").values_list("pk", flat=True).first()
     model, path = model_objects()[prefix]
     return model.objects.filter(**{path: area}).order_by("pk").values_list(
         "pk", flat=True).first()
@@ -187,6 +191,8 @@ def fill(route, area, ids=None):
             if pk is None:
                 return None
             value = str(pk)
+        elif conv == "int":  # a position (a question's number) or a second id
+            value = "1"
         elif conv == "fy":
             value = "2025-26"
         elif name == "quarter":
