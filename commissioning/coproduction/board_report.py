@@ -1,6 +1,8 @@
 """Board report section: co-production "you said, we did" counts for the quarter.
 
-Aggregates only (no comment text, no names). A constant four queries whatever the size.
+Aggregates only (no comment or answer text, no names). A constant six queries whatever the
+size: four for the counts, and two for the per-question summary when consultations closed in
+the quarter.
 """
 from datetime import date
 
@@ -55,8 +57,9 @@ def section(*, board, year: str, quarter: int, agencies) -> dict | None:
                                           achieved_on__lt=end).count()
     outcomes = [{"label": o.label, "count": by_outcome.get(o.value, 0)} for o in Outcome]
     answered = sum(by_outcome.values())
+    questions = _question_summaries(intentions, start, end) if consultations["closed"] else []
     if not any([consultations["closed"], consultations["opened"], comments["received"],
-                comments["awaiting"], answered, milestones]):
+                comments["awaiting"], answered, milestones, questions]):
         return None
     return {
         "year": year, "quarter": quarter,
@@ -70,6 +73,7 @@ def section(*, board, year: str, quarter: int, agencies) -> dict | None:
         "outcomes": outcomes,
         "changed_plan": by_outcome.get(Outcome.CHANGED.value, 0),
         "milestones_achieved": milestones,
+        "question_summaries": questions,
         "figures": [
             {"label": "Comments received", "value": comments["received"]},
             {"label": "Responses published", "value": answered},
@@ -79,3 +83,30 @@ def section(*, board, year: str, quarter: int, agencies) -> dict | None:
             {"label": "Delivery milestones achieved", "value": milestones},
         ],
     }
+
+
+def _question_summaries(intentions, start, end) -> list[dict]:
+    """Consultations that closed in the quarter, each with its questions: how many
+    answered, and counts per option or scale point (no written answers). Two queries."""
+    from .models import Question
+    from .selectors import counted_answers, summarise
+
+    questions = list(Question.objects.filter(
+        consultation__intention__in=intentions, consultation__closes__gte=start,
+        consultation__closes__lt=end).select_related("consultation").order_by(
+        "consultation__closes", "consultation_id", "position", "id"))
+    if not questions:
+        return []
+    answers = counted_answers().filter(question__in=[q.pk for q in questions]).only(
+        "question_id", "text", "choices", "scale")
+    rows = summarise(questions, answers)
+    result = {}
+    for row in rows:
+        consultation = row["question"].consultation
+        entry = result.setdefault(consultation.pk, {"title": consultation.title,
+                                                    "closes": consultation.closes,
+                                                    "questions": []})
+        entry["questions"].append({"text": row["question"].text, "answered": row["answered"],
+                                   "counts": row["counts"], "average": row["average"],
+                                   "we_did": row["question"].we_did})
+    return list(result.values())

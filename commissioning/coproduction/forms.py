@@ -1,7 +1,7 @@
 """Forms of the co-production pages (GOV.UK markup via components/form_fields.html)."""
 from django import forms
 
-from .models import Audience, MilestoneKind, Moderation, Outcome
+from .models import Audience, DocumentKind, MilestoneKind, Moderation, Outcome, QuestionKind
 
 BODY_HINT = ("Plain text. Line breaks and web links are kept. Do not include anyone's "
              "name, contact details, NHS number or date of birth.")
@@ -140,3 +140,125 @@ class MilestoneForm(forms.Form):
                                          "reference…")
     note = forms.CharField(required=False, max_length=5000,
                            widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# --- questions, answers, documents, follows (issue 16) ---------------------------------
+class QuestionForm(forms.Form):
+    text = forms.CharField(label="Question", max_length=1000,
+                           widget=forms.Textarea(attrs={"rows": 2}),
+                           error_messages={"required": "Enter the question"})
+    kind = forms.ChoiceField(label="How people answer", widget=forms.RadioSelect,
+                             choices=[(k.value, k.label) for k in QuestionKind],
+                             error_messages={"required": "Select how people answer"})
+    options = forms.CharField(
+        label="Options, one per line", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Only for “Choose one” and “Choose several”.")
+    hint = forms.CharField(required=False, max_length=500, label="Hint")
+    required = forms.BooleanField(required=False, label="People must answer it")
+
+
+class WeDidForm(forms.Form):
+    we_did = forms.CharField(label="What we did", max_length=5000,
+                             widget=forms.Textarea(attrs={"rows": 4}),
+                             error_messages={"required": "Enter what was done"})
+
+
+class EmailForm(forms.Form):
+    email = forms.EmailField(
+        label="Your e-mail address", max_length=254,
+        help_text="We send you a link to confirm it. We use it only to tell you about this "
+                  "consultation and so you can withdraw your answers; it is never shown.",
+        error_messages={"required": "Enter your e-mail address",
+                        "invalid": "Enter an e-mail address in the correct format, like "
+                                   "name@example.com"})
+    # The honeypot: hidden from people (CSS and aria-hidden), filled in by bots.
+    website = forms.CharField(required=False, label="Leave this empty",
+                              widget=forms.TextInput(attrs={"autocomplete": "off",
+                                                            "tabindex": "-1"}))
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(max_length=200, error_messages={"required": "Enter the title"})
+    kind = forms.ChoiceField(label="What it is", widget=forms.RadioSelect,
+                             choices=DocumentKind.choices,
+                             error_messages={"required": "Select what the document is"})
+    file = forms.FileField(label="File (PDF or DOCX)",
+                           error_messages={"required": "Select a PDF or DOCX file"})
+    summary = forms.CharField(required=False, max_length=5000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def answer_field(question):
+    """The form field that asks one question."""
+    required = question.required
+    common = {"label": question.text, "required": required, "help_text": question.hint}
+    if question.kind == QuestionKind.ONE:
+        return forms.ChoiceField(choices=[(o, o) for o in question.options],
+                                 widget=forms.RadioSelect,
+                                 error_messages={"required": "Select an answer"}, **common)
+    if question.kind == QuestionKind.MANY:
+        return forms.MultipleChoiceField(choices=[(o, o) for o in question.options],
+                                         widget=forms.CheckboxSelectMultiple,
+                                         error_messages={"required": "Select at least one "
+                                                                     "answer"}, **common)
+    if question.kind == QuestionKind.SCALE:
+        common["help_text"] = question.hint or "1 is the lowest, 5 the highest."
+        return forms.TypedChoiceField(choices=[(str(n), str(n)) for n in range(1, 6)],
+                                      coerce=int, widget=forms.RadioSelect, empty_value=None,
+                                      error_messages={"required": "Select a number from 1 "
+                                                                  "to 5"}, **common)
+    return forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+                           error_messages={"required": "Enter your answer",
+                                           "max_length": "Your answer must be 5,000 "
+                                                         "characters or fewer"}, **common)
+
+
+def answer_initial(answer):
+    if answer is None:
+        return None
+    if answer.question.kind == QuestionKind.MANY:
+        return answer.choices
+    if answer.question.kind == QuestionKind.ONE:
+        return answer.choices[0] if answer.choices else None
+    if answer.question.kind == QuestionKind.SCALE:
+        return str(answer.scale) if answer.scale else None
+    return answer.text
+
+
+class AnswersForm(forms.Form):
+    """Every question of a consultation on one page (signed-in people)."""
+
+    confirm_personal_data = forms.BooleanField(
+        required=False, widget=forms.HiddenInput,
+        label="I have checked my answers and want to send them as they are")
+
+    def __init__(self, *args, questions=(), answers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        answers = answers or {}
+        confirm = self.fields.pop("confirm_personal_data")
+        for question in questions:
+            self.fields[f"q{question.pk}"] = answer_field(question)
+            self.initial.setdefault(f"q{question.pk}", answer_initial(answers.get(question.pk)))
+        self.fields["confirm_personal_data"] = confirm
+        self.questions = list(questions)
+
+    def answers(self) -> dict:
+        return {q.pk: self.cleaned_data.get(f"q{q.pk}") for q in self.questions}
+
+
+class OneAnswerForm(forms.Form):
+    """One question, on its own page (the public's question-by-question journey)."""
+
+    def __init__(self, *args, question, answer=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["answer"] = answer_field(question)
+        self.initial["answer"] = answer_initial(answer)
+
+
+class SendAnswersForm(forms.Form):
+    show_publicly = forms.BooleanField(
+        required=False, label="You may show my written answers on the public pages",
+        help_text="Without your name or e-mail address.")
+    confirm_personal_data = forms.BooleanField(
+        required=False, widget=forms.HiddenInput,
+        label="I have checked my answers and want to send them as they are")

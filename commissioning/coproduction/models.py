@@ -271,3 +271,225 @@ class Milestone(models.Model):
     @property
     def position(self):
         return MILESTONE_ORDER.index(self.kind)
+
+
+# --- questions and answers (issue 16) --------------------------------------------------
+class QuestionKind(models.TextChoices):
+    TEXT = "text", "Free text"
+    ONE = "one", "Choose one"
+    MANY = "many", "Choose several"
+    SCALE = "scale", "A scale from 1 to 5"
+
+
+SCALE_VALUES = [1, 2, 3, 4, 5]
+
+
+class Question(models.Model):
+    """One question of a consultation, in order. Choice questions carry their options."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE,
+                                     related_name="question_items")
+    position = models.PositiveIntegerField(default=0)
+    kind = models.CharField(max_length=10, choices=QuestionKind.choices,
+                            default=QuestionKind.TEXT)
+    text = models.CharField(max_length=1000)
+    hint = models.CharField(max_length=500, blank=True)
+    options = models.JSONField(default=list, blank=True,
+                               help_text="The choices offered (choose one / several).")
+    required = models.BooleanField(default=False)
+    we_did = models.TextField(blank=True, help_text="What was done about the answers.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["consultation", "position", "id"]
+        indexes = [models.Index(fields=["consultation", "position"])]
+
+    def __str__(self):
+        return self.text
+
+
+class SubmissionStatus(models.TextChoices):
+    DRAFT = "draft", "Being written"
+    SUBMITTED = "submitted", "Sent"
+    HIDDEN = "hidden", "Hidden by a moderator"
+    WITHDRAWN = "withdrawn", "Withdrawn by its author"
+
+
+class Submission(models.Model):
+    """One person's answers to a consultation's questions: a signed-in person (`author`)
+    or a member of the public known only by an e-mail address they confirm by a link.
+
+    Counted and shown only when sent, confirmed (the public) and let through by a
+    moderator (public answers are always pre-moderated)."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT,
+                                     related_name="submissions")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               null=True, blank=True, related_name="+")
+    email = models.EmailField(blank=True)
+    status = models.CharField(max_length=20, choices=SubmissionStatus.choices,
+                              default=SubmissionStatus.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirm_sent_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+")
+    hidden_reason = models.TextField(blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    personal_data_confirmed = models.BooleanField(default=False)
+    show_publicly = models.BooleanField(
+        default=False, help_text="The person agrees to their written answers being shown "
+                                 "on the public pages (never their e-mail or name).")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["ip_address"])
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["consultation", "status"]),
+                   models.Index(fields=["email", "created_at"]),
+                   models.Index(fields=["ip_address", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(author__isnull=False) | ~models.Q(email=""),
+                name="submission_has_author_or_email"),
+            models.UniqueConstraint(fields=["consultation", "author"],
+                                    condition=models.Q(author__isnull=False),
+                                    name="submission_once_per_author"),
+        ]
+
+    def __str__(self):
+        return f"Answers {self.pk} to consultation {self.consultation_id}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.author_id is None
+
+    @property
+    def is_pending(self) -> bool:
+        """Sent (and confirmed, for the public) and waiting for a moderator."""
+        return (self.status == SubmissionStatus.SUBMITTED and self.approved_at is None
+                and (self.author_id is not None or self.confirmed_at is not None))
+
+    @property
+    def counts(self) -> bool:
+        return self.status == SubmissionStatus.SUBMITTED and self.approved_at is not None
+
+
+class Answer(models.Model):
+    """The answer to one question: text, the chosen options, or a point on the scale."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE,
+                                   related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    text = models.TextField(blank=True)
+    choices = models.JSONField(default=list, blank=True)
+    scale = models.PositiveSmallIntegerField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["question__position", "id"]
+        constraints = [models.UniqueConstraint(fields=["submission", "question"],
+                                               name="answer_once_per_question")]
+
+    def __str__(self):
+        return f"Answer to question {self.question_id}"
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.text and not self.choices and self.scale is None
+
+
+# --- documents -------------------------------------------------------------------------
+class DocumentKind(models.TextChoices):
+    FULL = "full", "The document"
+    EASY_READ = "easy-read", "Easy read version"
+    SUMMARY = "summary", "Summary"
+
+
+class ConsultationDocument(models.Model):
+    """A paper consulted on (PDF or DOCX), stored through Django's storage."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT,
+                                     related_name="documents")
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=DocumentKind.choices,
+                            default=DocumentKind.FULL)
+    file = models.FileField(upload_to="consultations/%Y/%m/", max_length=300)
+    filename = models.CharField(max_length=200, help_text="The name it was uploaded with.")
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    summary = models.TextField(blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["consultation", "kind", "title", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+# --- follow ----------------------------------------------------------------------------
+class Follow(models.Model):
+    """A person follows an intention or a consultation and is e-mailed when its stage
+    changes, a response is published or a decision is made. Signed in (`user`), or by an
+    e-mail address confirmed by a link."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True,
+                             blank=True, related_name="coproduction_follows")
+    email = models.EmailField(blank=True)
+    intention = models.ForeignKey("commissioning.Intention", on_delete=models.CASCADE,
+                                  null=True, blank=True, related_name="follows")
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, null=True,
+                                     blank=True, related_name="follows")
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(intention__isnull=False, consultation__isnull=True)
+                           | models.Q(intention__isnull=True, consultation__isnull=False)),
+                name="follow_one_subject"),
+            models.CheckConstraint(condition=models.Q(user__isnull=False) | ~models.Q(email=""),
+                                   name="follow_has_user_or_email"),
+        ]
+        indexes = [models.Index(fields=["intention", "unsubscribed_at"]),
+                   models.Index(fields=["consultation", "unsubscribed_at"])]
+
+    def __str__(self):
+        return f"Follow {self.pk}"
+
+    @property
+    def address(self) -> str:
+        return self.user.email if self.user_id else self.email
+
+    @property
+    def subject(self):
+        return self.consultation if self.consultation_id else self.intention
+
+    @property
+    def is_active(self) -> bool:
+        return self.confirmed_at is not None and self.unsubscribed_at is None
+
+
+class FollowNotice(models.Model):
+    """An e-mail sent to a follower about one event (so no event is sent twice)."""
+
+    follow = models.ForeignKey(Follow, on_delete=models.CASCADE, related_name="notices")
+    event = models.CharField(max_length=100)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["follow", "event"],
+                                               name="follow_notice_once")]
+
+    def __str__(self):
+        return f"{self.event} to follow {self.follow_id}"

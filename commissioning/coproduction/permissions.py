@@ -243,3 +243,104 @@ def is_co_production_only(user, area) -> bool:
     """True for people whose only roles in the area are parent carer / young person."""
     roles = base.roles_in_area(user, area)
     return bool(roles) and roles <= CO_PRODUCTION_ROLES
+
+
+# --- questions, answers, documents, follows (issue 16) ---------------------------------
+def can_change_questions(user, consultation, *, today=None) -> Decision:
+    """Questions are added, changed, reordered and removed while the consultation is in
+    draft: before it opens and before anyone has answered."""
+    decision = can_manage_consultation(user, consultation.intention)
+    if not decision:
+        return decision
+    today = today or timezone.localdate()
+    if consultation.opens <= today:
+        return Decision.deny("The questions can be changed only before the consultation "
+                             f"opens ({long_date(consultation.opens)}).")
+    from .models import Answer
+
+    if Answer.objects.filter(question__consultation=consultation).exists():
+        return Decision.deny("People have answered these questions, so they can no longer "
+                             "be changed.")
+    return Decision.allow()
+
+
+def can_record_we_did(user, consultation, *, today=None) -> Decision:
+    decision = can_manage_consultation(user, consultation.intention)
+    if not decision:
+        return decision
+    today = today or timezone.localdate()
+    if today <= consultation.closes:
+        return Decision.deny("What was done is recorded after the consultation closes on "
+                             f"{long_date(consultation.closes)}.")
+    return Decision.allow()
+
+
+def can_answer(user, consultation, *, today=None, has_questions=None) -> Decision:
+    """A signed-in person answers the questions as they may comment while it is open.
+    (`has_questions` when the caller has read it for many consultations at once.)"""
+    if has_questions is None:
+        has_questions = consultation.question_items.exists()
+    if not has_questions:
+        return Decision.deny("This consultation has no questions to answer.")
+    return can_comment(user, consultation.intention, consultation, today=today)
+
+
+def is_public_consultation(consultation) -> bool:
+    from .models import Audience
+
+    return Audience.PUBLIC in (consultation.audiences or [])
+
+
+def can_respond_publicly(consultation, *, today=None) -> Decision:
+    """A member of the public (no account) may answer while a consultation aimed at the
+    public is open."""
+    if not is_public_consultation(consultation):
+        return Decision.deny("This consultation is not open to the public.")
+    today = today or timezone.localdate()
+    if today < consultation.opens:
+        return Decision.deny(f"The consultation opens on {long_date(consultation.opens)}.")
+    if today > consultation.closes:
+        return Decision.deny(f"The consultation closed on {long_date(consultation.closes)}.")
+    return Decision.allow()
+
+
+def can_withdraw_submission(submission) -> Decision:
+    from .models import SubmissionStatus
+
+    if submission.status == SubmissionStatus.WITHDRAWN:
+        return Decision.deny("These answers are already withdrawn.")
+    if submission.status == SubmissionStatus.DRAFT:
+        return Decision.deny("These answers were never sent.")
+    return Decision.allow()
+
+
+def can_approve_submission(user, submission) -> Decision:
+    decision = can_moderate(user, submission.consultation.intention.local_area_id)
+    if not decision:
+        return decision
+    if not submission.is_pending:
+        return Decision.deny("These answers are not waiting for a moderator.")
+    return Decision.allow()
+
+
+def can_hide_submission(user, submission) -> Decision:
+    from .models import SubmissionStatus
+
+    decision = can_moderate(user, submission.consultation.intention.local_area_id)
+    if not decision:
+        return decision
+    if submission.status != SubmissionStatus.SUBMITTED:
+        return Decision.deny("Only sent answers can be hidden.")
+    return Decision.allow()
+
+
+def can_manage_documents(user, consultation) -> Decision:
+    return can_manage_consultation(user, consultation.intention)
+
+
+def can_follow(user, subject) -> Decision:
+    """Anyone who can see an intention (or a consultation's intention) may follow it."""
+    intention = getattr(subject, "intention", subject)
+    if not user.email:
+        return Decision.deny("Add an e-mail address to your account to follow things.")
+    return can_view_intention(user, intention)

@@ -180,3 +180,75 @@ def pooled_budget_headline(area) -> dict | None:
     except FieldError:
         return None
     return {"year": year, "total": totals["total"], "agreements": totals["agreements"]}
+
+
+# --- consultations open to the public (issue 16) ---------------------------------------
+def public_consultations_qs(area):
+    """Consultations aimed at the public on intentions the public may see."""
+    return Consultation.objects.filter(
+        intention__in=Intention.objects.filter(public_intentions_filter(), local_area=area),
+        audiences__contains=["public"]) if _json_contains() else \
+        Consultation.objects.filter(
+            intention__in=Intention.objects.filter(public_intentions_filter(),
+                                                   local_area=area),
+            audiences__icontains='"public"')
+
+
+def _json_contains() -> bool:
+    from django.db import connection
+
+    return connection.features.supports_json_field_contains
+
+
+def public_consultations(area, *, theme="", search="", today=None) -> dict:
+    """Open consultations first, closing soonest first; then upcoming; then closed, most
+    recent first. Filtered by theme (the intention's thematic area) and words in the title
+    or description. One query."""
+    today = today or timezone.localdate()
+    qs = public_consultations_qs(area).select_related("intention")
+    if theme:
+        qs = qs.filter(intention__thematic_area=theme)
+    for word in (search or "").split()[:8]:
+        qs = qs.filter(Q(title__icontains=word) | Q(description__icontains=word)
+                       | Q(intention__title__icontains=word))
+    found = list(qs.order_by("closes", "title", "id"))
+    open_ = [c for c in found if c.opens <= today <= c.closes]
+    upcoming = sorted((c for c in found if c.opens > today), key=lambda c: (c.opens, c.pk))
+    closed = sorted((c for c in found if c.closes < today), key=lambda c: (-c.closes.toordinal(),
+                                                                           c.pk))
+    return {"open": open_, "upcoming": upcoming, "closed": closed, "count": len(found)}
+
+
+def public_themes(area) -> list[str]:
+    return sorted(set(public_consultations_qs(area).values_list(
+        "intention__thematic_area", flat=True)) - {""})
+
+
+def public_consultation_get(area, pk) -> Consultation:
+    return get_object_or_404(public_consultations_qs(area).select_related(
+        "intention__lead_agency", "intention__current_stage"), pk=pk)
+
+
+def we_asked_you_said_we_did(consultation) -> dict:
+    """Per question: what we asked, what people said (counts; written answers only from
+    people who agreed to show them, grouped), what we did; and the decision it led to."""
+    from .models import MilestoneKind, Question
+    from .selectors import counted_answers, summarise
+
+    questions = list(Question.objects.filter(consultation=consultation).order_by(
+        "position", "id"))
+    answers = list(counted_answers().filter(question__consultation=consultation).values(
+        "question_id", "text", "choices", "scale", "submission__show_publicly"))
+    rows = summarise(questions, [_Row(a) for a in answers])
+    shown = summarise(questions, [_Row(a) for a in answers if a["submission__show_publicly"]])
+    for row, public_row in zip(rows, shown, strict=True):
+        row["groups"] = public_row["groups"]
+    decision = Milestone.objects.filter(intention_id=consultation.intention_id,
+                                        kind=MilestoneKind.DECISION).first()
+    return {"questions": rows, "decision": decision}
+
+
+class _Row:
+    def __init__(self, values):
+        self.question_id = values["question_id"]
+        self.text, self.choices, self.scale = values["text"], values["choices"], values["scale"]

@@ -51,3 +51,34 @@ def comment_rate_limited(*, actor, area_id, now=None) -> str:
                               created_at__gte=now - period).count() >= count:
         return AREA_MESSAGE
     return ""
+
+
+# --- the public (no account): per address and per e-mail (as password resets) ---------
+PUBLIC_MESSAGE = ("Too many answers or requests have been sent from here or for this e-mail "
+                  "address in a short time. Wait a while, then try again.")
+
+
+def public_rates() -> dict:
+    return {"ip": getattr(settings, "COPRODUCTION_PUBLIC_RATE_PER_IP", "20/h"),
+            "email": getattr(settings, "COPRODUCTION_PUBLIC_RATE_PER_EMAIL", "5/h")}
+
+
+def public_rate_limited(request, email: str) -> bool:
+    """Count one public attempt (start answering, follow); True when the client's address
+    or the e-mail address is over its limit. Both counters advance on every attempt
+    (django-ratelimit in the shared cache), as `agencies.lockout.password_reset_throttled`."""
+    from django_ratelimit import ALL
+    from django_ratelimit.core import is_ratelimited
+
+    from agencies.lockout import client_ip
+
+    rates_ = public_rates()
+    address = (email or "").strip().casefold()
+    limited = is_ratelimited(request, group="coproduction.public.ip",
+                             key=lambda group, req: client_ip(req), rate=rates_["ip"],
+                             method=ALL, increment=True)
+    if address:
+        limited |= is_ratelimited(request, group="coproduction.public.email",
+                                  key=lambda group, req: address, rate=rates_["email"],
+                                  method=ALL, increment=True)
+    return limited

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from agencies import permissions as base
 from commissioning.models import Intention
+from portal import audit
 
 from . import permissions
 from .models import (
@@ -225,3 +226,198 @@ def intention_panel(*, actor, intention) -> dict:
         "can_manage": permissions.can_manage_consultation(actor, intention).allowed,
     }
 
+
+
+# --- questions, answers, documents, follows (issue 16) ---------------------------------
+def questions_of(consultation) -> list:
+    from .models import Question
+
+    return list(Question.objects.filter(consultation=consultation).order_by("position", "id"))
+
+
+def counted_answers():
+    """Answers that count: sent, confirmed (the public's) and let through by a moderator."""
+    from .models import Answer, SubmissionStatus
+
+    return Answer.objects.filter(submission__status=SubmissionStatus.SUBMITTED,
+                                 submission__approved_at__isnull=False)
+
+
+def _group_key(text: str) -> str:
+    return " ".join("".join(c for c in text.casefold() if c.isalnum() or c.isspace()).split())
+
+
+def summarise(questions, answers) -> list[dict]:
+    """Per question: how many answered; each option's (or scale point's) count and share;
+    the free-text answers grouped (the same words, ignoring case and punctuation, once
+    with how many gave them), most common first."""
+    from .models import SCALE_VALUES, QuestionKind
+
+    by_question = {q.pk: [] for q in questions}
+    for answer in answers:
+        by_question.setdefault(answer.question_id, []).append(answer)
+    result = []
+    for question in questions:
+        given = by_question.get(question.pk, [])
+        total = len(given)
+        row = {"question": question, "answered": total, "counts": [], "groups": [],
+               "average": None}
+        if question.kind in (QuestionKind.ONE, QuestionKind.MANY):
+            tally = dict.fromkeys(question.options, 0)
+            for answer in given:
+                for choice in answer.choices:
+                    if choice in tally:
+                        tally[choice] += 1
+            row["counts"] = [{"label": k, "count": v,
+                              "percent": round(100 * v / total) if total else 0}
+                             for k, v in tally.items()]
+        elif question.kind == QuestionKind.SCALE:
+            tally = dict.fromkeys(SCALE_VALUES, 0)
+            for answer in given:
+                if answer.scale in tally:
+                    tally[answer.scale] += 1
+            row["counts"] = [{"label": str(k), "count": v,
+                              "percent": round(100 * v / total) if total else 0}
+                             for k, v in tally.items()]
+            if total:
+                row["average"] = round(sum(a.scale for a in given if a.scale) / total, 1)
+        else:
+            groups = {}
+            for answer in given:
+                key = _group_key(answer.text)
+                group = groups.setdefault(key, {"text": answer.text, "count": 0})
+                group["count"] += 1
+            row["groups"] = sorted(groups.values(), key=lambda g: (-g["count"], g["text"]))
+        result.append(row)
+    return result
+
+
+def question_summary(*, consultation) -> list[dict]:
+    """Every question of the consultation with its counted answers. Two queries."""
+    questions = questions_of(consultation)
+    answers = counted_answers().filter(question__consultation=consultation).only(
+        "question_id", "text", "choices", "scale")
+    return summarise(questions, answers)
+
+
+def submission_counts(*, consultation) -> dict:
+    """How many people answered, by where their answers are (one query)."""
+    from .models import Submission, SubmissionStatus
+
+    sent = Q(status=SubmissionStatus.SUBMITTED)
+    return Submission.objects.filter(consultation=consultation).aggregate(
+        counted=Count("pk", filter=sent & Q(approved_at__isnull=False)),
+        waiting_moderator=Count("pk", filter=sent & Q(approved_at__isnull=True) & (
+            Q(author__isnull=False) | Q(confirmed_at__isnull=False))),
+        unconfirmed=Count("pk", filter=sent & Q(author__isnull=True,
+                                                confirmed_at__isnull=True)),
+        withdrawn=Count("pk", filter=Q(status=SubmissionStatus.WITHDRAWN)),
+    )
+
+
+def my_submission(*, actor, consultation):
+    from .models import Submission
+
+    return Submission.objects.filter(consultation=consultation, author=actor).prefetch_related(
+        "answers").first()
+
+
+def pending_submissions(*, actor, area):
+    """Answers waiting for a moderator in an area the actor moderates, oldest first, each
+    with its answers and their questions (two queries)."""
+    from django.db.models import Prefetch
+
+    from .models import Answer, Submission, SubmissionStatus
+
+    if not permissions.can_moderate(actor, area):
+        return Submission.objects.none()
+    return Submission.objects.filter(
+        consultation__intention__local_area=area, status=SubmissionStatus.SUBMITTED,
+        approved_at__isnull=True).filter(
+        Q(author__isnull=False) | Q(confirmed_at__isnull=False)).select_related(
+        "consultation__intention", "author").prefetch_related(
+        Prefetch("answers", queryset=Answer.objects.select_related("question").order_by(
+            "question__position", "question_id"))).order_by("submitted_at", "id")
+
+
+def submission_get_for_moderation(*, actor, pk):
+    from .models import Submission
+
+    return get_object_or_404(Submission.objects.select_related(
+        "consultation__intention").filter(
+        consultation__intention__local_area_id__in=permissions.moderated_area_ids(actor)),
+        pk=pk)
+
+
+def documents_of(consultation) -> list:
+    from .models import ConsultationDocument
+
+    return list(ConsultationDocument.objects.filter(consultation=consultation,
+                                                    removed_at__isnull=True))
+
+
+def document_get(*, actor, pk):
+    """A document of a consultation the actor may see (404 otherwise, and once removed)."""
+    from .models import ConsultationDocument
+
+    visible = Intention.objects.filter(permissions.visible_intentions_filter(actor))
+    return get_object_or_404(ConsultationDocument.objects.select_related(
+        "consultation__intention").filter(consultation__intention__in=visible,
+                                          removed_at__isnull=True), pk=pk)
+
+
+def follow_of(*, actor, intention=None, consultation=None):
+    """The person's active follow of the intention or consultation, if any."""
+    from .models import Follow
+
+    return Follow.objects.filter(user=actor, intention=intention, consultation=consultation,
+                                 unsubscribed_at__isnull=True).first()
+
+
+def my_follows(*, actor):
+    from .models import Follow
+
+    return Follow.objects.filter(user=actor, unsubscribed_at__isnull=True).select_related(
+        "intention", "consultation__intention").order_by("-created_at", "-id")
+
+
+QUESTION_WATCH = audit.Watch(fields={
+    "text": "question", "kind": "kind", "options": "options", "hint": "hint",
+    "required": "must be answered", "position": "position", "we_did": "what we did"})
+
+
+def question_changes(consultation) -> list[dict]:
+    """Who added, changed, moved or removed which question, newest first (portal.audit;
+    two queries)."""
+    from .models import Question
+
+    records = Question.history.filter(consultation_id=consultation.pk).select_related(
+        "history_user").order_by("history_date", "history_id")
+    return audit.newest_first(audit.row_changes(
+        Question, records, QUESTION_WATCH, lambda record: f"Question “{record.text}”"))
+
+
+def consultation_extras(*, actor, intention, consultations):
+    """Mark each consultation of an intention's page with its documents (`document_list`),
+    whether the actor may answer it now (`may_answer`), may follow it (`follow_form`) and
+    follows it (`followed`); return whether they may follow and follow the intention.
+    Three queries however many consultations."""
+    from .models import ConsultationDocument, Follow, Question
+
+    ids = [c.pk for c in consultations]
+    documents = {}
+    for document in ConsultationDocument.objects.filter(consultation_id__in=ids,
+                                                        removed_at__isnull=True):
+        documents.setdefault(document.consultation_id, []).append(document)
+    asked = set(Question.objects.filter(consultation_id__in=ids).values_list(
+        "consultation_id", flat=True).distinct())
+    follows = list(Follow.objects.filter(Q(consultation_id__in=ids) | Q(intention=intention),
+                                         user=actor, unsubscribed_at__isnull=True).values_list(
+        "consultation_id", "intention_id"))
+    followed = {c for c, _ in follows if c}
+    may_follow = permissions.can_follow(actor, intention).allowed
+    for c in consultations:
+        c.document_list = documents.get(c.pk, [])
+        c.may_answer = permissions.can_answer(actor, c, has_questions=c.pk in asked).allowed
+        c.follow_form, c.followed = may_follow, c.pk in followed
+    return {"may_follow": may_follow, "follows_intention": any(i for _, i in follows)}

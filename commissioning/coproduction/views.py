@@ -67,6 +67,8 @@ def consultation(request, pk):
             collect(node["replies"])
     collect(thread)
     flat = list(by_pk.values())
+    following = selectors.consultation_extras(actor=request.user, intention=intention,
+                                              consultations=panel["consultations"])
     return render(request, "coproduction/consultation.html", {
         "page_title": f"{intention.reference}: consultation and comments",
         "intention": intention, "thread": thread, "panel": panel,
@@ -77,6 +79,7 @@ def consultation(request, pk):
         if panel["can_comment"] else None,
         "is_moderator": permissions.can_moderate(request.user, intention.local_area_id).allowed,
         "today": timezone.localdate(),
+        "following": following,
     })
 
 
@@ -305,6 +308,7 @@ def moderation(request):
         "page_title": "Comments waiting for a moderator", "area": area,
         "page_obj": _page(request, selectors.pending_comments(actor=request.user, area=area)),
         "rule": selectors.area_moderation(area=area),
+        "submissions": selectors.pending_submissions(actor=request.user, area=area)[:50],
     })
 
 

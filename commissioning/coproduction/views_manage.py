@@ -63,10 +63,10 @@ def consultation_edit(request, pk):
     consultation = selectors.consultation_get(actor=request.user, pk=pk)
     intention = _managed_intention(request, consultation.intention_id)
     initial = {"title": consultation.title, "description": consultation.description,
-               "questions": "\n".join(consultation.questions),
                "audiences": consultation.audiences, "opens": consultation.opens,
                "closes": consultation.closes, "moderation": consultation.moderation}
     form = ConsultationForm(request.POST or None, initial=initial)
+    del form.fields["questions"]  # the questions have their own page (kinds, order)
     if request.method == "POST" and form.is_valid():
         try:
             services.consultation_update(actor=request.user, consultation=consultation,

@@ -303,4 +303,7 @@ def intention_advance(*, actor, intention):
     intention.current_stage = gate.to_stage
     save(intention, actor)
     background.notify(tasks.stage_advanced, gate.pk)
+    from commissioning.coproduction.services import notify_followers
+
+    notify_followers(f"stage-{gate.pk}", intention_id=intention.pk)  # people following it
     return intention

@@ -270,6 +270,8 @@ SPECTACULAR_SETTINGS = {
         "CommentStatusEnum": "commissioning.coproduction.models.CommentStatus",
         "ConsultationOutcomeEnum": "commissioning.coproduction.models.Outcome",
         "ResponseStatusEnum": "commissioning.coproduction.models.ResponseStatus",
+        "QuestionKindEnum": "commissioning.coproduction.models.QuestionKind",
+        "ConsultationDocumentKindEnum": "commissioning.coproduction.models.DocumentKind",
         "AgreementStatusEnum": "commissioning.budgets.models.AgreementStatus",
         "SnapshotStatusEnum": "commissioning.budgets.models.SnapshotStatus",
         "StrategyStatusEnum": "commissioning.models.StrategyStatus",

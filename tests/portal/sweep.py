@@ -30,6 +30,36 @@ def load_areas(slugs):
         ImportRun.objects.create(local_area=ctx["area"], filename=f"{slug}-sweep.csv",
                                  created_by=admin)
         api_token_create(user=admin, two_factor=True, name="sweep")
+        coproduction_objects(ctx["area"], admin)
+
+
+def coproduction_objects(area, admin):
+    """One public answer, one document and one follow per area (the demo files hold
+    none), on the area's first consultation with questions, so their routes are swept."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from commissioning.coproduction.models import (
+        Answer,
+        Consultation,
+        ConsultationDocument,
+        Follow,
+        Submission,
+    )
+
+    consultation = Consultation.objects.filter(intention__local_area=area,
+                                               question_items__isnull=False).first()
+    question = consultation.question_items.first()
+    now = timezone.now()
+    submission = Submission.objects.create(
+        consultation=consultation, email=f"sweep@{area.slug}.example.org", status="submitted",
+        submitted_at=now, confirmed_at=now)
+    Answer.objects.create(submission=submission, question=question, text="Sweep")
+    document = ConsultationDocument(consultation=consultation, title="Sweep", size=9,
+                                    filename="sweep.pdf", content_type="application/pdf",
+                                    uploaded_by=admin)
+    document.file.save("sweep.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    Follow.objects.create(user=admin, intention=consultation.intention, confirmed_at=now)
 
 
 class LoadedOnce:
@@ -78,7 +108,14 @@ def model_objects():
         PerformanceAssessment,
         Provider,
     )
-    from commissioning.coproduction.models import Comment, Consultation
+    from commissioning.coproduction.models import (
+        Comment,
+        Consultation,
+        ConsultationDocument,
+        Follow,
+        Question,
+        Submission,
+    )
     from commissioning.models import Action, ActionPlan, Disagreement, Intention, Strategy
     from governance.models import AgendaItem, Board, BoardMember, BoardReport, Meeting
     from needs.models import Finding, ImportRun
@@ -105,6 +142,10 @@ def model_objects():
         "providers": (Provider, "local_area"),
         "consultations": (Consultation, "intention__local_area"),
         "comments": (Comment, "intention__local_area"),
+        "questions": (Question, "consultation__intention__local_area"),
+        "answers": (Submission, "consultation__intention__local_area"),
+        "documents": (ConsultationDocument, "consultation__intention__local_area"),
+        "follows": (Follow, "intention__local_area"),
         "boards": (Board, "local_area"),
         "meetings": (Meeting, "board__local_area"),
         "agenda-items": (AgendaItem, "meeting__board__local_area"),
@@ -128,6 +169,10 @@ def object_id(prefix, area):
         from needs.models import Indicator
 
         return Indicator.objects.order_by("pk").values_list("pk", flat=True).first()
+    if prefix == "public":  # a consultation open to the public (issue 16)
+        from commissioning.coproduction.public import public_consultations_qs
+
+        return public_consultations_qs(area).order_by("pk").values_list("pk", flat=True).first()
     model, path = model_objects()[prefix]
     return model.objects.filter(**{path: area}).order_by("pk").values_list(
         "pk", flat=True).first()
@@ -153,6 +198,8 @@ def fill(route, area, ids=None):
             if pk is None:
                 return None
             value = str(pk)
+        elif conv == "int":  # a position (a question's number) or a second id
+            value = "1"
         elif conv == "fy":
             value = "2025-26"
         elif name == "quarter":

@@ -5,7 +5,7 @@ cycle app's urls module — distinct paths, so both live side by side.
 """
 from django.urls import path
 
-from . import views
+from . import consult, views
 
 urlpatterns = [
     path("intentions/<int:pk>/comments/", views.IntentionComments.as_view(),
@@ -28,4 +28,26 @@ urlpatterns = [
          name="api-public-you-said-we-did"),
     path("public/<slug:area_slug>/intentions/", views.PublicIntentions.as_view(),
          name="api-public-intentions"),
+    path("consultations/<int:pk>/questions/", consult.ConsultationQuestions.as_view(),
+         name="api-consultation-questions"),
+    path("consultations/<int:pk>/questions/order/", consult.QuestionsOrder.as_view(),
+         name="api-consultation-questions-order"),
+    path("questions/<int:pk>/", consult.QuestionDetail.as_view(), name="api-question-detail"),
+    path("consultations/<int:pk>/summary/", consult.ConsultationSummary.as_view(),
+         name="api-consultation-summary"),
+    path("consultations/<int:pk>/answers/", consult.MyAnswers.as_view(),
+         name="api-consultation-answers"),
+    path("consultations/<int:pk>/documents/", consult.ConsultationDocuments.as_view(),
+         name="api-consultation-documents"),
+    path("documents/<int:pk>/", consult.DocumentDetail.as_view(), name="api-document-detail"),
+    path("follows/", consult.Follows.as_view(), name="api-follows"),
+    path("follows/<int:pk>/", consult.FollowDetail.as_view(), name="api-follow-detail"),
+    path("public/<slug:area_slug>/consultations/", consult.PublicConsultations.as_view(),
+         name="api-public-consultations"),
+    path("public/<slug:area_slug>/consultations/<int:pk>/",
+         consult.PublicConsultationDetail.as_view(), name="api-public-consultation"),
+    path("public/<slug:area_slug>/consultations/<int:pk>/answers/",
+         consult.PublicAnswers.as_view(), name="api-public-answers"),
+    path("public/<slug:area_slug>/consultations/<int:pk>/follow/",
+         consult.PublicFollow.as_view(), name="api-public-follow"),
 ]

@@ -18,6 +18,8 @@ from ..models import (
     ResponseStatus,
 )
 from .common import queue, require, save
+from .follows import notify_followers
+from .questions import set_questions, specs_of
 
 AUDIENCES = {a.value for a in Audience}
 MODERATION = {""} | {m.value for m in Moderation}
@@ -33,11 +35,10 @@ def _clean(*, title, description, questions, audiences, opens, closes, moderatio
         errors["title"] = ["Enter a title for the consultation"]
     elif len(title) > 200:
         errors["title"] = ["The title must be 200 characters or fewer"]
-    if isinstance(questions, str):
-        questions = questions.splitlines()
-    questions = [q.strip() for q in (questions or []) if q and q.strip()]
-    if any(len(q) > 1000 for q in questions):
-        errors["questions"] = ["Each question must be 1,000 characters or fewer"]
+    try:
+        questions = specs_of(questions)
+    except ApplicationError as exc:
+        errors.update(exc.errors)
     audiences = list(dict.fromkeys(audiences or []))
     if not audiences:
         errors["audiences"] = ["Choose who the consultation is for"]
@@ -80,7 +81,9 @@ def consultation_create(*, actor, intention, title, opens, closes, audiences,
     if Consultation.objects.filter(intention=intention, title__iexact=fields["title"]).exists():
         raise ApplicationError("This intention already has a consultation with that title.",
                                errors={"title": ["Choose a different title"]})
+    questions = fields.pop("questions")
     consultation = save(Consultation(intention=intention, created_by=actor, **fields), actor)
+    set_questions(consultation, questions, actor)
     if notify:
         _notify_if_open(consultation)
     return consultation
@@ -92,10 +95,12 @@ def consultation_update(*, actor, consultation, notify=True, **changes) -> Consu
         "intention").get(pk=consultation.pk)
     require(permissions.can_manage_consultation(actor, consultation.intention))
     current = {k: getattr(consultation, k) for k in
-               ("title", "description", "questions", "audiences", "opens", "closes",
-                "moderation")}
+               ("title", "description", "audiences", "opens", "closes", "moderation")}
+    current["questions"] = [_spec_of(q) for q in consultation.question_items.order_by(
+        "position", "id")]
     current.update({k: v for k, v in changes.items() if k in current})
     fields = _clean(**current)
+    questions = fields.pop("questions")
     _keep_comments_inside(consultation, fields["opens"], fields["closes"])
     clash = Consultation.objects.filter(intention=consultation.intention,
                                         title__iexact=fields["title"]).exclude(pk=consultation.pk)
@@ -105,9 +110,16 @@ def consultation_update(*, actor, consultation, notify=True, **changes) -> Consu
     for key, value in fields.items():
         setattr(consultation, key, value)
     save(consultation, actor)
+    if "questions" in changes:
+        set_questions(consultation, questions, actor)
     if notify:
         _notify_if_open(consultation)
     return consultation
+
+
+def _spec_of(question) -> dict:
+    return {"text": question.text, "kind": question.kind, "options": question.options,
+            "hint": question.hint, "required": question.required}
 
 
 def _keep_comments_inside(consultation, opens, closes):
@@ -174,13 +186,17 @@ def consultation_publish_responses(*, actor, consultation, notify=True) -> int:
                                code=ErrorCode.CONFLICT)
     now = timezone.now()
     for response in drafts:
-        publish_response(response, actor, now, notify=notify)
+        publish_response(response, actor, now, notify=notify, tell_followers=False)
     consultation.responses_published_at = now
     save(consultation, actor)
+    if notify:
+        notify_followers(f"responses-{consultation.pk}-{now.date().isoformat()}",
+                         intention_id=consultation.intention_id,
+                         consultation_id=consultation.pk)
     return len(drafts)
 
 
-def publish_response(response, actor, now, *, notify):
+def publish_response(response, actor, now, *, notify, tell_followers=True):
     from ..tasks import send_comment_answered
 
     response.status = ResponseStatus.PUBLISHED
@@ -191,4 +207,7 @@ def publish_response(response, actor, now, *, notify):
     save(comment, actor)
     if notify:
         queue(send_comment_answered, response.pk)
+        if tell_followers:
+            notify_followers(f"response-{response.pk}", intention_id=comment.intention_id,
+                             consultation_id=comment.consultation_id)
 

@@ -7,6 +7,7 @@ from portal.errors import ApplicationError
 from .. import permissions
 from ..models import Milestone, MilestoneKind
 from .common import require, save
+from .follows import notify_followers
 
 
 @transaction.atomic
@@ -29,4 +30,10 @@ def milestone_set(*, actor, intention, kind, planned_on=None, achieved_on=None,
         intention=intention, kind=kind).first() or Milestone(intention=intention, kind=kind)
     milestone.planned_on, milestone.achieved_on = planned_on, achieved_on
     milestone.evidence, milestone.note = evidence, note
-    return save(milestone, actor)
+    newly_achieved = achieved_on is not None and (milestone.pk is None or not Milestone.objects
+                                                  .filter(pk=milestone.pk,
+                                                          achieved_on__isnull=False).exists())
+    save(milestone, actor)
+    if kind == MilestoneKind.DECISION and newly_achieved:  # a decision was made: tell followers
+        notify_followers(f"decision-{milestone.pk}", intention_id=intention.pk)
+    return milestone
