@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('governance', '0002_members_meetings_reports'),
+        ('governance', '0003_board_reports_to_and_decides_for'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agencies', '0002_auth_tokens_two_factor'),
-        ('commissioning', '0002_cycle_gates_signoffs_referrals_actions'),
+        ('commissioning', '0003_referral_route_and_no_board'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
