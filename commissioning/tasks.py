@@ -5,6 +5,7 @@ from django.core.mail import send_mail
 from portal.links import absolute_url
 
 from .models import SignOff, StageGate
+from .participants import participants
 from .selectors import approvers_by_agency
 
 RETRY = {"autoretry_for": (ConnectionError, TimeoutError), "retry_backoff": True,
@@ -24,7 +25,7 @@ def gate_ready(gate_id: int) -> int:
     if gate is None:
         return 0
     intention = gate.intention
-    agencies = [intention.lead_agency, *intention.partner_agencies.all()]
+    agencies = participants(intention)
     referred = set(gate.referrals.values_list("agency_id", flat=True))
     approvers = approvers_by_agency([a.pk for a in agencies if a.pk not in referred])
     sent = 0

@@ -10,7 +10,7 @@ from agencies.models import Agency, Membership
 from agencies.roles import Role
 from portal.errors import ApplicationError, ErrorCode
 
-from .. import checklist, permissions, tasks
+from .. import checklist, participants, permissions, tasks
 from ..models import (
     BoardReferral,
     GateStatus,
@@ -25,7 +25,8 @@ from .intentions import lock
 
 
 def _participants(intention) -> list[Agency]:
-    return [intention.lead_agency, *intention.partner_agencies.order_by("name")]
+    """Every lead and partner, as the bodies that hold them now (commissioning.participants)."""
+    return participants.participants(intention)
 
 
 def _live_gate(intention, *, for_update=True):
@@ -114,12 +115,12 @@ def gate_submit(*, actor, intention, note="") -> StageGate:
 
 def _refer_over_limit(gate, intention, actor):
     value = intention.estimated_annual_value
-    participants = _participants(intention)
+    taking_part = _participants(intention)
     limits = dict(Membership.objects.active().filter(
-        agency__in=participants, role=Role.APPROVER, user__is_active=True)
+        agency__in=taking_part, role=Role.APPROVER, user__is_active=True)
         .values("agency_id").annotate(top=Max("delegated_limit")).values_list("agency_id", "top"))
     board = None
-    for agency in participants:
+    for agency in taking_part:
         if limits.get(agency.pk) is not None and limits[agency.pk] >= value:
             continue
         board = board or board_for(intention.local_area, value)
@@ -222,9 +223,9 @@ def missing_approvals(intention, gate) -> tuple[list[Agency], list[Agency]]:
     """(agencies still to approve, agencies that rejected) for the gate."""
     decisions = dict(SignOff.objects.filter(gate=gate).values_list("agency_id", "decision")) \
         if gate else {}
-    participants = _participants(intention)
-    rejected = [a for a in participants if decisions.get(a.pk) == SignOffDecision.REJECT]
-    missing = [a for a in participants if a.pk not in decisions]
+    taking_part = _participants(intention)
+    rejected = [a for a in taking_part if decisions.get(a.pk) == SignOffDecision.REJECT]
+    missing = [a for a in taking_part if a.pk not in decisions]
     return missing, rejected
 
 
