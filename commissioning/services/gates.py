@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, Membership
 from agencies.roles import Role
+from agencies.selectors import current_holders
 from portal.errors import ApplicationError, ErrorCode
 
 from .. import checklist, participants, permissions, tasks
@@ -27,6 +28,19 @@ from .intentions import lock
 def _participants(intention) -> list[Agency]:
     """Every lead and partner, as the bodies that hold them now (commissioning.participants)."""
     return participants.participants(intention)
+
+
+def _decisions(gate, intention) -> dict:
+    """{agency id: decision} on the gate, a replaced agency's decision counting for the
+    agency holding its records now (a CCG's approval given before it became the ICB)."""
+    holders = current_holders(intention.local_area_id)
+    decisions = {}
+    for agency_id, decision in SignOff.objects.filter(gate=gate).values_list("agency_id",
+                                                                            "decision"):
+        holder = holders[agency_id].pk if agency_id in holders else agency_id
+        if decisions.get(holder) != SignOffDecision.REJECT:
+            decisions[holder] = decision
+    return decisions
 
 
 def _live_gate(intention, *, for_update=True):
@@ -49,7 +63,7 @@ def _move(gate, event, actor):
 
 def _settle(gate, intention, actor):
     """After a decision: any rejection stops the gate; every approval approves it."""
-    decisions = dict(SignOff.objects.filter(gate=gate).values_list("agency_id", "decision"))
+    decisions = _decisions(gate, intention)
     if SignOffDecision.REJECT in decisions.values():
         _move(gate, "rejected", actor)
         for referral in BoardReferral.objects.select_for_update().filter(
@@ -221,8 +235,7 @@ def board_referral_decide(*, actor, referral, approved: bool, reason: str,
 
 def missing_approvals(intention, gate) -> tuple[list[Agency], list[Agency]]:
     """(agencies still to approve, agencies that rejected) for the gate."""
-    decisions = dict(SignOff.objects.filter(gate=gate).values_list("agency_id", "decision")) \
-        if gate else {}
+    decisions = _decisions(gate, intention) if gate else {}
     taking_part = _participants(intention)
     rejected = [a for a in taking_part if decisions.get(a.pk) == SignOffDecision.REJECT]
     missing = [a for a in taking_part if a.pk not in decisions]

@@ -45,13 +45,14 @@ def lock(intention) -> Intention:
         "local_area", "lead_agency", "current_stage", "owner").get(pk=intention.pk)
 
 
-def _clean(area, fields, *, named=frozenset()) -> dict:
+def _clean(area, fields, *, named=frozenset(), history=False) -> dict:
     """Check cross-field rules; returns the cleaned values or raises with every error.
 
     `named`: agencies the intention names already, kept although replaced since; any other
-    agency must be active (a replaced one is not chosen for new work)."""
+    agency must be active (a replaced one is not chosen for new work) unless `history`
+    (set-up and import, actor None, recording work done before the succession)."""
     errors: dict[str, list[str]] = {}
-    for key in ("lead_agency", "joint_lead_agencies", "partner_agencies"):
+    for key in () if history else ("lead_agency", "joint_lead_agencies", "partner_agencies"):
         value = fields.get(key)
         chosen = [value] if isinstance(value, Agency) else list(value or [])
         retired = [a for a in chosen if not a.active and a.pk not in named]
@@ -128,7 +129,7 @@ def intention_create(*, actor, local_area, title, lead_agency, owner=None, summa
         "title": title, "lead_agency": lead_agency, "partner_agencies": partner_agencies,
         "joint_lead_agencies": joint_lead_agencies,
         "priorities": priorities, "estimated_annual_value": estimated_annual_value,
-        "level": level, "starts": starts, "ends": ends})
+        "level": level, "starts": starts, "ends": ends}, history=actor is None)
     owner = owner or actor
     if owner is None:
         raise ApplicationError("Name the intention's owner.",
@@ -175,7 +176,8 @@ def intention_update(*, actor, intention, **changes) -> Intention:
                "level": intention.level, "starts": intention.starts, "ends": intention.ends}
     named = {current["lead_agency"].pk} | {
         a.pk for a in current["joint_lead_agencies"] + current["partner_agencies"]}
-    fields = _clean(intention.local_area, {**current, **changes}, named=named)
+    fields = _clean(intention.local_area, {**current, **changes}, named=named,
+                    history=actor is None)
     for key in EDITABLE:
         if key in changes and key not in M2M:
             setattr(intention, key, fields.get(key, changes[key]))
