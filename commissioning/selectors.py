@@ -52,10 +52,10 @@ def visible_intentions(actor):
         | Q(local_area_id__in=public, published_for_consultation=True))
 
 
-def involving(agency_ids) -> Q:
+def involving(agency_ids, holders=None) -> Q:
     """Intentions led, jointly led or partnered by one of the agencies (and by those the
     agencies replaced: a report or inbox for the ICB includes what the CCG held)."""
-    holders = current_holders()
+    holders = current_holders() if holders is None else holders
     ids = set(agency_ids) | formerly_ids(holders, agency_ids)
     through = Intention.partner_agencies.through.objects.filter(agency_id__in=ids)
     joint = Intention.joint_lead_agencies.through.objects.filter(agency_id__in=ids)
@@ -211,7 +211,7 @@ def approvals_inbox(*, actor, local_area=None):
     holders = current_holders()
     gates = (StageGate.objects.filter(status=GateStatus.OPEN,
                                       intention__status=IntentionStatus.ACTIVE)
-             .filter(intention__in=Intention.objects.filter(involving(my_agencies)))
+             .filter(intention__in=Intention.objects.filter(involving(my_agencies, holders)))
              .filter(intention__in=visible_intentions(actor))
              .select_related("intention__lead_agency", "intention__current_stage",
                              "intention__owner", "from_stage", "to_stage")
