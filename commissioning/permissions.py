@@ -17,24 +17,24 @@ from .workflow import GATE_WORK_STATUSES, OPEN_STATUSES
 NOT_FOUND = "No such intention."  # the same answer for missing and forbidden
 
 
-def _holders(user, area_id) -> dict:
-    """The area's {replaced agency id: agency holding its records now}, read once per
-    request and cached on the person with their grants (one query per area)."""
+def holders(user, area_id=None) -> dict:
+    """{replaced agency id: agency holding its records now}, read once per request (every
+    area's in one query: successions are few) and cached on the person with their grants.
+    `area_id` is accepted for readability; agency ids are unique across areas."""
     from agencies.selectors import current_holders
 
     cache = ap._cache(user) if user is not None else {}
-    key = ("holders", area_id)
-    if key not in cache:
-        cache[key] = current_holders(area_id)
-    return cache[key]
+    if "holders" not in cache:
+        cache["holders"] = current_holders()
+    return cache["holders"]
 
 
 def _participant_ids(intention, user=None) -> set[int]:
     """Leads, joint leads and partners, and the successors holding them now; uses the
     prefetched joint leads and partners when the selector fetched them."""
     named = participants.named_ids(intention)
-    holders = _holders(user, intention.local_area_id)
-    return named | {holders[pk].pk for pk in named if pk in holders}
+    held = holders(user, intention.local_area_id)
+    return named | {held[pk].pk for pk in named if pk in held}
 
 
 def participant_ids(intention, user=None) -> set[int]:

@@ -30,6 +30,7 @@ from .models import (
     StrategyOutcome,
 )
 from .participants import lead_agencies, participants
+from .permissions import holders as permissions_holders
 from .permissions import public_area_ids
 
 SORTS = {
@@ -208,7 +209,7 @@ def approvals_inbox(*, actor, local_area=None):
             user=actor, role=Role.APPROVER, agency_id__in=my_agencies).values_list(
             "agency_id", "delegated_limit"):
         limits[agency_id] = max(limit, limits.get(agency_id, limit))
-    holders = current_holders()
+    holders = permissions_holders(actor)
     gates = (StageGate.objects.filter(status=GateStatus.OPEN,
                                       intention__status=IntentionStatus.ACTIVE)
              .filter(intention__in=Intention.objects.filter(involving(my_agencies, holders)))

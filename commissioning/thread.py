@@ -25,10 +25,11 @@ def _related(obj, name):
     return manager.all() if manager is not None else None
 
 
-def _holders_section(intention) -> dict:
+def _holders_section(user, intention) -> dict:
     """Who leads it and takes part, as the bodies holding them now ("formerly" the agency
     named when it has since been replaced, as a CCG by its ICB)."""
-    shown = participants.as_shown(intention)
+    shown = participants.as_shown(intention,
+                                  permissions.holders(user, intention.local_area_id))
     items = []
     for role, rows in (("Lead agency", shown["leads"]), ("Partner agency", shown["partners"])):
         for row in rows:
@@ -41,7 +42,7 @@ def _holders_section(intention) -> dict:
 
 def golden_thread(user, intention) -> list[dict]:
     internal = permissions.can_view_cycle(user, intention.local_area_id).allowed
-    sections = [_holders_section(intention), {
+    sections = [_holders_section(user, intention), {
         "title": "Strategy priorities it answers",
         "items": [{"text": f"{p.number}. {p.title}", "meta": p.strategy.title,
                    "href": _href("commissioning:strategy-detail", p.strategy_id)}

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies import permissions as ap
-from agencies.selectors import agency_choices, current_holders
+from agencies.selectors import agency_choices
 from commissioning.coproduction import selectors as coproduction_selectors
 from portal.errors import ApplicationError
 
@@ -68,7 +68,7 @@ def intention_list(request):
     qs, sort, params = _listing(request, area)
     page_obj = page(request, qs)
     with_value_flags(request.user, page_obj.object_list)
-    participants.mark_shown(page_obj.object_list, current_holders(area))
+    participants.mark_shown(page_obj.object_list, permissions.holders(request.user, area.pk))
     return render(request, "commissioning/intention_list.html", {
         "page_title": "Commissioning intentions", "page_obj": page_obj, "sort": sort,
         "q": request.GET.get("q", ""), "params": params, **_choices(area),
@@ -122,7 +122,8 @@ def intention_detail(request, pk):
     can_change = permissions.can_change_intention(user, intention)
     return render(request, "commissioning/intention_detail.html", {
         "page_title": f"{intention.reference} {intention.title}", "intention": intention,
-        "internal": internal, "shown": participants.as_shown(intention),
+        "internal": internal, "shown": participants.as_shown(
+            intention, permissions.holders(user, intention.local_area_id)),
         "show_value": permissions.can_view_value(user, intention).allowed,
         "gate": gate, "last_gate": last_gate, "sign_offs": sign_offs,
         "checklist": items, "manual_items": [i for i in items if i.manual],
