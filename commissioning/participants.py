@@ -43,25 +43,21 @@ def _unique(agencies) -> list:
 
 def as_shown(intention, holders=None) -> dict:
     """For pages and reports: each lead and partner as {"agency": the body holding it now,
-    "formerly": the agency named on the intention when it has since been replaced}."""
+    "formerly": the agency named on the intention when it has since been replaced}. A body
+    named twice (a CCG partner whose ICB leads) is shown once, in its first role."""
     holders = holders_for(intention, holders)
-
-    def shown(agencies):
-        rows, seen = [], set()
-        for agency in agencies:
-            holder = holders.get(agency.pk, agency)
-            if holder.pk in seen:
-                continue
-            seen.add(holder.pk)
-            rows.append({"agency": holder,
-                         "formerly": agency if holder.pk != agency.pk else None})
-        return rows
-
-    leads = shown(intention.lead_agencies)
-    lead_ids = {row["agency"].pk for row in leads}
-    partners = [row for row in shown(sorted(intention.partner_agencies.all(),
-                                            key=lambda a: a.name))
-                if row["agency"].pk not in lead_ids]
+    rows = {}
+    leads, partners = [], []
+    named = [(a, leads) for a in intention.lead_agencies] + [
+        (a, partners) for a in sorted(intention.partner_agencies.all(), key=lambda a: a.name)]
+    for agency, role in named:
+        holder = holders.get(agency.pk, agency)
+        formerly = agency if holder.pk != agency.pk else None
+        if holder.pk in rows:
+            rows[holder.pk]["formerly"] = rows[holder.pk]["formerly"] or formerly
+            continue
+        rows[holder.pk] = {"agency": holder, "formerly": formerly}
+        role.append(rows[holder.pk])
     return {"leads": leads, "partners": partners}
 
 
