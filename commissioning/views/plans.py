@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from agencies.selectors import agency_choices
 from governance.models import Board
 from portal.errors import ApplicationError
 
@@ -90,9 +91,10 @@ def action_plan_detail(request, pk):
     })
 
 
-def _action_form(request, area, initial=None):
+def _action_form(request, area, initial=None, keep=()):
+    # active agencies, and the one owning the action already (kept although replaced)
     return ActionForm(request.POST or None, initial=initial,
-                      agencies=area.agencies.filter(active=True).order_by("name"))
+                      agencies=agency_choices(area, keep=keep))
 
 
 @login_required
@@ -123,7 +125,8 @@ def action_edit(request, pk):
     action = selectors.action_get(actor=request.user, pk=pk)
     require(permissions.can_change_action(request.user, action))
     initial = {f: getattr(action, f) for f in ActionForm.base_fields}
-    form = _action_form(request, action.plan.local_area, initial=initial)
+    form = _action_form(request, action.plan.local_area, initial=initial,
+                        keep=[action.owner_agency_id])
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data.pop("number")
