@@ -238,3 +238,20 @@ def test_area_file_refuses_a_circle_of_successors(tmp_path):
     problems = problems_of(tmp_path, data)
     assert "round in a circle" in problems["agencies[1].successor"]
     assert "round in a circle" in problems["agencies[2].successor"]
+
+
+@pytest.mark.parametrize("size", [2, 40])
+def test_agency_lists_with_successions_cost_constant_queries(size, signed_in, api, area, admin,
+                                                            django_assert_max_num_queries):
+    for n in range(size):
+        old = AgencyFactory(local_area=area, name=f"Old {n:03d}", kind="ccg")
+        _record(old, AgencyFactory(local_area=area, name=f"New {n:03d}", kind="icb"))
+    client = signed_in(admin)
+    # the request's own (session, user, device, area, grants, navigation: ~10), count, page
+    # with each successor joined, predecessors (1)
+    with django_assert_max_num_queries(16):
+        assert client.get("/agencies/?sort=name").status_code == 200
+    # grants, count, page, predecessors
+    with django_assert_max_num_queries(6):
+        body = api.as_user(admin).get("/api/v1/agencies/?page_size=100").json()
+    assert sum(1 for a in body["results"] if a["successor"]) == size
