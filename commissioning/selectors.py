@@ -136,6 +136,12 @@ def live_gate(intention):
     return None
 
 
+def gate_list(*, intention):
+    """The intention's stage gates, newest first (the caller has read the intention)."""
+    return list(StageGate.objects.filter(intention=intention).select_related(
+        "from_stage", "to_stage", "opened_by").order_by("-opened_at", "-pk"))
+
+
 def gate_sign_offs(gate):
     return list(SignOff.objects.filter(gate=gate).select_related("agency", "person", "referral"))
 

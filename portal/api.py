@@ -36,6 +36,16 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
 
+    def get_paginated_response_schema(self, schema):
+        """DRF's page schema with `next`/`previous` null on the first and last page, in
+        OpenAPI 3.1's words (3.1 has no `nullable`)."""
+        page = super().get_paginated_response_schema(schema)
+        for name in ("next", "previous"):
+            field = page["properties"][name]
+            field.pop("nullable", None)
+            field["type"] = ["string", "null"]
+        return page
+
 
 def _flatten(detail):
     if isinstance(detail, dict):
@@ -115,6 +125,7 @@ ERROR_DESCRIPTIONS = {
     "403": "Signed in, but this person may not do this.",
     "404": "Not found, or not visible to this person (the same answer for both).",
     "409": "Conflicts with the current state (for example a stage already signed off).",
+    "415": "The body is not in a type this operation reads (JSON, or a form with a file).",
     "429": "Too many requests: try again after the time in Retry-After.",
 }
 WRITE_METHODS = ("post", "put", "patch", "delete")
@@ -135,9 +146,28 @@ def document_error_responses(result, generator, request, public):
             if {} not in operation.get("security", [{"auth": []}]):
                 statuses += ["401", "403"]
             if method in WRITE_METHODS:
-                statuses += ["409", "429"]
+                statuses += ["409", "415", "429"]
             responses = operation.setdefault("responses", {})
             for status_code in statuses:
                 responses.setdefault(status_code, {
                     "description": ERROR_DESCRIPTIONS[status_code], "content": ref})
+    return result
+
+
+def blank_strings_any_of(result, generator, request, public):
+    """drf-spectacular postprocessing hook: a blank-allowed URL or e-mail field is declared
+    `oneOf: [{maxLength: 0}, {format: uri}]`, and "" matches both branches, which `oneOf`
+    forbids; `anyOf` says what the field accepts."""
+    def walk(node):
+        if isinstance(node, dict):
+            options = node.get("oneOf")
+            if isinstance(options, list) and any(
+                    isinstance(o, dict) and o.get("maxLength") == 0 for o in options):
+                node["anyOf"] = node.pop("oneOf")
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+    walk(result)
     return result

@@ -10,8 +10,9 @@ from rest_framework.test import APIClient
 
 from tests.factories.agencies import AgencyFactory, LocalAreaFactory, member
 
-# The real OpenID Connect provider's fixtures (organisation sign-in tests).
-pytest_plugins = ["tests.sso.provider"]
+# The real OpenID Connect provider's fixtures (organisation sign-in tests); every API
+# response checked against the schema (tests/api_contract.py).
+pytest_plugins = ["tests.sso.provider", "tests.api_contract"]
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}

@@ -1,11 +1,12 @@
 """Thin API views: validate, call a selector or service, serialise."""
 import django_filters
 from django.contrib.auth import authenticate
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.api import ERROR_SCHEMA
 from portal.errors import ApplicationError, ErrorCode
 
 from .. import lockout, selectors, services
@@ -46,7 +47,12 @@ class TokenView(APIView):
     def get_authenticate_header(self, request):
         return "Token"
 
-    @extend_schema(request=TokenRequestSerializer, responses=TokenSerializer)
+    @extend_schema(request=TokenRequestSerializer, responses={
+        200: TokenSerializer,
+        401: OpenApiResponse(ERROR_SCHEMA, description="The authenticator code is missing "
+                                                       "or wrong."),
+        403: OpenApiResponse(ERROR_SCHEMA, description="The account must set up two-factor "
+                                                       "sign-in before it can have a token.")})
     def post(self, request):
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -12,6 +12,7 @@ from ..models import (
     Rag,
     SignOff,
     SignOffDecision,
+    StageGate,
     Strategy,
     StrategyOutcome,
     StrategyStatus,
@@ -123,6 +124,42 @@ class SignOffSerializer(serializers.ModelSerializer):
 
     def get_board(self, obj) -> str | None:
         return obj.referral.board.name if obj.referral_id else None
+
+
+class GateSerializer(serializers.ModelSerializer):
+    from_stage = StageRefSerializer()
+    to_stage = StageRefSerializer()
+    opened_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = StageGate
+        fields = ["id", "from_stage", "to_stage", "round", "status", "opened_by", "opened_at",
+                  "closed_at", "note"]
+
+    def get_opened_by(self, obj) -> str:
+        return obj.opened_by.get_full_name() or obj.opened_by.username
+
+
+class GateInputSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class ChecklistItemSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    done = serializers.BooleanField()
+    automatic = serializers.BooleanField(
+        help_text="Checked by the portal from its data; nobody ticks it by hand.")
+    how = serializers.CharField(help_text="For automatic items: what the data shows.")
+
+
+class ChecklistSerializer(serializers.Serializer):
+    stage = StageRefSerializer()
+    items = ChecklistItemSerializer(many=True)
+
+
+class ChecklistTickSerializer(serializers.Serializer):
+    item = serializers.CharField(max_length=500)
+    done = serializers.BooleanField(default=True)
 
 
 class SignOffInputSerializer(serializers.Serializer):

@@ -15,7 +15,7 @@ from portal.api import created
 from portal.errors import ApplicationError, ErrorCode
 from portal.parsing import parse_id
 
-from .. import permissions, selectors, services
+from .. import checklist, permissions, selectors, services
 from ..models import ActionPlan, Intention, Priority, SignOff
 from . import serializers as s
 
@@ -181,12 +181,65 @@ class SignOffList(APIView):
 
 
 class Advance(APIView):
-    @extend_schema(request=None, responses={200: s.StageRefSerializer})
+    @extend_schema(request=None, responses={200: inline_serializer("Advanced", fields={
+        "id": serializers.IntegerField(), "reference": serializers.CharField(),
+        "stage": s.StageRefSerializer()})})
     def post(self, request, pk):
         intention = selectors.intention_get(actor=request.user, pk=pk)
         moved = services.intention_advance(actor=request.user, intention=intention)
         return Response({"id": moved.pk, "reference": moved.reference,
                          "stage": s.StageRefSerializer(moved.current_stage).data})
+
+
+class Gates(APIView):
+    """The intention's stage gates (GET), or submit it for sign-off to the next stage (POST)."""
+
+    def _intention(self, request, pk):
+        intention = selectors.intention_get(actor=request.user, pk=pk)
+        if not permissions.can_view_cycle(request.user, intention.local_area_id):
+            raise Http404
+        return intention
+
+    @extend_schema(responses=s.GateSerializer(many=True))
+    def get(self, request, pk):
+        intention = self._intention(request, pk)
+        return Response(s.GateSerializer(selectors.gate_list(intention=intention),
+                                         many=True).data)
+
+    @extend_schema(request=s.GateInputSerializer, responses={201: s.GateSerializer})
+    def post(self, request, pk):
+        intention = self._intention(request, pk)
+        data = s.GateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        gate = services.gate_submit(actor=request.user, intention=intention,
+                                    note=data.validated_data["note"])
+        return created(s.GateSerializer(gate).data)
+
+
+class Checklist(APIView):
+    """The current stage's checklist (GET), or tick or untick one item (POST)."""
+
+    def _answer(self, intention):
+        return Response(s.ChecklistSerializer({
+            "stage": intention.current_stage,
+            "items": [vars(item) for item in checklist.checklist(intention)]}).data)
+
+    @extend_schema(responses=s.ChecklistSerializer)
+    def get(self, request, pk):
+        intention = selectors.intention_get(actor=request.user, pk=pk)
+        if not permissions.can_view_cycle(request.user, intention.local_area_id):
+            raise Http404
+        return self._answer(intention)
+
+    @extend_schema(request=s.ChecklistTickSerializer, responses=s.ChecklistSerializer)
+    def post(self, request, pk):
+        intention = selectors.intention_get(actor=request.user, pk=pk)
+        data = s.ChecklistTickSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        intention = services.checklist_tick(actor=request.user, intention=intention,
+                                            item=data.validated_data["item"],
+                                            done=data.validated_data["done"])
+        return self._answer(selectors.intention_get(actor=request.user, pk=intention.pk))
 
 
 class Approvals(APIView):

@@ -84,6 +84,21 @@ def can_manage_consultation(user, intention) -> Decision:
     return Decision.deny("Only commissioners of the lead or a partner agency may do this.")
 
 
+def can_close_consultation(user, consultation, *, today=None) -> Decision:
+    """Whether the person may stop the consultation taking comments now."""
+    decision = can_manage_consultation(user, consultation.intention)
+    if not decision:
+        return decision
+    today = today or timezone.localdate()
+    if consultation.opens > today:
+        return Decision.deny(f"The consultation has not opened yet (it opens on "
+                             f"{long_date(consultation.opens)}): change its dates instead.")
+    if consultation.closes < today:
+        return Decision.deny(f"The consultation already closed on "
+                             f"{long_date(consultation.closes)}.")
+    return Decision.allow()
+
+
 def responding_agency(user, intention):
     """The agency a commissioner answers for: the lead when they may, else a partner."""
     mine = base.agency_ids_for(user, base.AgencyPerm.COMMISSION)

@@ -14,6 +14,8 @@ urlpatterns = [
     path("consultations/", views_manage.consultation_list, name="consultation-list"),
     path("consultations/<int:pk>/edit/", views_manage.consultation_edit,
          name="consultation-edit"),
+    path("consultations/<int:pk>/close/", views_manage.consultation_close,
+         name="consultation-close"),
     path("consultations/<int:pk>/publish-responses/", views_manage.publish_responses,
          name="publish-responses"),
     path("comments/awaiting-response/", views.awaiting, name="awaiting"),

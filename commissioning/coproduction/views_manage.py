@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from portal.dates import long_date
 from portal.errors import ApplicationError
 
 from . import permissions, selectors, services
@@ -107,6 +108,23 @@ def publish_responses(request, pk):
         "consultation": consultation, "intention": intention, "drafts": drafts,
         "without": without, "error": error, "closed": consultation.closes < timezone.localdate(),
     }, status=409 if error else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consultation_close(request, pk):
+    consultation = selectors.consultation_get(actor=request.user, pk=pk)
+    intention = _managed_intention(request, consultation.intention_id)
+    decision = permissions.can_close_consultation(request.user, consultation)
+    if request.method == "POST" and decision:
+        consultation = services.consultation_close(actor=request.user, consultation=consultation)
+        messages.success(request, f"The consultation “{consultation.title}” takes no more "
+                                  f"comments after {long_date(consultation.closes)}.")
+        return redirect("coproduction:consultation", pk=intention.pk)
+    return render(request, "coproduction/consultation_close.html", {
+        "page_title": f"Close the consultation “{consultation.title}” now",
+        "consultation": consultation, "intention": intention, "decision": decision,
+    }, status=200 if decision else 409)
 
 
 @login_required

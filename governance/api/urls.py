@@ -10,6 +10,7 @@ urlpatterns = [
     path("meetings/", views.MeetingList.as_view(), name="api-meeting-list"),
     path("meetings/<int:pk>/decisions/", views.MeetingDecisions.as_view(),
          name="api-meeting-decisions"),
+    path("reports/", views.ReportList.as_view(), name="api-report-list"),
     path("reports/<int:pk>/", views.ReportDetail.as_view(), name="api-report-detail"),
     path("reports/<int:pk>/pdf/", views.ReportPdf.as_view(), name="api-report-pdf"),
     path("reports/<int:pk>/publish/", views.ReportPublish.as_view(), name="api-report-publish"),

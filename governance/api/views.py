@@ -7,10 +7,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal import pdf
+from portal.api import ERROR_SCHEMA
 from portal.errors import ApplicationError, ErrorCode
+from portal.parsing import parse_id
+from portal.periods import parse_year
 
 from .. import selectors, services
-from ..models import Board, ReportComment
+from ..models import Board, BoardReport, ReportComment, ReportStatus
 from .serializers import (
     BoardDetailSerializer,
     BoardSerializer,
@@ -80,7 +83,51 @@ class MeetingDecisions(APIView):
         return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
 
-class BoardReports(APIView):
+class ReportFilter(django_filters.FilterSet):
+    local_area = django_filters.CharFilter(field_name="board__local_area__slug")
+    board = django_filters.CharFilter(method="by_board", help_text="board id")
+    year = django_filters.CharFilter(method="by_year", help_text="financial year, e.g. 2025-26")
+    quarter = django_filters.ChoiceFilter(field_name="quarter",
+                                          choices=[(q, str(q)) for q in range(1, 5)])
+    status = django_filters.ChoiceFilter(field_name="status", choices=ReportStatus.choices)
+
+    class Meta:
+        model = BoardReport
+        fields = ["local_area", "board", "year", "quarter", "status"]
+
+    def by_board(self, queryset, name, value):
+        return queryset.filter(board_id=parse_id(value, "board"))
+
+    def by_year(self, queryset, name, value):
+        try:
+            parse_year(value)
+        except ValueError:
+            raise ApplicationError("Write the financial year like 2025-26.", errors={
+                "year": ["Write the financial year like 2025-26."]}) from None
+        return queryset.filter(year=value)
+
+
+class ReportList(generics.ListAPIView):
+    """The report library: every report the actor may read, newest quarter first."""
+
+    serializer_class = ReportSerializer
+    filterset_class = ReportFilter
+
+    def get_queryset(self):
+        return selectors.report_list(actor=self.request.user)
+
+
+class BoardReports(generics.ListAPIView):
+    """The board's reports (GET), or ask for one (POST)."""
+
+    serializer_class = ReportSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no board
+            return BoardReport.objects.none()
+        board = selectors.board_get(actor=self.request.user, pk=self.kwargs["pk"])
+        return selectors.report_list(actor=self.request.user, board=board)
+
     @extend_schema(request=ReportRequestSerializer,
                    responses={202: ReportSerializer, 200: ReportSerializer})
     def post(self, request, pk):
@@ -102,7 +149,10 @@ class ReportDetail(generics.RetrieveAPIView):
 
 
 class ReportPdf(APIView):
-    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(description="The PDF")})
+    @extend_schema(responses={
+        (200, "application/pdf"): OpenApiResponse(description="The PDF"),
+        409: OpenApiResponse(ERROR_SCHEMA, description="The stored PDF does not match its "
+                                                    "checksum, so it is withheld.")})
     def get(self, request, pk):
         report = selectors.report_get(actor=request.user, pk=pk)
         if not report.pdf:

@@ -248,11 +248,13 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Joint Commissioning Portal API",
     "DESCRIPTION": "Joint commissioning of SEND services by councils and NHS ICBs.",
     "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # Issue 14: every operation documents its error statuses with the one error body.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "portal.api.document_error_responses",
+        "portal.api.blank_strings_any_of",
     ],
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",

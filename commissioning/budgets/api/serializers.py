@@ -110,7 +110,7 @@ class SnapshotInputSerializer(PositionQuerySerializer):
 
 class JointPackageSerializer(serializers.ModelSerializer):
     local_area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    days_taken = serializers.IntegerField(read_only=True)
+    days_taken = serializers.IntegerField(read_only=True, allow_null=True)
 
     class Meta:
         model = JointPackage

@@ -125,7 +125,8 @@ class SpendImportView(APIView):
         data = SpendImportSerializer(data=request.data)
         if not data.is_valid():
             raise ApplicationError("Attach the CSV file as `file`.", errors=[
-                {"line": None, "field": "file", "message": "Attach the CSV file as `file`."}])
+                {"line": None, "field": "file", "message": "Attach the CSV file as `file`."}],
+                extra={"error_count": 1})
         upload = data.validated_data["file"]
         dry_run = request.query_params.get("dry_run", "").lower() in {"1", "true", "yes"}
         check_size(upload.size)  # refuse before reading a huge file into memory

@@ -2,7 +2,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import Comment, Outcome, Response
+from ..models import Audience, Comment, Consultation, Moderation, Outcome, Response
 from ..templatetags.coproduction_tags import render_plain_text
 
 
@@ -109,3 +109,45 @@ class PublicCommentSerializer(serializers.Serializer):
     answered_by = serializers.CharField()
     answered_on = serializers.CharField()
     milestones = serializers.CharField()
+
+
+class ConsultationOutSerializer(serializers.ModelSerializer):
+    intention_reference = serializers.CharField(source="intention.reference", read_only=True)
+    local_area = serializers.CharField(source="intention.local_area.slug", read_only=True)
+    state = serializers.SerializerMethodField(
+        help_text="upcoming, open or closed, as of today in the portal's time zone.")
+    comment_count = serializers.SerializerMethodField(
+        help_text="Comments shown (not hidden, withdrawn or awaiting moderation).")
+
+    class Meta:
+        model = Consultation
+        fields = ["id", "intention", "intention_reference", "local_area", "title",
+                  "description", "audiences", "opens", "closes", "state", "moderation",
+                  "comment_count", "responses_published_at", "created_at"]
+
+    def get_comment_count(self, obj) -> int:
+        return getattr(obj, "comment_count", 0)  # a consultation just made has none
+
+    def get_state(self, obj) -> str:
+        today = self.context["today"]
+        if obj.opens > today:
+            return "upcoming"
+        return "open" if obj.closes >= today else "closed"
+
+
+class ConsultationInSerializer(serializers.Serializer):
+    intention = serializers.IntegerField(min_value=1)
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="",
+                                        max_length=5000)
+    audiences = serializers.ListField(child=serializers.ChoiceField(choices=Audience.choices),
+                                      allow_empty=False)
+    opens = serializers.DateField()
+    closes = serializers.DateField()
+    moderation = serializers.ChoiceField(choices=[("", "The local area's rule"),
+                                                  *Moderation.choices],
+                                         required=False, allow_blank=True, default="")
+
+
+class PublishedCountSerializer(serializers.Serializer):
+    published = serializers.IntegerField(help_text="How many drafted responses were published.")

@@ -1,11 +1,13 @@
 """Thin API views: validate, call one selector or service, serialise."""
 from django.http import Http404
-from drf_spectacular.utils import extend_schema, inline_serializer
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, generics, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.errors import ApplicationError, ErrorCode
+from portal.parsing import parse_id
 
 from .. import permissions as perms
 from .. import public, ratelimits, selectors, services
@@ -14,8 +16,11 @@ from .serializers import (
     CommentInSerializer,
     CommentOutSerializer,
     CommentPatchSerializer,
+    ConsultationInSerializer,
+    ConsultationOutSerializer,
     HideInSerializer,
     PublicCommentSerializer,
+    PublishedCountSerializer,
     ResponseInSerializer,
     ResponseOutSerializer,
 )
@@ -108,7 +113,7 @@ class CommentDetail(APIView):
             confirm_personal_data=values["confirm_personal_data"])
         return Response(_out(request, comment))
 
-    @extend_schema(responses=CommentOutSerializer)
+    @extend_schema(responses={200: CommentOutSerializer})
     def delete(self, request, pk):
         comment = services.comment_withdraw(actor=request.user, comment=self.get_object())
         return Response(_out(request, comment))
@@ -166,10 +171,78 @@ class CommentReport(APIView):
                         status=status.HTTP_201_CREATED)
 
 
+CONSULTATION_FILTERS = [
+    OpenApiParameter("local_area", str, description="local area slug"),
+    OpenApiParameter("state", str, enum=["open", "upcoming", "closed"],
+                     description="open now, not open yet, or closed"),
+    OpenApiParameter("intention", int, description="intention id")]
+
+
+def _consultation_out(consultation, many=False):
+    return ConsultationOutSerializer(consultation, many=many,
+                                     context={"today": timezone.localdate()}).data
+
+
+class ConsultationList(generics.ListAPIView):
+    """Consultations on intentions published for consultation (GET), or open one (POST)."""
+
+    serializer_class = ConsultationOutSerializer
+    filter_backends = []
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "today": timezone.localdate()}
+
+    def get_queryset(self):
+        params = self.request.query_params
+        state = params.get("state", "")
+        if state not in ("", "open", "upcoming", "closed"):
+            raise ApplicationError("Choose open, upcoming or closed.",
+                                   errors={"state": ["Choose open, upcoming or closed."]})
+        qs = selectors.consultation_list(actor=self.request.user, state=state)
+        if params.get("local_area"):
+            qs = qs.filter(intention__local_area__slug=params["local_area"])
+        if params.get("intention"):
+            qs = qs.filter(intention_id=parse_id(params["intention"], "intention"))
+        return qs if state else qs.order_by("-opens", "title")
+
+    @extend_schema(parameters=CONSULTATION_FILTERS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(request=ConsultationInSerializer, responses={201: ConsultationOutSerializer})
+    def post(self, request):
+        data = ConsultationInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        intention = selectors.intention_get(actor=request.user, pk=values.pop("intention"))
+        consultation = services.consultation_create(actor=request.user, intention=intention,
+                                                    **values)
+        return Response(_consultation_out(consultation), status=status.HTTP_201_CREATED)
+
+
+class ConsultationDetail(APIView):
+    @extend_schema(responses=ConsultationOutSerializer)
+    def get(self, request, pk):
+        return Response(_consultation_out(selectors.consultation_get(actor=request.user,
+                                                                     pk=pk)))
+
+
+class ConsultationClose(APIView):
+    """Stop taking comments now (its last day becomes yesterday, or today when comments
+    were made today)."""
+
+    @extend_schema(request=None, responses=ConsultationOutSerializer)
+    def post(self, request, pk):
+        consultation = selectors.consultation_get(actor=request.user, pk=pk)
+        consultation = services.consultation_close(actor=request.user, consultation=consultation)
+        return Response(_consultation_out(selectors.consultation_get(actor=request.user,
+                                                                     pk=consultation.pk)))
+
+
 class ConsultationPublishResponses(APIView):
     """Publish every drafted response of a closed consultation in one action."""
 
-    @extend_schema(request=None, responses={200: None})
+    @extend_schema(request=None, responses=PublishedCountSerializer)
     def post(self, request, pk):
         consultation = selectors.consultation_get(actor=request.user, pk=pk)
         count = services.consultation_publish_responses(actor=request.user,

@@ -12,13 +12,19 @@ from .comments import (
     comment_update,
     comment_withdraw,
 )
-from .consultations import consultation_create, consultation_publish_responses, consultation_update
+from .consultations import (
+    consultation_close,
+    consultation_create,
+    consultation_publish_responses,
+    consultation_update,
+)
 from .milestones import milestone_set
 from .responses import response_save
 
 __all__ = [
     "area_moderation_set", "attribution_for", "comment_approve", "comment_create", "comment_hide",
     "comment_report", "comment_update", "comment_withdraw",
-    "consultation_create", "consultation_publish_responses", "consultation_update",
+    "consultation_close", "consultation_create", "consultation_publish_responses",
+    "consultation_update",
     "milestone_set", "response_save",
 ]

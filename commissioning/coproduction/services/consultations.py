@@ -1,4 +1,6 @@
 """Consultations: open one on an intention; publish all drafted responses when it closes."""
+from datetime import timedelta
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -125,6 +127,28 @@ def _keep_comments_inside(consultation, opens, closes):
     if errors:
         raise ApplicationError("The new dates would leave out comments already made.",
                                errors=errors)
+
+
+@transaction.atomic
+def consultation_close(*, actor, consultation, today=None) -> Consultation:
+    """Stop taking comments now: the consultation's last day becomes yesterday, or today
+    when it opened today or comments were made today (they stay inside its dates)."""
+    consultation = Consultation.objects.select_for_update(of=("self",)).select_related(
+        "intention").get(pk=consultation.pk)
+    today = today or timezone.localdate()
+    decision = permissions.can_close_consultation(actor, consultation, today=today)
+    if not decision and not permissions.can_manage_consultation(actor, consultation.intention):
+        require(decision)
+    if not decision:
+        raise ApplicationError(decision.reason, code=ErrorCode.CONFLICT)
+    commented_today = any(timezone.localtime(at).date() >= today for at in Comment.objects
+                          .filter(consultation=consultation).values_list("created_at", flat=True)
+                          .order_by("-created_at")[:1])
+    last_day = today if consultation.opens == today or commented_today \
+        else today - timedelta(days=1)
+    consultation.closes = last_day
+    save(consultation, actor)
+    return consultation
 
 
 @transaction.atomic
