@@ -1,11 +1,12 @@
 """Sections `area`, `agencies`, `people` and `demo_roles` of an area file."""
+import datetime
 import re
 from decimal import Decimal, InvalidOperation
 
 from portal.area_files import ANY, FLAG, MapOf
 
 from . import services
-from .models import Agency, AgencyKind, LocalArea, Membership, User
+from .models import Agency, AgencyKind, AgencySuccession, LocalArea, Membership, User
 from .roles import Role
 
 ORDER = 10
@@ -15,7 +16,9 @@ KEYS = {
     "area": {"name": ANY, "slug": ANY, "reference_prefix": ANY, "description": ANY,
              "stages": [{"name": ANY, "description": ANY, "checklist": ANY}]},
     "agencies": [{"key": ANY, "name": ANY, "short_name": ANY, "kind": ANY, "code": ANY,
-                  "host": FLAG, "website": ANY}],
+                  "host": FLAG, "website": ANY,
+                  # replaced by another agency of the file from a date (CCG -> ICB)
+                  "successor": {"agency": ANY, "date": ANY, "note": ANY}}],
     "people": [{"username": ANY, "email": ANY, "first_name": ANY, "last_name": ANY,
                 "job_title": ANY, "memberships": [MEMBERSHIP]}],
     "demo_roles": MapOf([{"agency": ANY, "limit": ANY}]),   # role: agency key(s) or records
@@ -57,6 +60,7 @@ def validate(data, check):
     check.unique([a.get("name") for _, a in agencies if isinstance(a, dict)], "agencies",
                  "agency name")
     known = set(keys)
+    _validate_successions(check, agencies, known)
 
     for path, person in check.items(data, "people"):
         check.require(person, "username", path)
@@ -75,6 +79,38 @@ def validate(data, check):
         for i, item in enumerate(spec if isinstance(spec, list) else [spec]):
             item = item if isinstance(item, dict) else {"agency": item}
             _validate_membership(check, {**item, "role": role}, f"demo_roles.{role}[{i}]", known)
+
+
+def _validate_successions(check, agencies, known):
+    """`successor: {agency: KEY, date: 2022-07-01}`: a known agency, not itself, a real
+    date, and no chain of successors that comes back to where it started."""
+    links = {}
+    for path, agency in agencies:
+        spec = agency.get("successor") if isinstance(agency, dict) else None
+        if spec is None:
+            continue
+        if not isinstance(spec, dict):
+            check.error(f"{path}.successor", "must be a mapping with agency and date")
+            continue
+        target = check.require(spec, "agency", f"{path}.successor")
+        if target is not None and target not in known:
+            check.error(f"{path}.successor.agency", f"unknown agency {target!r}")
+        elif target is not None and target == agency.get("key"):
+            check.error(f"{path}.successor.agency", "an agency cannot replace itself")
+        elif target is not None:
+            links[agency.get("key")] = (target, path)
+        if not isinstance(spec.get("date"), datetime.date):
+            check.error(f"{path}.successor.date", "is required, a date like 2022-07-01")
+    for start, (_, path) in links.items():
+        seen, current = {start}, start
+        while current in links:
+            current = links[current][0]
+            if current in seen:
+                if current == start:
+                    check.error(f"{path}.successor", "the successors go round in a circle "
+                                f"back to {start!r}")
+                break
+            seen.add(current)
 
 
 def _validate_membership(check, membership, path, known):
@@ -105,6 +141,9 @@ def load(data, ctx):
     services.stages_set(actor=None, local_area=area, stages=spec["stages"])
     ctx["area"] = area
     ctx["agencies"] = {a["key"]: _agency(area, a) for a in data["agencies"]}
+    for spec in data["agencies"]:
+        if spec.get("successor"):
+            _succession(ctx["agencies"], spec)
     ctx["people"] = {}
     for person in data.get("people", []):
         user = _person(person, ctx)
@@ -129,6 +168,17 @@ def _agency(area, spec):
     if agency is None:
         return services.agency_create(actor=None, local_area=area, **fields)
     return services.agency_update(actor=None, agency=agency, **fields)
+
+
+def _succession(agencies, spec):
+    predecessor = agencies[spec["key"]]
+    successor = agencies[spec["successor"]["agency"]]
+    existing = AgencySuccession.objects.filter(predecessor=predecessor).first()
+    if existing is not None and existing.successor_id == successor.pk:
+        return existing  # recorded already (by an earlier load or on the page)
+    return services.agency_succession_record(
+        actor=None, predecessor=predecessor, successor=successor,
+        date=spec["successor"]["date"], note=spec["successor"].get("note", ""))
 
 
 def _person(spec, ctx):

@@ -31,6 +31,21 @@ class AgencyForm(forms.Form):
     website = forms.URLField(required=False, assume_scheme="https")
 
 
+class SuccessionForm(forms.Form):
+    successor = forms.ModelChoiceField(
+        queryset=None, empty_label="Choose the agency that replaces it",
+        label="Replaced by", error_messages={"required": "Select the agency that replaces it"})
+    date = forms.DateField(label="From", help_text="The day it took over, for example 2022-07-01",
+                           error_messages={"required": "Enter the date it took over",
+                                           "invalid": "Enter a real date, like 2022-07-01"})
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                           help_text="For example, the Health and Care Act 2022 abolished CCGs.")
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["successor"].queryset = agencies
+
+
 class PersonForm(forms.Form):
     first_name = forms.CharField(max_length=150, error_messages={"required": "Enter a first name"})
     last_name = forms.CharField(max_length=150, error_messages={"required": "Enter a last name"})

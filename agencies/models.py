@@ -103,6 +103,32 @@ class Agency(models.Model):
         return self.short_name or self.name
 
 
+class AgencySuccession(models.Model):
+    """An agency replaced by another from a date (a CCG became an ICB on 1 July 2022; a
+    county council became a unitary authority with a new GSS code). One successor per
+    agency (the one-to-one key); the predecessor is inactive from the date on. Records it
+    held are shown under the body that holds them now (`agencies.selectors.current_holders`).
+    """
+
+    predecessor = models.OneToOneField(Agency, on_delete=models.PROTECT,
+                                       related_name="succession")
+    successor = models.ForeignKey(Agency, on_delete=models.PROTECT,
+                                  related_name="predecessor_links")
+    date = models.DateField(help_text="The day the successor took over.")
+    note = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "predecessor__name"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(predecessor=models.F("successor")),
+                                   name="succession_not_itself"),
+        ]
+
+    def __str__(self):
+        return f"{self.predecessor} replaced by {self.successor}"
+
+
 class User(AbstractUser):
     """A person; signs in with the username or the e-mail address."""
 

@@ -171,6 +171,14 @@ def can_change_agency(user, agency) -> Decision:
     return can_administer_area(user, agency.local_area_id)
 
 
+def can_record_succession(user, agency, succession=None) -> Decision:
+    """Administrators record the agency that replaces another (one successor each)."""
+    decision = can_administer_area(user, agency.local_area_id)
+    if decision and succession is not None:
+        return Decision.deny(f"{agency} is already replaced by {succession.successor}.")
+    return decision
+
+
 def can_commission_for(user, agency) -> Decision:
     if _id(agency) in agency_ids_for(user, AgencyPerm.COMMISSION):
         return Decision.allow()

@@ -1,11 +1,12 @@
 """Reads for areas, agencies and people, already filtered to what the actor may see."""
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from portal import audit
+from portal import audit, dates
 
 from . import permissions
-from .models import LocalArea, Membership, User
+from .models import Agency, AgencySuccession, LocalArea, Membership, User
 from .roles import Role
 
 SORTS_AGENCIES = {"name": "name", "-name": "-name", "kind": "kind", "-kind": "-kind",
@@ -21,7 +22,8 @@ def local_area_get(*, actor, slug):
 
 
 def agency_list(*, actor, local_area=None, search="", kind="", sort="name"):
-    qs = permissions.visible_agencies(actor).select_related("local_area").annotate(
+    qs = permissions.visible_agencies(actor).select_related(
+        "local_area", "succession__successor").prefetch_related(PREDECESSORS).annotate(
         member_count=Count("memberships", filter=Q(memberships__in=Membership.objects.active()),
                            distinct=True))
     if local_area is not None:
@@ -36,10 +38,60 @@ def agency_list(*, actor, local_area=None, search="", kind="", sort="name"):
 
 def agency_get(*, actor, pk):
     """Missing and forbidden are the same 404."""
-    qs = permissions.visible_agencies(actor).select_related("local_area").prefetch_related(
+    qs = permissions.visible_agencies(actor).select_related(
+        "local_area", "succession__successor").prefetch_related(
+        PREDECESSORS,
         Prefetch("memberships", queryset=Membership.objects.active().select_related("user")
                  .order_by("role", "user__last_name")))
     return get_object_or_404(qs, pk=pk)
+
+
+def agency_choices(local_area, *, keep=()):
+    """Agencies a form offers: the area's active ones, plus any in `keep` (those a record
+    already names, so saving it unchanged keeps them although they have been replaced)."""
+    keep_ids = [getattr(a, "pk", a) for a in keep]
+    return Agency.objects.filter(Q(active=True) | Q(pk__in=keep_ids),
+                                 local_area_id=getattr(local_area, "pk", local_area)
+                                 ).order_by("name")
+
+
+# --- successions: who holds an agency's records now -------------------------------------
+PREDECESSORS = Prefetch("predecessor_links", queryset=AgencySuccession.objects.select_related(
+    "predecessor").order_by("date", "predecessor__name"))
+
+
+def current_holders(local_area=None, *, on=None) -> dict[int, Agency]:
+    """{agency id: the agency that holds its records now} for every agency of the area
+    (of every area when None) replaced by `on` (today), following chains (CCG → ICB → ...).
+    One query: lists and reports build it once and look rows up in it."""
+    on = on or timezone.localdate()
+    successions = AgencySuccession.objects.filter(date__lte=on)
+    if local_area is not None:
+        successions = successions.filter(
+            predecessor__local_area_id=getattr(local_area, "pk", local_area))
+    links = {s.predecessor_id: s.successor for s in successions.select_related("successor")}
+    holders = {}
+    for predecessor_id, holder in links.items():
+        seen = {predecessor_id}
+        while holder.pk in links and holder.pk not in seen:
+            seen.add(holder.pk)
+            holder = links[holder.pk]
+        holders[predecessor_id] = holder
+    return holders
+
+
+def current_holder(agency, *, holders=None) -> Agency:
+    """The agency that holds `agency`'s records now (itself unless it was replaced)."""
+    if holders is None:
+        holders = current_holders(agency.local_area_id)
+    return holders.get(agency.pk, agency)
+
+
+def formerly_ids(holders, agency_ids) -> set[int]:
+    """The agencies whose records `agency_ids` now hold (their predecessors), from a
+    `current_holders` map: a report for the ICB counts what the CCG held."""
+    wanted = {getattr(a, "pk", a) for a in agency_ids}
+    return {pk for pk, holder in holders.items() if holder.pk in wanted}
 
 
 def person_list(*, actor, local_area=None, search="", role=""):
@@ -76,6 +128,29 @@ MEMBERSHIP_WATCH = audit.Watch(
     fields={"role": "role", "agency_id": "agency", "delegated_limit": "delegated limit",
             "starts": "start date", "ends": "end date"},
     money=frozenset({"delegated_limit"}))
+
+
+AGENCY_WATCH = audit.Watch(
+    fields={"name": "name", "short_name": "short name", "kind": "kind", "code": "official code",
+            "is_host": "hosting of pooled funds", "website": "website", "active": "active"})
+SUCCESSION_WATCH = audit.Watch(fields={"successor_id": "successor", "date": "date",
+                                       "note": "note"})
+
+
+def agency_changes(*, agency) -> list[dict]:
+    """Who changed the agency's details, and who recorded its successor, newest first."""
+    successions = AgencySuccession.history.filter(
+        Q(predecessor_id=agency.pk) | Q(successor_id=agency.pk)).select_related(
+        "history_user", "predecessor", "successor").order_by("history_date", "history_id")
+
+    def subject(record):
+        return f"{record.predecessor} replaced by {record.successor} from " \
+               f"{dates.long_date(record.date)}"
+
+    return audit.newest_first(
+        ((when, kind, who, what or "Added to the portal", detail)
+         for when, kind, who, what, detail in audit.changes(agency, AGENCY_WATCH)),
+        audit.row_changes(AgencySuccession, successions, SUCCESSION_WATCH, subject))
 
 
 def person_changes(*, person, local_area) -> list[dict]:

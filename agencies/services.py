@@ -14,7 +14,7 @@ from portal.errors import ApplicationError, ErrorCode
 from portal.services import save as _save
 
 from . import permissions
-from .models import Agency, LocalArea, Membership, Stage, User
+from .models import Agency, AgencySuccession, LocalArea, Membership, Stage, User
 from .roles import ROLE_AGENCY_PERMS, ROLE_AREA_PERMS, Role, group_name
 
 
@@ -204,6 +204,75 @@ def _validate_agency_code(agency):
         validator(agency.code)
     except ValidationError as exc:
         raise ApplicationError(exc.messages[0], errors={"code": exc.messages}) from exc
+
+
+# --- successions ----------------------------------------------------------------------
+@transaction.atomic
+def agency_succession_record(*, actor, predecessor, successor, date, note="") -> AgencySuccession:
+    """`successor` replaces `predecessor` from `date`: the predecessor becomes inactive from
+    that day (today or earlier: at once; a later day: `successions_apply` on the day).
+
+    Refused: a successor of another area, the agency itself, a second successor for one
+    agency, and a chain that would come back to the predecessor (a cycle)."""
+    predecessor = Agency.objects.select_for_update().get(pk=predecessor.pk)
+    _require_admin(actor, predecessor.local_area)
+    errors = {}
+    if successor is None:
+        errors["successor"] = ["Select the agency that replaces it."]
+    elif successor.local_area_id != predecessor.local_area_id:
+        errors["successor"] = ["Select an agency of this local area."]
+    elif successor.pk == predecessor.pk:
+        errors["successor"] = ["An agency cannot replace itself."]
+    if date is None:
+        errors["date"] = ["Enter the date the successor took over."]
+    if errors:
+        raise ApplicationError(next(iter(errors.values()))[0], errors=errors)
+    existing = AgencySuccession.objects.filter(predecessor=predecessor).select_related(
+        "successor").first()
+    if existing is not None:
+        message = f"{predecessor} is already replaced by {existing.successor}."
+        raise ApplicationError(message, code=ErrorCode.CONFLICT,
+                               errors={"successor": [message]})
+    chain = successor_chain(successor)
+    if predecessor in chain:
+        names = " → ".join(a.name for a in chain)
+        message = (f"{successor} is itself replaced, through {names}, by {predecessor}: "
+                   "a succession cannot go round in a circle.")
+        raise ApplicationError(message, errors={"successor": [message]})
+    succession = _save(AgencySuccession(predecessor=predecessor, successor=successor,
+                                        date=date, note=(note or "").strip()), actor)
+    if date <= timezone.localdate() and predecessor.active:
+        predecessor.active = False
+        _save(predecessor, actor)
+    return succession
+
+
+def successor_chain(agency) -> list[Agency]:
+    """The agency and the successors that followed it, in order (stops on a loop)."""
+    chain, seen = [agency], {agency.pk}
+    links = dict(AgencySuccession.objects.filter(
+        predecessor__local_area_id=agency.local_area_id).values_list(
+        "predecessor_id", "successor_id"))
+    current = agency.pk
+    while current in links and links[current] not in seen:
+        current = links[current]
+        seen.add(current)
+        chain.append(current)
+    agencies = Agency.objects.in_bulk(chain[1:])
+    return [agency, *(agencies[pk] for pk in chain[1:])]
+
+
+@transaction.atomic
+def successions_apply(*, on=None) -> int:
+    """Make inactive every predecessor whose successor has taken over by `on` (daily)."""
+    on = on or timezone.localdate()
+    changed = 0
+    for agency in Agency.objects.select_for_update().filter(active=True,
+                                                            succession__date__lte=on):
+        agency.active = False
+        _save(agency, None)
+        changed += 1
+    return changed
 
 
 # --- people and memberships ------------------------------------------------------------

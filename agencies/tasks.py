@@ -8,3 +8,9 @@ from . import services
 def sync_memberships() -> int:
     """Daily: memberships that started or ended since yesterday gain or lose their grants."""
     return services.memberships_sync()
+
+
+@shared_task(name="agencies.apply_successions")
+def apply_successions() -> int:
+    """Daily: agencies whose successor took over today become inactive."""
+    return services.successions_apply()

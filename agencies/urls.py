@@ -24,6 +24,7 @@ urlpatterns = [
     path("agencies/new/", views.agency_create, name="agency-create"),
     path("agencies/<int:pk>/", views.agency_detail, name="agency-detail"),
     path("agencies/<int:pk>/edit/", views.agency_edit, name="agency-edit"),
+    path("agencies/<int:pk>/succession/", views.agency_succession, name="agency-succession"),
     path("people/", views.person_list, name="person-list"),
     path("people/new/", views.person_create, name="person-create"),
     path("people/<int:pk>/", views.person_detail, name="person-detail"),

@@ -30,6 +30,7 @@ from .forms import (
     MembershipForm,
     PersonForm,
     StagesForm,
+    SuccessionForm,
     TokenForm,
 )
 from .middleware import SESSION_KEY
@@ -265,10 +266,48 @@ def agency_list(request):
 def agency_detail(request, pk):
     agency = selectors.agency_get(actor=request.user, pk=pk)
     show_people = permissions.can_view_internal(request.user, agency.local_area_id).allowed
+    succession = getattr(agency, "succession", None)
     return render(request, "agencies/agency_detail.html", {
         "page_title": agency.name, "agency": agency, "show_people": show_people,
+        "succession": succession, "predecessors": list(agency.predecessor_links.all()),
         "can_change": permissions.can_change_agency(request.user, agency).allowed,
+        "succession_decision": permissions.can_record_succession(request.user, agency,
+                                                                 succession),
+        "changes": selectors.agency_changes(agency=agency) if show_people else [],
     })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agency_succession(request, pk):
+    """An administrator records the agency that replaces this one, and from when."""
+    agency = selectors.agency_get(actor=request.user, pk=pk)
+    if not permissions.can_administer_area(request.user, agency.local_area_id):
+        raise Http404
+    decision = permissions.can_record_succession(request.user, agency,
+                                                 getattr(agency, "succession", None))
+    if not decision:  # already replaced: the agency's page says by whom
+        messages.error(request, decision.reason)
+        return redirect("agencies:agency-detail", pk=agency.pk)
+    form = SuccessionForm(request.POST or None, agencies=selectors.agency_choices(
+        agency.local_area_id).exclude(pk=agency.pk))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.agency_succession_record(
+                actor=request.user, predecessor=agency, successor=data["successor"],
+                date=data["date"], note=data["note"])
+        except ApplicationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"{agency.name} is replaced by {data['successor'].name}.")
+            return redirect("agencies:agency-detail", pk=agency.pk)
+    return render(request, "agencies/succession_form.html", {
+        "page_title": f"Record the successor of {agency.name}", "form": form,
+        "agency": agency, "submit": "Record successor",
+        "intro": "Its records will be shown under the successor from that date, and it will "
+                 "no longer be offered in lists to choose from."},
+        status=400 if form.errors else 200)
 
 
 @login_required

@@ -32,13 +32,13 @@ ORDER = 20
 # Every key an area file may use in these sections (anything else is refused).
 KEYS = {
     "strategy": {"title": ANY, "period": ANY, "status": ANY, "published_on": ANY,
-                 "summary": ANY, "principles": ANY,
+                 "summary": ANY, "vision": ANY, "principles": ANY, "outcomes": ANY,
                  "priorities": [{"number": ANY, "title": ANY, "description": ANY,
                                  "outcomes": ANY}]},
     "intentions": [{"reference": ANY, "title": ANY, "summary": ANY, "thematic_area": ANY,
                     "level": ANY, "status": ANY, "status_reason": ANY, "lead": ANY,
-                    "partners": ANY, "priorities": ANY, "stage": ANY, "owner": ANY,
-                    "value": ANY, "sensitive": FLAG, "starts": ANY, "ends": ANY,
+                    "joint_leads": ANY, "partners": ANY, "priorities": ANY, "stage": ANY,
+                    "owner": ANY, "value": ANY, "sensitive": FLAG, "starts": ANY, "ends": ANY,
                     "published": FLAG, "notes": ANY,
                     "gate": {"note": ANY, "advance": FLAG,
                              "sign_offs": [{"agency": ANY, "person": ANY, "decision": ANY,
@@ -86,6 +86,12 @@ def validate(data, check):
             strategy = {}
         check.require(strategy, "title", "strategy")
         check.require(strategy, "period", "strategy", kind=(str, int))
+        if not isinstance(strategy.get("vision", ""), str):
+            check.error("strategy.vision", "must be text")
+        for key in ("principles", "outcomes"):
+            for path, text in check.items(strategy, key, "strategy"):
+                if not isinstance(text, str) or not text.strip():
+                    check.error(path, "must be text (quote it if it has a colon)")
         for path, priority in check.items(strategy, "priorities", "strategy"):
             numbers.add(check.require(priority, "number", path, kind=int))
             check.require(priority, "title", path)
@@ -98,7 +104,16 @@ def validate(data, check):
         check.one_of(spec.get("level", Level.STRATEGIC), set(Level.values), f"{path}.level")
         check.one_of(spec.get("status", IntentionStatus.ACTIVE), set(IntentionStatus.values),
                      f"{path}.status")
-        check.one_of(check.require(spec, "lead", path), agencies, f"{path}.lead")
+        lead = check.require(spec, "lead", path)
+        check.one_of(lead, agencies, f"{path}.lead")
+        joint = [key for _, key in check.items(spec, "joint_leads", path)]
+        for i, key in enumerate(joint):
+            check.one_of(key, agencies, f"{path}.joint_leads[{i}]")
+            if key == lead:
+                check.error(f"{path}.joint_leads[{i}]", "is the lead already")
+            elif key in spec.get("partners", []):
+                check.error(f"{path}.joint_leads[{i}]", "is a partner too: name it once")
+        check.unique(joint, f"{path}.joint_leads", "agency")
         for i, key in enumerate(spec.get("partners", [])):
             check.one_of(key, agencies, f"{path}.partners[{i}]")
         for i, number in enumerate(spec.get("priorities", [])):
@@ -170,7 +185,9 @@ def _strategy(area, spec, ctx):
         return {}
     fields = {"period": str(spec["period"]), "status": spec.get("status", "published"),
               "published_on": spec.get("published_on"), "summary": spec.get("summary", ""),
-              "principles": spec.get("principles", []),
+              "vision": spec.get("vision", "").strip(),
+              "principles": [p.strip() for p in spec.get("principles", [])],
+              "outcomes": [o.strip() for o in spec.get("outcomes", [])],
               "priorities": [{"number": p["number"], "title": p["title"],
                               "description": p.get("description", ""),
                               "outcomes": p.get("outcomes", "")}
@@ -191,6 +208,7 @@ def _intention(area, spec, ctx, priorities, stages):
         "title": spec["title"], "summary": spec.get("summary", ""),
         "thematic_area": spec.get("thematic_area", ""), "level": spec.get("level", "strategic"),
         "lead_agency": agencies[spec["lead"]],
+        "joint_lead_agencies": [agencies[k] for k in spec.get("joint_leads", [])],
         "partner_agencies": [agencies[k] for k in spec.get("partners", [])],
         "priorities": [priorities[n] for n in spec.get("priorities", [])],
         "estimated_annual_value": Decimal(str(spec.get("value", 0))),
@@ -205,7 +223,9 @@ def _intention(area, spec, ctx, priorities, stages):
         if intention.status != status or intention.partner_agencies.count() != len(
                 fields["partner_agencies"]):
             return intention  # its workflow has moved on since: leave it to the workflow
+        # who takes part is set when it is created; the gates' workflow owns it since
         fields.pop("partner_agencies")
+        fields.pop("joint_lead_agencies")
         changes = _changes(intention, fields)
         if changes:
             services.intention_update(actor=None, intention=intention, **changes)
@@ -240,11 +260,13 @@ def _changes(obj, fields) -> dict:
 
 
 def _strategy_changed(strategy, fields) -> bool:
-    scalars = {k: fields[k] for k in ("period", "status", "published_on", "summary")}
+    scalars = {k: fields[k] for k in ("period", "status", "published_on", "summary", "vision")}
     principles = list(strategy.principles.order_by("position").values_list("text", flat=True))
+    outcomes = list(strategy.outcomes.order_by("position").values_list("text", flat=True))
     priorities = [{"number": p.number, "title": p.title, "description": p.description,
                    "outcomes": p.outcomes} for p in strategy.priorities.order_by("number")]
     return bool(_changes(strategy, scalars)) or principles != fields["principles"] or \
+        outcomes != fields["outcomes"] or \
         priorities != sorted(fields["priorities"], key=lambda p: p["number"])
 
 

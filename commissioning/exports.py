@@ -8,7 +8,7 @@ from django.utils import timezone
 from portal import spreadsheets
 from portal.spreadsheets import safe_text
 
-HEADERS = ["Reference", "Title", "Stage", "Status", "Level", "Thematic area", "Lead agency",
+HEADERS = ["Reference", "Title", "Stage", "Status", "Level", "Thematic area", "Lead agencies",
            "Partner agencies", "Priorities", "Estimated annual value (GBP)", "Starts", "Ends",
            "Owner"]
 
@@ -21,7 +21,8 @@ def rows(intentions):
     for i in intentions:
         value = i.estimated_annual_value if getattr(i, "show_value", False) else "sensitive"
         yield [i.reference, i.title, i.current_stage.name, i.get_status_display(),
-               i.get_level_display(), i.thematic_area, i.lead_agency.name,
+               i.get_level_display(), i.thematic_area,
+               "; ".join(a.name for a in i.lead_agencies),
                "; ".join(a.name for a in i.partner_agencies.all()),
                "; ".join(f"{p.number}. {p.title}" for p in i.priorities.all()),
                value, i.starts, i.ends, str(i.owner)]

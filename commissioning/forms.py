@@ -10,6 +10,8 @@ DATE_ERRORS = {"invalid": "Enter a real date, like 2026-04-01"}
 
 
 class IntentionForm(forms.Form):
+    MULTI = ("joint_lead_agencies", "partner_agencies", "priorities")
+
     title = forms.CharField(max_length=250, error_messages={"required": "Enter a title"})
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
     thematic_area = forms.CharField(max_length=120, required=False,
@@ -18,6 +20,10 @@ class IntentionForm(forms.Form):
                               error_messages={"required": "Select the level"})
     lead_agency = forms.ModelChoiceField(queryset=None, empty_label="Choose the lead agency",
                                          error_messages={"required": "Select the lead agency"})
+    joint_lead_agencies = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
+        label="Other agencies leading it jointly",
+        help_text="Only if it is jointly led. Each lead signs off each stage gate.")
     partner_agencies = forms.ModelMultipleChoiceField(
         queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
         label="Partner agencies", help_text="Every partner signs off each stage gate.")
@@ -46,6 +52,7 @@ class IntentionForm(forms.Form):
     def __init__(self, *args, agencies, priorities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lead_agency"].queryset = agencies
+        self.fields["joint_lead_agencies"].queryset = agencies
         self.fields["partner_agencies"].queryset = agencies
         self.fields["priorities"].queryset = priorities
         self.fields["priorities"].label_from_instance = lambda p: f"{p.number}. {p.title}"
@@ -55,9 +62,55 @@ class IntentionForm(forms.Form):
         if data.get("starts") and data.get("ends") and data["ends"] < data["starts"]:
             self.add_error("ends", "The end date must be on or after the start date")
         lead = data.get("lead_agency")
-        if lead and lead in (data.get("partner_agencies") or []):
+        joint = set(data.get("joint_lead_agencies") or [])
+        partners = set(data.get("partner_agencies") or [])
+        if lead and lead in partners:
             self.add_error("partner_agencies", "The lead agency is not also a partner")
+        elif joint & partners:
+            self.add_error("partner_agencies",
+                           "An agency leading it jointly is not also a partner")
         return data
+
+
+def _lines(text) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class StrategyWordsForm(forms.Form):
+    """A strategy's own words: its summary, vision, principles and the outcomes children,
+    young people and families said they want (one per line, in order)."""
+
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    vision = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False,
+                             help_text="The strategy's vision, in its own words.")
+    principles = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 8}), required=False,
+        label="Principles, one per line, in order")
+    outcomes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 8}), required=False,
+        label="Outcomes children, young people and families said they want, one per line, "
+              "in order")
+
+    def clean_vision(self):
+        vision = self.cleaned_data["vision"].strip()
+        if len(vision) > 5000:
+            raise forms.ValidationError("Shorten the vision to 5,000 characters or fewer")
+        return vision
+
+    def clean_principles(self):
+        return _ordered(self.cleaned_data["principles"], "principle")
+
+    def clean_outcomes(self):
+        return _ordered(self.cleaned_data["outcomes"], "outcome")
+
+
+def _ordered(text, what) -> list[str]:
+    lines = _lines(text)
+    if len(lines) > 50:
+        raise forms.ValidationError(f"List 50 {what}s or fewer")
+    if any(len(line) > 1000 for line in lines):
+        raise forms.ValidationError(f"Shorten each {what} to 1,000 characters or fewer")
+    return lines
 
 
 class SignOffForm(forms.Form):

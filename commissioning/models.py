@@ -23,6 +23,7 @@ class Strategy(models.Model):
                               default=StrategyStatus.DRAFT)
     published_on = models.DateField(null=True, blank=True)
     summary = models.TextField(blank=True)
+    vision = models.TextField(blank=True, help_text="The strategy's vision, in its own words.")
     history = HistoricalRecords()
 
     class Meta:
@@ -37,6 +38,23 @@ class Principle(models.Model):
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="principles")
     position = models.PositiveSmallIntegerField()
     text = models.TextField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["strategy", "position"]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class StrategyOutcome(models.Model):
+    """An outcome children, young people and families said they want, in the strategy's
+    order (its priorities answer them)."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="outcomes")
+    position = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["strategy", "position"]
@@ -90,6 +108,11 @@ class Intention(models.Model):
     level = models.CharField(max_length=20, choices=Level.choices, default=Level.STRATEGIC)
     lead_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT,
                                     related_name="led_intentions")
+    # Jointly led: the agencies leading it with `lead_agency` (which stays the first lead,
+    # so code that names one lead keeps working). Each is shown as a lead and signs off.
+    joint_lead_agencies = models.ManyToManyField(
+        "agencies.Agency", related_name="joint_led_intentions", blank=True,
+        help_text="Agencies leading it jointly with the lead agency; each signs off each gate.")
     partner_agencies = models.ManyToManyField(
         "agencies.Agency", related_name="partner_intentions", blank=True,
         help_text="Agencies taking part besides the lead; every one signs off each gate.")
@@ -111,7 +134,7 @@ class Intention(models.Model):
         default=False, help_text="Visible to parent-carer and young people's representatives.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(m2m_fields=[partner_agencies, priorities])
+    history = HistoricalRecords(m2m_fields=[joint_lead_agencies, partner_agencies, priorities])
 
     class Meta:
         ordering = ["local_area", "reference"]
@@ -130,6 +153,11 @@ class Intention(models.Model):
 
     def __str__(self):
         return f"{self.reference} {self.title}"
+
+    @property
+    def lead_agencies(self) -> list:
+        """The lead agency first, then the joint leads (prefetched by the selectors)."""
+        return [self.lead_agency, *self.joint_lead_agencies.all()]
 
 
 # --- stage gates and joint sign-off -----------------------------------------------------

@@ -10,19 +10,35 @@ from agencies.roles import AgencyPerm, AreaPerm, Role
 from portal.dates import long_date
 from portal.decisions import Decision
 
+from . import participants
 from .models import IntentionStatus
 from .workflow import GATE_WORK_STATUSES, OPEN_STATUSES
 
 NOT_FOUND = "No such intention."  # the same answer for missing and forbidden
 
 
-def _participant_ids(intention) -> set[int]:
-    """Lead plus partners; uses prefetched partners when the selector fetched them."""
-    return {intention.lead_agency_id} | {a.pk for a in intention.partner_agencies.all()}
+def holders(user, area_id=None) -> dict:
+    """{replaced agency id: agency holding its records now}, read once per request (every
+    area's in one query: successions are few) and cached on the person with their grants.
+    `area_id` is accepted for readability; agency ids are unique across areas."""
+    from agencies.selectors import current_holders
+
+    cache = ap._cache(user) if user is not None else {}
+    if "holders" not in cache:
+        cache["holders"] = current_holders()
+    return cache["holders"]
 
 
-def participant_ids(intention) -> set[int]:
-    return _participant_ids(intention)
+def _participant_ids(intention, user=None) -> set[int]:
+    """Leads, joint leads and partners, and the successors holding them now; uses the
+    prefetched joint leads and partners when the selector fetched them."""
+    named = participants.named_ids(intention)
+    held = holders(user, intention.local_area_id)
+    return named | {held[pk].pk for pk in named if pk in held}
+
+
+def participant_ids(intention, user=None) -> set[int]:
+    return _participant_ids(intention, user)
 
 
 def public_area_ids(user) -> set[int]:
@@ -49,7 +65,7 @@ def can_view_value(user, intention) -> Decision:
         return Decision.deny("The value is commercially sensitive.")
     if user.is_superuser or ap.can_administer_area(user, intention.local_area_id):
         return Decision.allow()
-    if _participant_ids(intention) & ap.agency_ids_for(user):
+    if _participant_ids(intention, user) & ap.agency_ids_for(user):
         return Decision.allow()
     return Decision.deny("The value is commercially sensitive: only the partner agencies see it.")
 
@@ -77,7 +93,7 @@ def can_change_intention(user, intention) -> Decision:
     if user.is_superuser or ap.can_administer_area(user, intention.local_area_id):
         return Decision.allow()
     commissions = ap.agency_ids_for(user, AgencyPerm.COMMISSION)
-    if intention.owner_id == user.pk or commissions & _participant_ids(intention):
+    if intention.owner_id == user.pk or commissions & _participant_ids(intention, user):
         return Decision.allow()
     return Decision.deny("Only the owner or a commissioner for a partner agency may change this.")
 
@@ -115,7 +131,7 @@ def can_sign_off(user, intention, agency, *, covering=None) -> Decision:
     """
     if not can_view_intention(user, intention):
         return Decision.deny(NOT_FOUND)
-    if agency.pk not in _participant_ids(intention):
+    if agency.pk not in _participant_ids(intention, user):
         return Decision.deny(f"{agency} does not take part in this intention.")
     if intention.status not in GATE_WORK_STATUSES:
         return Decision.deny(f"The intention is {intention.get_status_display().lower()}: "
@@ -164,7 +180,7 @@ def can_refer_to_board(user, intention, agency, *, covering=None) -> Decision:
     """Approvers of the agency (whatever their limit) and the intention's commissioners,
     only when no approver of the agency has a limit that covers the value (`covering`:
     those approvers; the service always passes them)."""
-    if agency.pk not in _participant_ids(intention):
+    if agency.pk not in _participant_ids(intention, user):
         return Decision.deny(f"{agency} does not take part in this intention.")
     if intention.status not in GATE_WORK_STATUSES:
         return Decision.deny(f"The intention is {intention.get_status_display().lower()}: "

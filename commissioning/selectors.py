@@ -11,6 +11,7 @@ from django.http import Http404
 from agencies import permissions as ap
 from agencies.models import Agency, Membership, Stage
 from agencies.roles import AgencyPerm, AreaPerm, Role
+from agencies.selectors import current_holders, formerly_ids
 from portal import audit
 
 from .models import (
@@ -21,12 +22,16 @@ from .models import (
     GateStatus,
     Intention,
     IntentionStatus,
+    Principle,
     Priority,
     ReferralStatus,
     SignOff,
     StageGate,
     Strategy,
+    StrategyOutcome,
 )
+from .participants import lead_agencies, participants
+from .permissions import holders as permissions_holders
 from .permissions import public_area_ids
 
 SORTS = {
@@ -49,6 +54,17 @@ def visible_intentions(actor):
         | Q(local_area_id__in=public, published_for_consultation=True))
 
 
+def involving(agency_ids, holders=None) -> Q:
+    """Intentions led, jointly led or partnered by one of the agencies (and by those the
+    agencies replaced: a report or inbox for the ICB includes what the CCG held)."""
+    holders = current_holders() if holders is None else holders
+    ids = set(agency_ids) | formerly_ids(holders, agency_ids)
+    through = Intention.partner_agencies.through.objects.filter(agency_id__in=ids)
+    joint = Intention.joint_lead_agencies.through.objects.filter(agency_id__in=ids)
+    return (Q(lead_agency_id__in=ids) | Q(id__in=through.values("intention_id"))
+            | Q(id__in=joint.values("intention_id")))
+
+
 def intention_list(*, actor, local_area=None, stage=None, status=None, level=None, agency=None,
                    priority=None, thematic_area=None, search="", sort="reference"):
     """Intentions the actor may see, filtered; `stage` is a Stage, its id or its name."""
@@ -65,10 +81,7 @@ def intention_list(*, actor, local_area=None, stage=None, status=None, level=Non
     if level:
         qs = qs.filter(level=level)
     if agency:
-        agency_id = getattr(agency, "pk", agency)
-        qs = qs.filter(Q(lead_agency_id=agency_id) | Q(id__in=Intention.partner_agencies.through
-                                                      .objects.filter(agency_id=agency_id)
-                                                      .values("intention_id")))
+        qs = qs.filter(involving([getattr(agency, "pk", agency)]))
     if priority:
         qs = qs.filter(id__in=Intention.priorities.through.objects.filter(
             priority_id=getattr(priority, "pk", priority)).values("intention_id"))
@@ -79,6 +92,7 @@ def intention_list(*, actor, local_area=None, stage=None, status=None, level=Non
                        | Q(summary__icontains=search) | Q(thematic_area__icontains=search))
     return (qs.select_related("local_area", "lead_agency", "current_stage", "owner")
             .prefetch_related(
+                Prefetch("joint_lead_agencies", queryset=Agency.objects.order_by("name")),
                 Prefetch("partner_agencies", queryset=Agency.objects.order_by("name")),
                 Prefetch("priorities", queryset=Priority.objects.select_related("strategy")
                          .order_by("number")))
@@ -169,7 +183,9 @@ OPEN_REFERRAL_STATUSES = (ReferralStatus.AWAITING, ReferralStatus.NO_BOARD)
 def sign_off_status(intention, gate) -> list[dict]:
     """Per participating agency: decided (who, when, why), with a board, or still waiting
     (since when, and who may sign). Three queries whatever the number of agencies."""
-    agencies = [intention.lead_agency, *intention.partner_agencies.all()]
+    holders = current_holders(intention.local_area_id)
+    agencies = participants(intention, holders)
+    leads = {a.pk for a in lead_agencies(intention, holders)}
     sign_offs = {s.agency_id: s for s in gate_sign_offs(gate)} if gate else {}
     referrals = {}
     if gate:
@@ -181,7 +197,7 @@ def sign_off_status(intention, gate) -> list[dict]:
     for agency in agencies:
         rows.append({
             "agency": agency,
-            "is_lead": agency.pk == intention.lead_agency_id,
+            "is_lead": agency.pk in leads,
             "sign_off": sign_offs.get(agency.pk),
             "referral": referrals.get(agency.pk),
             "waiting_since": gate.opened_at if gate and agency.pk not in sign_offs else None,
@@ -211,15 +227,15 @@ def approvals_inbox(*, actor, local_area=None):
             user=actor, role=Role.APPROVER, agency_id__in=my_agencies).values_list(
             "agency_id", "delegated_limit"):
         limits[agency_id] = max(limit, limits.get(agency_id, limit))
-    partner_of = Intention.partner_agencies.through.objects.filter(
-        agency_id__in=my_agencies).values("intention_id")
+    holders = permissions_holders(actor)
     gates = (StageGate.objects.filter(status=GateStatus.OPEN,
                                       intention__status=IntentionStatus.ACTIVE)
-             .filter(Q(intention__lead_agency_id__in=my_agencies) | Q(intention_id__in=partner_of))
+             .filter(intention__in=Intention.objects.filter(involving(my_agencies, holders)))
              .filter(intention__in=visible_intentions(actor))
              .select_related("intention__lead_agency", "intention__current_stage",
                              "intention__owner", "from_stage", "to_stage")
-             .prefetch_related("intention__partner_agencies", "sign_offs",
+             .prefetch_related("intention__joint_lead_agencies",
+                               "intention__partner_agencies", "sign_offs",
                                Prefetch("referrals", queryset=BoardReferral.objects.filter(
                                    status__in=OPEN_REFERRAL_STATUSES)))
              .order_by("opened_at", "id"))
@@ -233,8 +249,7 @@ def approvals_inbox(*, actor, local_area=None):
                     if r.status == ReferralStatus.AWAITING}
         no_board = {r.agency_id: r for r in gate.referrals.all()
                     if r.status == ReferralStatus.NO_BOARD}
-        agencies = [intention.lead_agency, *intention.partner_agencies.all()]
-        for agency in agencies:
+        for agency in participants(intention, holders):
             if agency.pk in my_agencies and agency.pk not in decided | referred:
                 items.append({"gate": gate, "intention": intention, "agency": agency,
                               "within_limit": intention.estimated_annual_value
@@ -280,7 +295,9 @@ def strategy_list(*, actor, local_area=None):
         qs = qs.filter(local_area_id=getattr(local_area, "pk", local_area))
     return qs.select_related("local_area").prefetch_related(
         Prefetch("priorities", queryset=Priority.objects.order_by("number")),
-        "principles").order_by("local_area__name", "-period", "title")
+        Prefetch("principles", queryset=Principle.objects.order_by("position")),
+        Prefetch("outcomes", queryset=StrategyOutcome.objects.order_by("position")),
+    ).order_by("local_area__name", "-period", "title")
 
 
 def strategy_get(*, actor, pk):
@@ -292,7 +309,8 @@ def strategy_get(*, actor, pk):
 
 def priority_intentions(*, actor, strategy):
     """Each priority of the strategy with the visible intentions answering it (3 queries)."""
-    visible = visible_intentions(actor).select_related("current_stage", "lead_agency")
+    visible = visible_intentions(actor).select_related("current_stage", "lead_agency") \
+        .prefetch_related(Prefetch("joint_lead_agencies", queryset=Agency.objects.order_by("name")))
     return strategy.priorities.prefetch_related(
         Prefetch("intentions", queryset=visible.order_by("reference"), to_attr="answering"),
     ).order_by("number")
@@ -351,6 +369,26 @@ DISAGREEMENT_WATCH = audit.Watch(
             "status": "status", "escalation_level": "escalation level",
             "escalated_to_id": "board it is escalated to", "resolution": "resolution"},
     m2m={"parties": "parties"})
+
+
+STRATEGY_WATCH = audit.Watch(fields={
+    "title": "title", "period": "period", "status": "status", "published_on": "publication date",
+    "summary": "summary", "vision": "vision"})
+STATEMENT_WATCH = audit.Watch(fields={"text": "wording"})
+
+
+def strategy_changes(strategy) -> list[dict]:
+    """Who changed the strategy's vision, words, principles and outcomes, newest first."""
+    def statements(model, label):
+        records = model.history.filter(strategy_id=strategy.pk).select_related(
+            "history_user").order_by("history_date", "history_id")
+        return audit.row_changes(model, records, STATEMENT_WATCH,
+                                 lambda r: f"{label} {r.position} ({r.text[:60]})")
+
+    return audit.newest_first(
+        ((when, kind, who, what or "Recorded", detail)
+         for when, kind, who, what, detail in audit.changes(strategy, STRATEGY_WATCH)),
+        statements(Principle, "Principle"), statements(StrategyOutcome, "Outcome"))
 
 
 def disagreement_changes(item) -> list[dict]:

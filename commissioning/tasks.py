@@ -5,6 +5,7 @@ from django.core.mail import send_mail
 from portal.links import absolute_url
 
 from .models import SignOff, StageGate
+from .participants import participants
 from .selectors import approvers_by_agency
 
 RETRY = {"autoretry_for": (ConnectionError, TimeoutError), "retry_backoff": True,
@@ -24,7 +25,7 @@ def gate_ready(gate_id: int) -> int:
     if gate is None:
         return 0
     intention = gate.intention
-    agencies = [intention.lead_agency, *intention.partner_agencies.all()]
+    agencies = participants(intention)
     # Agencies whose decision is with a board are not asked; those no board can take are
     # (their approvers may refer it to a board by hand).
     open_referrals = list(gate.referrals.filter(status__in=("awaiting", "no-board")))

@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse
 
 from portal.dates import long_date
 
-from . import permissions
+from . import participants, permissions
 
 
 def _href(name, pk):
@@ -25,9 +25,24 @@ def _related(obj, name):
     return manager.all() if manager is not None else None
 
 
+def _holders_section(user, intention) -> dict:
+    """Who leads it and takes part, as the bodies holding them now ("formerly" the agency
+    named when it has since been replaced, as a CCG by its ICB)."""
+    shown = participants.as_shown(intention,
+                                  permissions.holders(user, intention.local_area_id))
+    items = []
+    for role, rows in (("Lead agency", shown["leads"]), ("Partner agency", shown["partners"])):
+        for row in rows:
+            meta = role if not row["formerly"] else f"{role}, formerly {row['formerly'].name}"
+            items.append({"text": row["agency"].name, "meta": meta,
+                          "href": _href("agencies:agency-detail", row["agency"].pk)})
+    return {"title": "Agencies holding it now", "items": items,
+            "empty": "No agency is named on it."}
+
+
 def golden_thread(user, intention) -> list[dict]:
     internal = permissions.can_view_cycle(user, intention.local_area_id).allowed
-    sections = [{
+    sections = [_holders_section(user, intention), {
         "title": "Strategy priorities it answers",
         "items": [{"text": f"{p.number}. {p.title}", "meta": p.strategy.title,
                    "href": _href("commissioning:strategy-detail", p.strategy_id)}

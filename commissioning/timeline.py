@@ -19,7 +19,8 @@ WATCH = audit.Watch(
         "ends": "end date", "owner_id": "owner",
         "published_for_consultation": "publication for consultation",
     },
-    m2m={"partner_agencies": "partner agencies", "priorities": "priorities"},
+    m2m={"joint_lead_agencies": "joint lead agencies", "partner_agencies": "partner agencies",
+         "priorities": "priorities"},
     money=frozenset({"estimated_annual_value"}),
 )
 STATUS = dict(IntentionStatus.choices)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("approvals/", views.approvals, name="approvals"),
     path("strategies/", views.strategy_list, name="strategy-list"),
     path("strategies/<int:pk>/", views.strategy_detail, name="strategy-detail"),
+    path("strategies/<int:pk>/edit/", views.strategy_edit, name="strategy-edit"),
     path("action-plans/", views.action_plan_list, name="action-plan-list"),
     path("action-plans/<int:pk>/", views.action_plan_detail, name="action-plan-detail"),
     path("action-plans/<int:plan_pk>/actions/new/", views.action_create, name="action-create"),

@@ -18,13 +18,38 @@ class LocalAreaSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "slug", "description", "reference_prefix", "stages"]
 
 
+class AgencyLinkSerializer(serializers.Serializer):
+    """Another agency of a succession and the day it took effect."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    date = serializers.DateField()
+
+
 class AgencySerializer(serializers.ModelSerializer):
     local_area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    successor = serializers.SerializerMethodField(
+        help_text="The agency that replaced this one, and from when (null if none).")
+    predecessors = serializers.SerializerMethodField(
+        help_text="The agencies this one replaced, and from when.")
 
     class Meta:
         model = Agency
         fields = ["id", "local_area", "name", "short_name", "kind", "code", "is_host",
-                  "website", "active"]
+                  "website", "active", "successor", "predecessors"]
+
+    @extend_schema_field(AgencyLinkSerializer(allow_null=True))
+    def get_successor(self, agency):
+        succession = getattr(agency, "succession", None)
+        if succession is None:
+            return None
+        return {"id": succession.successor_id, "name": succession.successor.name,
+                "date": succession.date}
+
+    @extend_schema_field(AgencyLinkSerializer(many=True))
+    def get_predecessors(self, agency):
+        return [{"id": link.predecessor_id, "name": link.predecessor.name, "date": link.date}
+                for link in agency.predecessor_links.all()]
 
 
 class MembershipSerializer(serializers.ModelSerializer):

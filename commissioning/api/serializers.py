@@ -16,6 +16,7 @@ from ..models import (
     SignOffDecision,
     StageGate,
     Strategy,
+    StrategyOutcome,
     StrategyStatus,
 )
 from ..permissions import can_view_value
@@ -43,7 +44,10 @@ class IntentionSerializer(serializers.ModelSerializer):
 
     local_area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     stage = StageRefSerializer(source="current_stage")
-    lead_agency = _Named()
+    lead_agency = _Named(help_text="The first lead agency.")
+    joint_lead_agencies = _Named(many=True, help_text="Agencies leading it with the lead.")
+    lead_agencies = _Named(many=True, read_only=True,
+                           help_text="Every lead: the lead agency, then the joint leads.")
     partner_agencies = _Named(many=True)
     priorities = PriorityRefSerializer(many=True)
     owner = serializers.SerializerMethodField()
@@ -52,7 +56,8 @@ class IntentionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Intention
         fields = ["id", "reference", "local_area", "title", "summary", "thematic_area", "level",
-                  "status", "stage", "lead_agency", "partner_agencies", "priorities",
+                  "status", "stage", "lead_agency", "joint_lead_agencies", "lead_agencies",
+                  "partner_agencies", "priorities",
                   "estimated_annual_value", "value_is_sensitive", "starts", "ends", "owner",
                   "published_for_consultation", "updated_at"]
 
@@ -72,6 +77,9 @@ class IntentionInputSerializer(serializers.Serializer):
                                           default="")
     level = serializers.ChoiceField(choices=Level.choices, default=Level.STRATEGIC)
     lead_agency = serializers.IntegerField()
+    joint_lead_agencies = serializers.ListField(
+        child=serializers.IntegerField(), required=False, default=list,
+        help_text="Ids of agencies leading it jointly with the lead agency.")
     partner_agencies = serializers.ListField(child=serializers.IntegerField(), required=False,
                                              default=list)
     priorities = serializers.ListField(child=serializers.IntegerField(), required=False,
@@ -194,6 +202,12 @@ class PrincipleSerializer(serializers.ModelSerializer):
         fields = ["position", "text"]
 
 
+class OutcomeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StrategyOutcome
+        fields = ["position", "text"]
+
+
 class PrioritySerializer(serializers.ModelSerializer):
     class Meta:
         model = Priority
@@ -203,12 +217,15 @@ class PrioritySerializer(serializers.ModelSerializer):
 class StrategySerializer(serializers.ModelSerializer):
     local_area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     principles = PrincipleSerializer(many=True, read_only=True)
+    outcomes = OutcomeSerializer(many=True, read_only=True,
+                                 help_text="What children, young people and families said they "
+                                           "want, in order.")
     priorities = PrioritySerializer(many=True, read_only=True)
 
     class Meta:
         model = Strategy
         fields = ["id", "local_area", "title", "period", "status", "published_on", "summary",
-                  "principles", "priorities"]
+                  "vision", "principles", "outcomes", "priorities"]
 
 
 class PriorityInputSerializer(serializers.Serializer):
@@ -225,9 +242,24 @@ class StrategyInputSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=StrategyStatus.choices, default=StrategyStatus.DRAFT)
     published_on = serializers.DateField(required=False, allow_null=True, default=None)
     summary = serializers.CharField(required=False, allow_blank=True, default="")
+    vision = serializers.CharField(required=False, allow_blank=True, default="")
     principles = serializers.ListField(child=serializers.CharField(), required=False,
                                        default=list)
+    outcomes = serializers.ListField(child=serializers.CharField(), required=False,
+                                     default=list)
     priorities = PriorityInputSerializer(many=True, required=False, default=list)
+
+
+class StrategyPatchSerializer(serializers.Serializer):
+    """Change a strategy's words: each list given replaces the whole list, in order."""
+
+    title = serializers.CharField(max_length=250, required=False)
+    period = serializers.CharField(max_length=20, required=False)
+    status = serializers.ChoiceField(choices=StrategyStatus.choices, required=False)
+    summary = serializers.CharField(required=False, allow_blank=True)
+    vision = serializers.CharField(required=False, allow_blank=True)
+    principles = serializers.ListField(child=serializers.CharField(), required=False)
+    outcomes = serializers.ListField(child=serializers.CharField(), required=False)
 
 
 class ActionSerializer(serializers.ModelSerializer):

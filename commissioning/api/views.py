@@ -94,6 +94,8 @@ class IntentionList(generics.ListAPIView):
         area = lead.local_area
         fields["partner_agencies"] = _agencies(request.user, fields["partner_agencies"],
                                                "partner_agencies", area)
+        fields["joint_lead_agencies"] = _agencies(request.user, fields["joint_lead_agencies"],
+                                                  "joint_lead_agencies", area)
         fields["priorities"] = _priorities(area, fields["priorities"])
         intention = services.intention_create(actor=request.user, local_area=area,
                                               lead_agency=lead, **fields)
@@ -119,9 +121,9 @@ class IntentionDetail(APIView):
         if "lead_agency" in fields:
             fields["lead_agency"] = _agencies(request.user, [fields["lead_agency"]],
                                               "lead_agency", area)[0]
-        if "partner_agencies" in fields:
-            fields["partner_agencies"] = _agencies(request.user, fields["partner_agencies"],
-                                                   "partner_agencies", area)
+        for many in ("joint_lead_agencies", "partner_agencies"):
+            if many in fields:
+                fields[many] = _agencies(request.user, fields[many], many, area)
         if "priorities" in fields:
             fields["priorities"] = _priorities(area, fields["priorities"])
         if fields or status is None:
@@ -296,6 +298,15 @@ class StrategyDetail(generics.RetrieveAPIView):
 
     def get_object(self):
         return selectors.strategy_get(actor=self.request.user, pk=self.kwargs["pk"])
+
+    @extend_schema(request=s.StrategyPatchSerializer, responses=s.StrategySerializer)
+    def patch(self, request, pk):
+        strategy = selectors.strategy_get(actor=request.user, pk=pk)
+        data = s.StrategyPatchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.strategy_update(actor=request.user, strategy=strategy, **data.validated_data)
+        return Response(s.StrategySerializer(selectors.strategy_get(
+            actor=request.user, pk=pk)).data)
 
 
 class ActionList(generics.ListAPIView):

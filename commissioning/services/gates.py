@@ -8,11 +8,12 @@ from django.utils import timezone
 
 from agencies.models import Agency, Membership
 from agencies.roles import Role
+from agencies.selectors import current_holders
 from portal import background
 from portal.errors import ApplicationError, ErrorCode
 from portal.money import format_gbp
 
-from .. import checklist, permissions, tasks
+from .. import checklist, participants, permissions, tasks
 from ..models import (
     BoardReferral,
     GateStatus,
@@ -27,7 +28,21 @@ from .intentions import lock
 
 
 def _participants(intention) -> list[Agency]:
-    return [intention.lead_agency, *intention.partner_agencies.order_by("name")]
+    """Every lead and partner, as the bodies that hold them now (commissioning.participants)."""
+    return participants.participants(intention)
+
+
+def _decisions(gate, intention) -> dict:
+    """{agency id: decision} on the gate, a replaced agency's decision counting for the
+    agency holding its records now (a CCG's approval given before it became the ICB)."""
+    holders = current_holders(intention.local_area_id)
+    decisions = {}
+    for agency_id, decision in SignOff.objects.filter(gate=gate).values_list("agency_id",
+                                                                            "decision"):
+        holder = holders[agency_id].pk if agency_id in holders else agency_id
+        if decisions.get(holder) != SignOffDecision.REJECT:
+            decisions[holder] = decision
+    return decisions
 
 
 def _live_gate(intention, *, for_update=True):
@@ -50,7 +65,7 @@ def _move(gate, event, actor):
 
 def _settle(gate, intention, actor):
     """After a decision: any rejection stops the gate; every approval approves it."""
-    decisions = dict(SignOff.objects.filter(gate=gate).values_list("agency_id", "decision"))
+    decisions = _decisions(gate, intention)
     if SignOffDecision.REJECT in decisions.values():
         _move(gate, "rejected", actor)
         for referral in BoardReferral.objects.select_for_update().filter(
@@ -123,10 +138,10 @@ def _refer_over_limit(gate, intention, actor):
     from governance.referrals import Router
 
     value = intention.estimated_annual_value
-    participants = _participants(intention)
-    limits = _approver_limits(participants)
+    taking_part = _participants(intention)
+    limits = _approver_limits(taking_part)
     router = None
-    for agency in participants:
+    for agency in taking_part:
         if limits.get(agency.pk) is not None and limits[agency.pk] >= value:
             continue
         router = router or Router(intention.local_area_id)
@@ -264,11 +279,10 @@ def board_referral_decide(*, actor, referral, approved: bool, reason: str,
 
 def missing_approvals(intention, gate) -> tuple[list[Agency], list[Agency]]:
     """(agencies still to approve, agencies that rejected) for the gate."""
-    decisions = dict(SignOff.objects.filter(gate=gate).values_list("agency_id", "decision")) \
-        if gate else {}
-    participants = _participants(intention)
-    rejected = [a for a in participants if decisions.get(a.pk) == SignOffDecision.REJECT]
-    missing = [a for a in participants if a.pk not in decisions]
+    decisions = _decisions(gate, intention) if gate else {}
+    taking_part = _participants(intention)
+    rejected = [a for a in taking_part if decisions.get(a.pk) == SignOffDecision.REJECT]
+    missing = [a for a in taking_part if a.pk not in decisions]
     return missing, rejected
 
 

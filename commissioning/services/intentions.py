@@ -26,9 +26,12 @@ from ..models import (
 from ..workflow import INTENTION_TRANSITIONS, LIVE_GATE_STATUSES
 from ._common import require, save
 
-EDITABLE = ("title", "summary", "thematic_area", "level", "lead_agency", "partner_agencies",
-            "priorities", "estimated_annual_value", "value_is_sensitive", "starts", "ends",
-            "owner", "published_for_consultation")
+EDITABLE = ("title", "summary", "thematic_area", "level", "lead_agency", "joint_lead_agencies",
+            "partner_agencies", "priorities", "estimated_annual_value", "value_is_sensitive",
+            "starts", "ends", "owner", "published_for_consultation")
+
+
+M2M = ("joint_lead_agencies", "partner_agencies", "priorities")
 
 
 def lock(intention) -> Intention:
@@ -42,9 +45,20 @@ def lock(intention) -> Intention:
         "local_area", "lead_agency", "current_stage", "owner").get(pk=intention.pk)
 
 
-def _clean(area, fields) -> dict:
-    """Check cross-field rules; returns the cleaned values or raises with every error."""
+def _clean(area, fields, *, named=frozenset(), history=False) -> dict:
+    """Check cross-field rules; returns the cleaned values or raises with every error.
+
+    `named`: agencies the intention names already, kept although replaced since; any other
+    agency must be active (a replaced one is not chosen for new work) unless `history`
+    (set-up and import, actor None, recording work done before the succession)."""
     errors: dict[str, list[str]] = {}
+    for key in () if history else ("lead_agency", "joint_lead_agencies", "partner_agencies"):
+        value = fields.get(key)
+        chosen = [value] if isinstance(value, Agency) else list(value or [])
+        retired = [a for a in chosen if not a.active and a.pk not in named]
+        if retired:
+            errors[key] = [f"{retired[0]} is no longer active: choose the agency that "
+                           "replaced it."]
     cleaned = dict(fields)
     if "title" in fields and not (fields["title"] or "").strip():
         errors["title"] = ["Enter a title."]
@@ -64,11 +78,18 @@ def _clean(area, fields) -> dict:
     lead = fields.get("lead_agency")
     if lead is not None and lead.local_area_id != area.pk:
         errors["lead_agency"] = ["Choose an agency of this local area."]
+    joint = list(fields.get("joint_lead_agencies") or [])
+    if any(a.local_area_id != area.pk for a in joint):
+        errors["joint_lead_agencies"] = ["Choose agencies of this local area."]
+    joint = [a for a in joint if lead is None or a.pk != lead.pk]  # the lead leads already
     partners = list(fields.get("partner_agencies") or [])
     if any(a.local_area_id != area.pk for a in partners):
         errors["partner_agencies"] = ["Choose agencies of this local area."]
     if lead is not None and any(a.pk == lead.pk for a in partners):
         errors["partner_agencies"] = ["The lead agency is not also a partner."]
+    elif {a.pk for a in joint} & {a.pk for a in partners}:
+        errors["partner_agencies"] = ["An agency leading it jointly is not also a partner."]
+    cleaned["joint_lead_agencies"] = joint
     cleaned["partner_agencies"] = partners
     priorities = list(fields.get("priorities") or [])
     if any(p.strategy.local_area_id != area.pk for p in priorities):
@@ -95,6 +116,7 @@ def next_reference(area: LocalArea, year: int) -> str:
 @transaction.atomic
 def intention_create(*, actor, local_area, title, lead_agency, owner=None, summary="",
                      thematic_area="", level=Level.STRATEGIC, partner_agencies=(),
+                     joint_lead_agencies=(),
                      priorities=(), estimated_annual_value=Decimal("0"),
                      value_is_sensitive=False, starts=None, ends=None,
                      published_for_consultation=False, status=IntentionStatus.DRAFT,
@@ -105,8 +127,9 @@ def intention_create(*, actor, local_area, title, lead_agency, owner=None, summa
         require(permissions.can_create_intention(actor, lead_agency))
     fields = _clean(local_area, {
         "title": title, "lead_agency": lead_agency, "partner_agencies": partner_agencies,
+        "joint_lead_agencies": joint_lead_agencies,
         "priorities": priorities, "estimated_annual_value": estimated_annual_value,
-        "level": level, "starts": starts, "ends": ends})
+        "level": level, "starts": starts, "ends": ends}, history=actor is None)
     owner = owner or actor
     if owner is None:
         raise ApplicationError("Name the intention's owner.",
@@ -127,8 +150,9 @@ def intention_create(*, actor, local_area, title, lead_agency, owner=None, summa
     if Intention.objects.filter(local_area=local_area, reference=intention.reference).exists():
         raise ApplicationError("That reference is already used in this area.",
                                errors={"reference": ["Choose a reference not yet used."]})
-    with audit.creating(intention):  # partners and priorities belong to the creation
+    with audit.creating(intention):  # leads, partners and priorities belong to the creation
         save(intention, actor)
+        intention.joint_lead_agencies.set(fields["joint_lead_agencies"])
         intention.partner_agencies.set(fields["partner_agencies"])
         intention.priorities.set(fields["priorities"])
     return intention
@@ -145,17 +169,24 @@ def intention_update(*, actor, intention, **changes) -> Intention:
                                f"{', '.join(sorted(unknown))}.",
                                errors={k: ["This field cannot be changed."] for k in unknown})
     current = {"title": intention.title, "lead_agency": intention.lead_agency,
+               "joint_lead_agencies": list(intention.joint_lead_agencies.all()),
                "partner_agencies": list(intention.partner_agencies.all()),
                "priorities": list(intention.priorities.select_related("strategy")),
                "estimated_annual_value": intention.estimated_annual_value,
                "level": intention.level, "starts": intention.starts, "ends": intention.ends}
-    fields = _clean(intention.local_area, {**current, **changes})
+    named = {current["lead_agency"].pk} | {
+        a.pk for a in current["joint_lead_agencies"] + current["partner_agencies"]}
+    fields = _clean(intention.local_area, {**current, **changes}, named=named,
+                    history=actor is None)
     for key in EDITABLE:
-        if key in changes and key not in ("partner_agencies", "priorities"):
+        if key in changes and key not in M2M:
             setattr(intention, key, fields.get(key, changes[key]))
-    if "partner_agencies" in changes:
-        _require_no_live_gate_for_partner_change(intention, fields["partner_agencies"])
+    if {"lead_agency", "joint_lead_agencies", "partner_agencies"} & set(changes):
+        _require_no_live_gate_for_participant_change(intention, fields)
     save(intention, actor)
+    if "joint_lead_agencies" in changes or "lead_agency" in changes:
+        # a joint lead chosen as the lead leads once (cleaned out of the joint leads)
+        intention.joint_lead_agencies.set(fields["joint_lead_agencies"])
     if "partner_agencies" in changes:
         intention.partner_agencies.set(fields["partner_agencies"])
     if "priorities" in changes:
@@ -163,14 +194,21 @@ def intention_update(*, actor, intention, **changes) -> Intention:
     return intention
 
 
-def _require_no_live_gate_for_partner_change(intention, partners):
-    before = set(intention.partner_agencies.values_list("pk", flat=True))
-    if before != {a.pk for a in partners} and intention.gates.filter(
-            status__in=LIVE_GATE_STATUSES).exists():
+def _require_no_live_gate_for_participant_change(intention, fields):
+    """Who signs a gate is fixed while it waits: no lead or partner changes then."""
+    before = Intention.objects.get(pk=intention.pk)
+    was = ({before.lead_agency_id}, set(before.joint_lead_agencies.values_list("pk", flat=True)),
+           set(before.partner_agencies.values_list("pk", flat=True)))
+    now = ({fields["lead_agency"].pk}, {a.pk for a in fields["joint_lead_agencies"]},
+           {a.pk for a in fields["partner_agencies"]})
+    if was != now and intention.gates.filter(status__in=LIVE_GATE_STATUSES).exists():
+        field = next(name for name, a, b in zip(
+            ("lead_agency", "joint_lead_agencies", "partner_agencies"), was, now, strict=True)
+            if a != b)
         raise ApplicationError(
-            "The partner agencies cannot change while a stage gate is waiting for sign-off.",
-            code=ErrorCode.CONFLICT,
-            errors={"partner_agencies": ["Wait until the stage gate is decided."]})
+            "The lead and partner agencies cannot change while a stage gate is waiting for "
+            "sign-off.", code=ErrorCode.CONFLICT,
+            errors={field: ["Wait until the stage gate is decided."]})
 
 
 @transaction.atomic

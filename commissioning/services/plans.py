@@ -15,6 +15,7 @@ from ..models import (
     Priority,
     Rag,
     Strategy,
+    StrategyOutcome,
 )
 from ._common import require, save
 
@@ -22,36 +23,64 @@ from ._common import require, save
 # --- strategies ------------------------------------------------------------------------
 @transaction.atomic
 def strategy_create(*, actor, local_area, title, period, status="draft", published_on=None,
-                    summary="", principles=(), priorities=()) -> Strategy:
-    """A strategy with its principles (texts) and numbered priorities (dicts with number,
+                    summary="", vision="", principles=(), outcomes=(),
+                    priorities=()) -> Strategy:
+    """A strategy with its vision, principles and the outcomes children, young people and
+    families said they want (ordered texts), and numbered priorities (dicts with number,
     title, description, outcomes)."""
     if actor is not None:
         require(permissions.can_manage_strategy(actor, local_area))
     strategy = save(Strategy(local_area=local_area, title=title, period=period, status=status,
-                             published_on=published_on, summary=summary), actor)
-    _set_parts(strategy, actor, principles, priorities)
+                             published_on=published_on, summary=summary,
+                             vision=(vision or "").strip()), actor)
+    _set_parts(strategy, actor, principles, priorities, outcomes)
     return strategy
 
 
 @transaction.atomic
-def strategy_update(*, actor, strategy, principles=None, priorities=None, **fields) -> Strategy:
-    """Update fields; priorities are matched by number (kept, updated, added, removed)."""
+def strategy_update(*, actor, strategy, principles=None, outcomes=None, priorities=None,
+                    **fields) -> Strategy:
+    """Update fields; principles and outcomes replace the lists in order; priorities are
+    matched by number (kept, updated, added, removed)."""
     strategy = Strategy.objects.select_for_update().get(pk=strategy.pk)
     if actor is not None:
         require(permissions.can_manage_strategy(actor, strategy.local_area_id))
-    for key in ("title", "period", "status", "published_on", "summary"):
+    for key in ("title", "period", "status", "published_on", "summary", "vision"):
         if key in fields:
-            setattr(strategy, key, fields[key])
+            setattr(strategy, key, fields[key].strip() if key == "vision" else fields[key])
     save(strategy, actor)
-    _set_parts(strategy, actor, principles, priorities)
+    _set_parts(strategy, actor, principles, priorities, outcomes)
     return strategy
 
 
-def _set_parts(strategy, actor, principles, priorities):
+def _ordered_texts(field, texts) -> list[str]:
+    """An ordered list of statements: each text, without blanks."""
+    if isinstance(texts, str) or not all(isinstance(t, str) for t in texts):
+        raise ApplicationError(f"List the {field} as texts, in order.",
+                               errors={field: [f"List the {field} as texts, in order."]})
+    return [t.strip() for t in texts if t.strip()]
+
+
+def _set_ordered(strategy, actor, model, related, field, texts):
+    """Set the strategy's ordered statements in place by position, so the audit shows
+    "Principle 3: Edited" rather than every row removed and added again."""
+    texts = _ordered_texts(field, texts)
+    existing = {row.position: row for row in getattr(strategy, related).all()}
+    for position, text in enumerate(texts, 1):
+        row = existing.pop(position, None) or model(strategy=strategy, position=position)
+        if row.pk is None or row.text != text:
+            row.text = text
+            save(row, actor)
+    for leftover in existing.values():
+        leftover._history_user = actor
+        leftover.delete()
+
+
+def _set_parts(strategy, actor, principles, priorities, outcomes=None):
     if principles is not None:
-        strategy.principles.all().delete()
-        Principle.objects.bulk_create([Principle(strategy=strategy, position=i, text=text)
-                                       for i, text in enumerate(principles, 1)])
+        _set_ordered(strategy, actor, Principle, "principles", "principles", principles)
+    if outcomes is not None:
+        _set_ordered(strategy, actor, StrategyOutcome, "outcomes", "outcomes", outcomes)
     if priorities is None:
         return
     numbers = [p["number"] for p in priorities]

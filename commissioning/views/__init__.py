@@ -22,6 +22,7 @@ from .plans import (
     disagreement_list,
     disagreement_resolve,
     strategy_detail,
+    strategy_edit,
     strategy_list,
 )
 
@@ -31,5 +32,6 @@ __all__ = [
     "disagreement_list", "disagreement_resolve", "gate_submit", "intention_advance",
     "intention_by_stage", "intention_checklist", "intention_create", "intention_detail",
     "intention_edit", "intention_export", "intention_list", "intention_note",
-    "intention_transition", "referral_create", "sign_off", "strategy_detail", "strategy_list",
+    "intention_transition", "referral_create", "sign_off", "strategy_detail", "strategy_edit",
+    "strategy_list",
 ]

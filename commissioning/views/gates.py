@@ -9,7 +9,7 @@ from agencies import permissions as ap
 from governance.models import Board
 from portal.errors import ApplicationError
 
-from .. import permissions, selectors, services
+from .. import participants, permissions, selectors, services
 from ..forms import ReferralForm, SignOffForm
 from ._common import form_errors, require, require_area
 
@@ -45,8 +45,8 @@ def intention_advance(request, pk):
 
 def _agency_for(request, intention):
     """The agency being signed for: from the query string or the person's only one."""
-    participants = [intention.lead_agency, *intention.partner_agencies.all()]
-    mine = [a for a in participants if ap.approver_limit(request.user, a) is not None]
+    mine = [a for a in participants.participants(intention)
+            if ap.approver_limit(request.user, a) is not None]
     wanted = request.POST.get("agency") or request.GET.get("agency")
     if wanted:
         mine = [a for a in mine if str(a.pk) == str(wanted)]

@@ -6,11 +6,21 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies import permissions as ap
+from agencies.selectors import agency_choices
 from commissioning.coproduction import selectors as coproduction_selectors
 from portal.errors import ApplicationError
 from portal.spreadsheets import EXPORT_CHUNK
 
-from .. import checklist, exports, next_steps, permissions, selectors, services, thread
+from .. import (
+    checklist,
+    exports,
+    next_steps,
+    participants,
+    permissions,
+    selectors,
+    services,
+    thread,
+)
 from ..forms import IntentionForm, NoteForm, TransitionForm
 from ..models import IntentionStatus, Level, Priority
 from ..workflow import INTENTION_TRANSITIONS, transitions_from
@@ -59,6 +69,7 @@ def intention_list(request):
     qs, sort, params = _listing(request, area)
     page_obj = page(request, qs)
     with_value_flags(request.user, page_obj.object_list)
+    participants.mark_shown(page_obj.object_list, permissions.holders(request.user, area.pk))
     return render(request, "commissioning/intention_list.html", {
         "page_title": "Commissioning intentions", "page_obj": page_obj, "sort": sort,
         "q": request.GET.get("q", ""), "params": params, **_choices(area),
@@ -114,7 +125,8 @@ def intention_detail(request, pk):
     can_change = permissions.can_change_intention(user, intention)
     return render(request, "commissioning/intention_detail.html", {
         "page_title": f"{intention.reference} {intention.title}", "intention": intention,
-        "internal": internal,
+        "internal": internal, "shown": participants.as_shown(
+            intention, permissions.holders(user, intention.local_area_id)),
         "show_value": permissions.can_view_value(user, intention).allowed,
         "gate": gate, "last_gate": last_gate, "sign_offs": sign_offs,
         "checklist": items, "manual_items": [i for i in items if i.manual],
@@ -169,8 +181,11 @@ def _my_sign_offs(user, intention, gate, rows):
     return result
 
 
-def _form(request, area, initial=None):
-    agencies = area.agencies.filter(active=True).order_by("name")
+def _form(request, area, initial=None, intention=None):
+    # Active agencies, and those the intention names already (kept when saved unchanged
+    # although replaced since).
+    named = participants.named_ids(intention) if intention is not None else ()
+    agencies = agency_choices(area, keep=named)
     priorities = Priority.objects.filter(strategy__local_area=area).select_related(
         "strategy").order_by("strategy__title", "number")
     return IntentionForm(request.POST or None, initial=initial, agencies=agencies,
@@ -190,7 +205,8 @@ def intention_create(request):
             intention = services.intention_create(
                 actor=request.user, local_area=area, **{
                     k: data[k] for k in ("title", "summary", "thematic_area", "level",
-                                         "lead_agency", "partner_agencies", "priorities",
+                                         "lead_agency", "joint_lead_agencies",
+                                         "partner_agencies", "priorities",
                                          "estimated_annual_value", "value_is_sensitive",
                                          "starts", "ends", "published_for_consultation")})
         except ApplicationError as exc:
@@ -209,10 +225,10 @@ def intention_edit(request, pk):
     intention = selectors.intention_get(actor=request.user, pk=pk)
     require(permissions.can_edit_intention(request.user, intention))
     initial = {f: getattr(intention, f) for f in IntentionForm.base_fields
-               if f not in ("partner_agencies", "priorities")}
-    initial["partner_agencies"] = list(intention.partner_agencies.all())
-    initial["priorities"] = list(intention.priorities.all())
-    form = _form(request, intention.local_area, initial=initial)
+               if f not in IntentionForm.MULTI}
+    for name in IntentionForm.MULTI:
+        initial[name] = list(getattr(intention, name).all())
+    form = _form(request, intention.local_area, initial=initial, intention=intention)
     if request.method == "POST" and form.is_valid():
         try:
             services.intention_update(actor=request.user, intention=intention,

@@ -5,11 +5,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from agencies.selectors import agency_choices
 from governance.models import Board
 from portal.errors import ApplicationError
 
 from .. import permissions, selectors, services
-from ..forms import ActionForm, DisagreementForm, ResolveForm
+from ..forms import ActionForm, DisagreementForm, ResolveForm, StrategyWordsForm
 from ..models import ActionPlan, DisagreementStatus, Rag
 from ._common import form_errors, page, require, require_area
 
@@ -25,11 +26,39 @@ def strategy_list(request):
 @login_required
 def strategy_detail(request, pk):
     strategy = selectors.strategy_get(actor=request.user, pk=pk)
+    internal = permissions.can_view_cycle(request.user, strategy.local_area_id).allowed
     return render(request, "commissioning/strategy_detail.html", {
         "page_title": strategy.title, "strategy": strategy,
         "priorities": selectors.priority_intentions(actor=request.user, strategy=strategy),
-        "plans": strategy.action_plans.all() if permissions.can_view_cycle(
-            request.user, strategy.local_area_id) else []})
+        "plans": strategy.action_plans.all() if internal else [],
+        "can_edit": permissions.can_manage_strategy(request.user,
+                                                    strategy.local_area_id).allowed,
+        "changes": selectors.strategy_changes(strategy) if internal else None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def strategy_edit(request, pk):
+    """Commissioners and administrators keep the strategy's vision, principles and the
+    outcomes children, young people and families said they want."""
+    strategy = selectors.strategy_get(actor=request.user, pk=pk)
+    require(permissions.can_manage_strategy(request.user, strategy.local_area_id))
+    initial = {"summary": strategy.summary, "vision": strategy.vision,
+               "principles": "\n".join(p.text for p in strategy.principles.all()),
+               "outcomes": "\n".join(o.text for o in strategy.outcomes.all())}
+    form = StrategyWordsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.strategy_update(actor=request.user, strategy=strategy, **form.cleaned_data)
+        except ApplicationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, "The strategy's vision, principles and outcomes were saved.")
+            return redirect("commissioning:strategy-detail", pk=strategy.pk)
+    return render(request, "commissioning/strategy_form.html", {
+        "page_title": f"Change the vision, principles and outcomes of {strategy.title}",
+        "form": form, "strategy": strategy, "submit": "Save changes"},
+        status=400 if form.errors else 200)
 
 
 @login_required
@@ -62,9 +91,10 @@ def action_plan_detail(request, pk):
     })
 
 
-def _action_form(request, area, initial=None):
+def _action_form(request, area, initial=None, keep=()):
+    # active agencies, and the one owning the action already (kept although replaced)
     return ActionForm(request.POST or None, initial=initial,
-                      agencies=area.agencies.filter(active=True).order_by("name"))
+                      agencies=agency_choices(area, keep=keep))
 
 
 @login_required
@@ -95,7 +125,8 @@ def action_edit(request, pk):
     action = selectors.action_get(actor=request.user, pk=pk)
     require(permissions.can_change_action(request.user, action))
     initial = {f: getattr(action, f) for f in ActionForm.base_fields}
-    form = _action_form(request, action.plan.local_area, initial=initial)
+    form = _action_form(request, action.plan.local_area, initial=initial,
+                        keep=[action.owner_agency_id])
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data.pop("number")

@@ -174,6 +174,9 @@ PORTAL_WORKER_SWEEP_INTERVAL = env.float("PORTAL_WORKER_SWEEP_INTERVAL", default
 CELERY_BEAT_SCHEDULE = {
     # Memberships start and end on dates: grants follow them daily (agencies.services).
     "agencies-sync-memberships": {"task": "agencies.sync_memberships", "schedule": 60 * 60 * 24},
+    # An agency replaced from a later date becomes inactive on the day (agencies.services).
+    "agencies-apply-successions": {"task": "agencies.apply_successions",
+                                   "schedule": 60 * 60 * 24},
     # Frozen quarter positions still match their sha256 (commissioning.budgets).
     "budgets-verify-snapshots": {"task": "budgets.verify_snapshots", "schedule": 60 * 60 * 24},
     # Consultations whose opening date has come: tell their audiences (co-production).

@@ -70,9 +70,15 @@ def test_section_costs_constant_queries(size, area, django_assert_max_num_querie
                     open_gates=True)
     StageGate.objects.filter(intention__local_area=area).update(status="advanced",
                                                                 closed_at=timezone.now())
+    services.strategy_create(
+        actor=None, local_area=area, title="Strategy", period="2025-2028", status="published",
+        vision="Happy lives.", principles=[f"Principle {n}" for n in range(size // 10)],
+        outcomes=[f"Outcome {n}" for n in range(size // 10)],
+        priorities=[{"number": n, "title": f"P{n}"} for n in range(1, size // 10 + 1)])
     year, quarter = _this_quarter()
-    # stages, by-stage counts, moves, referrals, gates waiting, RAG: 6
-    with django_assert_max_num_queries(6):
+    # successions (who holds what now), stages, by-stage counts, moves, referrals, gates
+    # waiting, RAG: 7; the strategy and its principles, outcomes and priorities: 4
+    with django_assert_max_num_queries(11):
         board_report.section(board=cycle.board, year=year, quarter=quarter,
                              agencies=[cycle.council, cycle.icb])
 

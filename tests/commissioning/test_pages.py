@@ -208,10 +208,13 @@ def test_list_pages_cost_constant_queries(size, signed_in, cycle, django_assert_
     client = signed_in(cycle.commissioner)
     # Measured 21 at both sizes: session, user, OTP device, area, grants and roles (~9);
     # count, page, partners, priorities (4); filter choices: stages, agencies, priorities,
-    # themes, can-add check (5); navigation and area bar (3). One of slack.
-    for path, most in (("/intentions/?sort=-value", 22), ("/intentions/?stage=Plan&q=Bulk", 22),
-                       ("/intentions/by-stage/", 20), (f"/strategies/{strategy.pk}/", 17),
-                       ("/intentions/export.csv", 13)):
+    # themes, can-add check (5); navigation and area bar (3). One of slack. Issue 13: joint
+    # leads (1) and the successions map, who holds each agency's records now (1), on every
+    # list; the strategy page also its outcomes and its history (strategy, principles,
+    # outcomes).
+    for path, most in (("/intentions/?sort=-value", 24), ("/intentions/?stage=Plan&q=Bulk", 24),
+                       ("/intentions/by-stage/", 22), (f"/strategies/{strategy.pk}/", 21),
+                       ("/intentions/export.csv", 14)):
         with django_assert_max_num_queries(most):
             response = client.get(path)
             assert response.status_code == 200
@@ -233,8 +236,8 @@ def test_inbox_and_detail_cost_constant_queries(size, signed_in, cycle,
     client = signed_in(cycle.icb_approver)
     # Measured 19: the request's own (~12), my approver limits, gates with intentions,
     # partners, sign-offs, awaiting referrals, referrals to boards, and the approvers who
-    # cover each value (who can sign, issue 12).
-    with django_assert_max_num_queries(20):
+    # cover each value (who can sign, issue 12). Issue 13: joint leads, successions map.
+    with django_assert_max_num_queries(22):
         assert client.get("/approvals/").status_code == 200
     # Measured 31: the request's own (~12); intention, partners, priorities, gates, ticks;
     # sign-off status (3); timeline (6 audit tables + stages); golden thread (one per app);
@@ -242,10 +245,11 @@ def test_inbox_and_detail_cost_constant_queries(size, signed_in, cycle,
     # and of the length of the timeline. Plus 3 for the co-production panel (consultations,
     # comment counts, what changed). Plus 2 for the checklist items the portal checks from
     # the data (linked needs findings, closed consultations; issue 12); plus 2 for partners
-    # and priorities added or removed (their audit tables).
-    with django_assert_max_num_queries(39):
+    # and priorities added or removed (their audit tables). Issue 13: joint leads and their
+    # audit table, the successions map (cached), the sign-off table's holders.
+    with django_assert_max_num_queries(43):
         assert client.get(f"/intentions/{cycle.intention.pk}/").status_code == 200
-    with django_assert_max_num_queries(39):
+    with django_assert_max_num_queries(43):
         assert client.get(f"/intentions/{rows[0].pk}/").status_code == 200
 
 

@@ -23,6 +23,8 @@ COVERED = {
     "commissioning.forms.IntentionForm": [
         "tests.commissioning.test_multi_choice::test_intention_edit_keeps_every_partner_and_priority",
         "tests.commissioning.test_multi_choice::test_intention_create_keeps_every_partner_and_priority",
+        "tests.commissioning.test_joint_leads::test_create_page_keeps_every_lead_and_partner",
+        "tests.commissioning.test_joint_leads::test_saving_unchanged_keeps_every_lead_and_partner",
     ],
     "commissioning.forms.DisagreementForm": [
         "tests.commissioning.test_multi_choice::test_disagreement_keeps_every_party"],
