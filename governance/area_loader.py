@@ -125,7 +125,7 @@ def _validate_links(check, board, path, names, agencies):
     seen = set()
     for i, (agency, limit) in enumerate(_decides_for(board)):
         where = f"{path}.decides_for[{i}]"
-        if agency not in agencies:
+        if not isinstance(agency, str) or agency not in agencies:
             check.error(where, f"unknown agency {agency!r}")
         elif agency in seen:
             check.error(where, f"agency {agency!r} is listed twice")
