@@ -59,6 +59,13 @@ def _text(value) -> str:
     return safe_text(value)
 
 
+def _virement_columns(row) -> list[Decimal]:
+    """Original budget, virements in and out (positions frozen before virements existed:
+    the budget, and none)."""
+    return [_money(row.get("original_budget", row["budget"])),
+            _money(row.get("virements_in", "0.00")), _money(row.get("virements_out", "0.00"))]
+
+
 def xlsx(position, agreement) -> bytes:
     """Sheets: Summary, Expenditure (planned vs actual by scheme and funding source, like the
     Better Care Fund quarterly template), Risk share and Trend."""
@@ -84,13 +91,15 @@ def xlsx(position, agreement) -> bytes:
     spend = book.create_sheet("Expenditure")
     spend.append(["Scheme ID", "Scheme name", "Budget type", "Lead partner", "Funding source",
                   "Planned expenditure (year)", "Planned to date", "Actual to date",
-                  "Committed", "Forecast outturn", "Variance"])
+                  "Committed", "Forecast outturn", "Variance", "Original budget",
+                  "Virements in", "Virements out"])
     for row in position["schedules"]:
         spend.append([_text(row["code"]), _text(row["name"]), row["budget_type"],
                       _text(row["lead"]), "All sources",
                       _money(row["budget"]), _money(row["planned_to_date"]),
                       _money(row["spend_to_date"]), _money(row["committed"]),
-                      _money(row["forecast_outturn"]), _money(row["variance"])])
+                      _money(row["forecast_outturn"]), _money(row["variance"]),
+                      *_virement_columns(row)])
         for source in row["funding"]:
             spend.append([_text(row["code"]), _text(row["name"]), row["budget_type"],
                           _text(row["lead"]), _text(source["name"]),
@@ -130,18 +139,20 @@ def csv_text(position) -> str:
     writer = csv.writer(out)
     writer.writerow(["year", "quarter", "schedule", "name", "budget_type", "lead_partner",
                      "funding_source", "planned", "planned_to_date", "actual_to_date",
-                     "committed", "forecast_outturn", "variance"])
+                     "committed", "forecast_outturn", "variance", "original_budget",
+                     "virements_in", "virements_out"])
     for row in position["schedules"]:
         writer.writerow([position["year"], position["quarter"], _text(row["code"]),
                          _text(row["name"]), row["budget_type"], _text(row["lead"]),
                          "All sources", row["budget"],
                          row["planned_to_date"], row["spend_to_date"], row["committed"],
-                         row["forecast_outturn"], row["variance"]])
+                         row["forecast_outturn"], row["variance"],
+                         *(f"{v:.2f}" for v in _virement_columns(row))])
         for source in row["funding"]:
             writer.writerow([position["year"], position["quarter"], _text(row["code"]),
                              _text(row["name"]), row["budget_type"], _text(row["lead"]),
                              _text(source["name"]), source["planned"],
-                             "", source["actual"], "", "", ""])
+                             "", source["actual"], "", "", "", "", "", ""])
     return out.getvalue()
 
 
