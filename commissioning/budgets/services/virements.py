@@ -29,6 +29,7 @@ from portal.money import split_largest_remainder, to_money
 from .. import permissions, selectors
 from ..models import ApprovalDecision, Schedule, Virement, VirementApproval, VirementStatus
 from ..position import positions_of
+from . import spend
 from .common import (
     check_quarter,
     check_year,
@@ -48,15 +49,19 @@ def _conflict(message, field="quarter"):
 
 
 def check_amount(value) -> Decimal:
-    text = str(value if value is not None else "").strip().replace(",", "").lstrip("£")
+    """The spend entry's checks (`spend.parse_amount`, `spend.check_amount`): more than
+    zero, pounds and pence, at most £999,999,999,999.99; no exponent notation."""
+    text = str(value if value is not None else "")
     try:
-        amount = Decimal(text)
-    except ArithmeticError:
-        amount = None
-    if amount is None or not amount.is_finite() or amount != to_money(amount) \
-            or amount <= 0 or amount >= Decimal("1000000000000"):
-        raise invalid("amount", "Enter an amount more than £0, in pounds and pence "
-                                "(at most two decimal places).")
+        if "e" in text.lower():
+            raise ValueError("exponent")
+        amount = value if isinstance(value, Decimal) else spend.parse_amount(text)
+    except ValueError:
+        raise invalid("amount", "Enter the amount in pounds and pence, like 1250.00 (at most "
+                                "two decimal places).") from None
+    problem = spend.check_amount(amount)
+    if problem:
+        raise invalid("amount", problem)
     return to_money(amount)
 
 
@@ -89,10 +94,10 @@ def _check_remaining(agreement, virement, *, excluding=None):
     remaining, row = remaining_budget(agreement, virement.from_schedule, virement.year,
                                       virement.quarter, excluding=excluding)
     if virement.amount > remaining:
+        period = periods.label(virement.year, virement.quarter)
         raise invalid("amount", f"{virement.from_schedule.code} has £{max(remaining, 0):,.2f} "
-                                f"of budget left at {periods.label(virement.year, "
-                                f"virement.quarter)} (after its spend and other virements "
-                                "awaiting approval): move no more than that.")
+                                f"of budget left at {period} (after its spend and other "
+                                "virements awaiting approval): move no more than that.")
     return row
 
 
