@@ -34,6 +34,8 @@ urlpatterns = [
          name="forecasts"),
     path("pooled-budgets/<int:pk>/commentary/<fy:year>/<int:quarter>/", agreements.commentary,
          name="commentary"),
+    path("pooled-budgets/<int:pk>/quarters/<fy:year>/<int:quarter>/bcf.xlsx",
+         agreements.position_bcf_xlsx, name="position-bcf-xlsx"),
     path("pooled-budgets/<int:pk>/quarters/<fy:year>/<int:quarter>/submit/",
          agreements.quarter_submit, name="quarter-submit"),
     path("pooled-budgets/<int:pk>/quarters/<fy:year>/<int:quarter>/confirm/",

@@ -161,7 +161,8 @@ def test_closed_or_submitted_quarters_are_not_changed(s75, finance, approvers, c
                                                       manager):
     services.quarter_close(actor=None, agreement=s75["agreement"], year=YEAR, quarter=2,
                            today=date(2025, 10, 3))
-    with pytest.raises(ApplicationError, match=r"Q2 2025-26 \(July to September 2025\) is submitted or closed") as caught:
+    with pytest.raises(ApplicationError,
+                       match=r"Q2 2025-26 \(July to September 2025\) is submitted") as caught:
         propose(s75, finance, quarter=1)
     assert caught.value.status == 409
     virement = propose(s75, finance, quarter=3)

@@ -116,6 +116,20 @@ def position_csv(request, pk):
 
 
 @login_required
+def position_bcf_xlsx(request, pk, year, quarter):
+    """The quarter in the Better Care Fund quarterly return's income and expenditure layout
+    (cells in docs/budgets.md)."""
+    agreement = agreement_for(request, pk)
+    year, quarter = period_from(request, agreement, year, quarter)
+    body = exports.bcf_xlsx(position_of(agreement, year, quarter), agreement)
+    response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument."
+                                                "spreadsheetml.sheet")
+    response["Content-Disposition"] = \
+        f'attachment; filename="{_filename(agreement, year, quarter, "bcf.xlsx")}"'
+    return response
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def forecasts(request, pk, year, quarter):
     agreement = agreement_for(request, pk, change=True)
