@@ -7,7 +7,7 @@ import re
 import pytest
 from django.conf import settings
 
-from commissioning.budgets.models import Virement
+from commissioning.budgets.models import Schedule, Virement
 
 from .conftest import button, follow, link, main_text, nav
 
@@ -40,8 +40,9 @@ def test_virement_proposed_and_approved(derbyshire, browse, visit):
     open_virements(page, visit)
     assert "No virements have been proposed" in main_text(page)
     follow(page, button(page, "Propose a virement"))
-    page.get_by_label("Move budget from").select_option(label=re.compile("^S1 "))
-    page.get_by_label("Move it to").select_option(label=re.compile("^S2 "))
+    codes = dict(Schedule.objects.filter(agreement__title=POOL).values_list("code", "pk"))
+    page.get_by_label("Move budget from").select_option(value=str(codes["S1"]))
+    page.get_by_label("Move it to").select_option(value=str(codes["S2"]))
     page.get_by_label("Amount").fill("25000.00")
     page.get_by_label("Financial year").fill("2025-26")
     page.get_by_label("Q4").check()
