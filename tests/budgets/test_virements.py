@@ -64,6 +64,9 @@ def test_approved_by_every_partner_moves_budget(s75, finance, approvers, council
     assert f"/virements/{virement.pk}/" in mailoutbox[0].body
     approve(s75, approvers["council"], virement, council)
     assert Virement.objects.get().status == "proposed"
+    with pytest.raises(ApplicationError, match="already answered") as caught:
+        approve(s75, approvers["council"], virement, council)
+    assert caught.value.status == 409
     before = position_of(s75["agreement"], YEAR, 3)
     assert rows(before)["S1"]["budget"] == "1000000.00"  # not yet in effect
     approve(s75, approvers["icb"], virement, icb)

@@ -161,9 +161,11 @@ def _answer(*, actor, agreement, virement, agency, decision, reason=""):
     agreement = lock_agreement(agreement, actor, check=permissions.can_view_agreement)
     virement = _locked(agreement, virement)
     agency_id = getattr(agency, "pk", agency)
+    answered = virement.approvals.filter(agency_id=agency_id).exists()
+    # the wrong person is a 403; a virement no longer waiting for this partner a 409
     require(permissions.virement_approve_guard(actor, virement, agency_id),
             code=ErrorCode.FORBIDDEN if virement.status == VirementStatus.PROPOSED
-            else ErrorCode.CONFLICT)
+            and not answered else ErrorCode.CONFLICT)
     now = timezone.now()
     answer = save(VirementApproval(virement=virement, agency_id=agency_id, person=actor,
                                    decision=decision, reason=reason, at=now), actor)
