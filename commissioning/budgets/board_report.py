@@ -45,6 +45,14 @@ def section(*, board, year: str, quarter: int, agencies) -> dict | None:
                           "contribution": contributions.get(s["agency"], "0.00")}
                          for s in position["risk_share"]],
             "position": {"commentary": position.get("commentary") or {}},
+            # virements (issue 16): original, moved in and out, revised budget per schedule
+            "virements": [{"name": f"{r['code']} {r['name']}",
+                           "original": r.get("original_budget", r["budget"]),
+                           "moved_in": r.get("virements_in", "0.00"),
+                           "moved_out": r.get("virements_out", "0.00"), "revised": r["budget"]}
+                          for r in position["schedules"]
+                          if r.get("original_budget", r["budget"]) != r["budget"]
+                          or Decimal(r.get("virements_in", "0")) > 0],
             "chart": {"height": 52, "pool_width": int(BAR * total / top),
                       "outturn_width": int(BAR * outturn / top)},
         })

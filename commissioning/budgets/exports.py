@@ -59,6 +59,13 @@ def _text(value) -> str:
     return safe_text(value)
 
 
+def _virement_columns(row) -> list[Decimal]:
+    """Original budget, virements in and out (positions frozen before virements existed:
+    the budget, and none)."""
+    return [_money(row.get("original_budget", row["budget"])),
+            _money(row.get("virements_in", "0.00")), _money(row.get("virements_out", "0.00"))]
+
+
 def xlsx(position, agreement) -> bytes:
     """Sheets: Summary, Expenditure (planned vs actual by scheme and funding source, like the
     Better Care Fund quarterly template), Risk share and Trend."""
@@ -84,13 +91,15 @@ def xlsx(position, agreement) -> bytes:
     spend = book.create_sheet("Expenditure")
     spend.append(["Scheme ID", "Scheme name", "Budget type", "Lead partner", "Funding source",
                   "Planned expenditure (year)", "Planned to date", "Actual to date",
-                  "Committed", "Forecast outturn", "Variance"])
+                  "Committed", "Forecast outturn", "Variance", "Original budget",
+                  "Virements in", "Virements out"])
     for row in position["schedules"]:
         spend.append([_text(row["code"]), _text(row["name"]), row["budget_type"],
                       _text(row["lead"]), "All sources",
                       _money(row["budget"]), _money(row["planned_to_date"]),
                       _money(row["spend_to_date"]), _money(row["committed"]),
-                      _money(row["forecast_outturn"]), _money(row["variance"])])
+                      _money(row["forecast_outturn"]), _money(row["variance"]),
+                      *_virement_columns(row)])
         for source in row["funding"]:
             spend.append([_text(row["code"]), _text(row["name"]), row["budget_type"],
                           _text(row["lead"]), _text(source["name"]),
@@ -130,18 +139,20 @@ def csv_text(position) -> str:
     writer = csv.writer(out)
     writer.writerow(["year", "quarter", "schedule", "name", "budget_type", "lead_partner",
                      "funding_source", "planned", "planned_to_date", "actual_to_date",
-                     "committed", "forecast_outturn", "variance"])
+                     "committed", "forecast_outturn", "variance", "original_budget",
+                     "virements_in", "virements_out"])
     for row in position["schedules"]:
         writer.writerow([position["year"], position["quarter"], _text(row["code"]),
                          _text(row["name"]), row["budget_type"], _text(row["lead"]),
                          "All sources", row["budget"],
                          row["planned_to_date"], row["spend_to_date"], row["committed"],
-                         row["forecast_outturn"], row["variance"]])
+                         row["forecast_outturn"], row["variance"],
+                         *(f"{v:.2f}" for v in _virement_columns(row))])
         for source in row["funding"]:
             writer.writerow([position["year"], position["quarter"], _text(row["code"]),
                              _text(row["name"]), row["budget_type"], _text(row["lead"]),
                              _text(source["name"]), source["planned"],
-                             "", source["actual"], "", "", ""])
+                             "", source["actual"], "", "", "", "", "", ""])
     return out.getvalue()
 
 
@@ -184,6 +195,136 @@ def settlement_xlsx(context) -> bytes:
     for column, width in zip("ABCDEFGHIJ", (34, 8, 16, 18, 18, 16, 18, 16, 22, 34),
                              strict=True):
         sheet.column_dimensions[column].width = width
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+# --- the Better Care Fund quarterly return's income and expenditure layout (issue 16) ------
+# Fixed cells (documented in docs/budgets.md, checked by tests/budgets/test_bcf_export.py).
+BCF_SHEET = "Income and Expenditure"
+BCF_CELLS = {
+    "area": "C4", "agreement": "C5", "period": "C6", "period_end": "C7",
+    "income_planned": "C10", "income_actual": "D10",
+    "expenditure_planned": "C11", "expenditure_actual": "D11",
+    "expenditure_planned_to_date": "E11", "variance": "C12",
+}
+BCF_INCOME_FIRST_ROW = 16  # one row per funding source, then "Total"
+BCF_EXPENDITURE_SHEET = "Expenditure"
+BCF_EXPENDITURE_FIRST_ROW = 5  # one row per scheme and funding source, then "Total"
+BCF_EXPENDITURE_COLUMNS = ["Scheme ID", "Scheme name", "Budget type", "Lead partner",
+                           "Source of funding", "Planned expenditure (year)",
+                           "Planned to date", "Actual to date", "Variance to date"]
+
+
+def bcf_rows(position) -> list[dict]:
+    """Planned and actual by scheme and funding source: each source's planned to date is
+    the scheme's planned to date split by the sources' planned amounts (largest
+    remainder), so the sources add up to the scheme exactly."""
+    from portal.money import split_largest_remainder
+
+    rows = []
+    for scheme in position["schedules"]:
+        sources = scheme["funding"]
+        if not sources:
+            continue
+        planned = [Decimal(s["planned"]) for s in sources]
+        to_date = (split_largest_remainder(Decimal(scheme["planned_to_date"]), planned)
+                   if any(planned) else [Decimal("0.00")] * len(sources))
+        for source, part in zip(sources, to_date, strict=True):
+            actual = Decimal(source["actual"])
+            rows.append({"code": scheme["code"], "name": scheme["name"],
+                         "budget_type": scheme["budget_type"], "lead": scheme["lead"],
+                         "agency": source["agency"], "source": source["name"],
+                         "planned": Decimal(source["planned"]), "planned_to_date": part,
+                         "actual": actual, "variance": actual - part})
+    return rows
+
+
+def bcf_xlsx(position, agreement) -> bytes:
+    """A quarter in the layout of the Better Care Fund quarterly reporting template's
+    income and expenditure tab: income by funding source (planned, actual) and expenditure
+    (planned, actual) in fixed cells; a second sheet with planned vs actual by scheme and
+    funding source."""
+    zero = Decimal("0.00")
+    rows = bcf_rows(position)
+    book = Workbook()
+    bold = Font(bold=True)
+    sheet = book.active
+    sheet.title = BCF_SHEET
+    sheet["B2"] = "Better Care Fund quarterly reporting: income and expenditure"
+    sheet["B2"].font = Font(bold=True, size=14)
+    labels = {"area": "Health and wellbeing board area", "agreement": "Section 75 agreement",
+              "period": "Reporting period", "period_end": "Quarter end",
+              "income_planned": "Total income", "expenditure_planned": "Total expenditure",
+              "variance": "Forecast variance (over + / under -)"}
+    for key, label in labels.items():
+        sheet[f"B{BCF_CELLS[key][1:]}"] = label
+    sheet["C9"], sheet["D9"], sheet["E9"] = "Planned (year)", "Actual to date", \
+        "Planned to date"
+    for cell in ("C9", "D9", "E9"):
+        sheet[cell].font = bold
+    sheet[BCF_CELLS["area"]] = _text(agreement.local_area.name)
+    sheet[BCF_CELLS["agreement"]] = _text(agreement.title)
+    sheet[BCF_CELLS["period"]] = periods.label(position["year"], position["quarter"])
+    sheet[BCF_CELLS["period_end"]] = position["period_end"]
+    income = []
+    actual_by_source: dict[int, Decimal] = {}
+    for row in rows:
+        actual_by_source[row["agency"]] = actual_by_source.get(row["agency"], zero) + \
+            row["actual"]
+    for contribution in position["contributions"]:
+        income.append((contribution["name"], Decimal(contribution["amount"]),
+                       actual_by_source.get(contribution["agency"], zero)))
+    income_planned = sum((p for _, p, _ in income), zero)
+    income_actual = sum((a for _, _, a in income), zero)
+    sheet[BCF_CELLS["income_planned"]] = income_planned
+    sheet[BCF_CELLS["income_actual"]] = income_actual
+    sheet[BCF_CELLS["expenditure_planned"]] = sum((r["planned"] for r in rows), zero)
+    sheet[BCF_CELLS["expenditure_actual"]] = sum((r["actual"] for r in rows), zero)
+    sheet[BCF_CELLS["expenditure_planned_to_date"]] = sum((r["planned_to_date"] for r in rows),
+                                                          zero)
+    sheet[BCF_CELLS["variance"]] = Decimal(position["variance"])
+    first = BCF_INCOME_FIRST_ROW
+    sheet[f"B{first - 1}"], sheet[f"C{first - 1}"], sheet[f"D{first - 1}"] = \
+        "Income by funding source", "Planned (year)", "Actual to date"
+    for cell in (f"B{first - 1}", f"C{first - 1}", f"D{first - 1}"):
+        sheet[cell].font = bold
+    for offset, (name, planned, actual) in enumerate(income):
+        sheet[f"B{first + offset}"] = _text(name)
+        sheet[f"C{first + offset}"] = planned
+        sheet[f"D{first + offset}"] = actual
+    total_row = first + len(income)
+    sheet[f"B{total_row}"] = "Total"
+    sheet[f"B{total_row}"].font = bold
+    sheet[f"C{total_row}"], sheet[f"D{total_row}"] = income_planned, income_actual
+
+    spend = book.create_sheet(BCF_EXPENDITURE_SHEET)
+    spend["A1"] = "Expenditure: planned vs actual by scheme and source of funding"
+    spend["A1"].font = Font(bold=True, size=14)
+    spend["A2"] = periods.label(position["year"], position["quarter"])
+    header = BCF_EXPENDITURE_FIRST_ROW - 1
+    for column, title in enumerate(BCF_EXPENDITURE_COLUMNS, start=1):
+        spend.cell(row=header, column=column, value=title).font = bold
+    for offset, row in enumerate(rows):
+        values = [_text(row["code"]), _text(row["name"]), row["budget_type"],
+                  _text(row["lead"]), _text(row["source"]), row["planned"],
+                  row["planned_to_date"], row["actual"], row["variance"]]
+        for column, value in enumerate(values, start=1):
+            spend.cell(row=BCF_EXPENDITURE_FIRST_ROW + offset, column=column, value=value)
+    total = BCF_EXPENDITURE_FIRST_ROW + len(rows)
+    spend.cell(row=total, column=1, value="Total").font = bold
+    for column, key in ((6, "planned"), (7, "planned_to_date"), (8, "actual"),
+                        (9, "variance")):
+        spend.cell(row=total, column=column, value=sum((r[key] for r in rows), zero))
+
+    for ws in book.worksheets:
+        for column in range(1, ws.max_column + 1):
+            ws.column_dimensions[get_column_letter(column)].width = 24
+        for line in ws.iter_rows():
+            for cell in line:
+                if isinstance(cell.value, Decimal):
+                    cell.number_format = MONEY_FORMAT
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

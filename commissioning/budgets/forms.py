@@ -337,3 +337,43 @@ class ScheduleForm(forms.Form):
         self.fields["budget_type"].choices = BudgetType.choices
         self.fields["lead_partner"].choices = [("", "Choose the lead partner")] + [
             (str(p.pk), p.name) for p in parties]
+
+
+class VirementForm(forms.Form):
+    """Move budget from one schedule to another (issue 16)."""
+
+    from_schedule = forms.TypedChoiceField(
+        label="Move budget from", coerce=int,
+        error_messages={"required": "Select the schedule to move budget from"})
+    to_schedule = forms.TypedChoiceField(
+        label="Move it to", coerce=int,
+        error_messages={"required": "Select the schedule to move budget to"})
+    amount = _money("Amount")
+    year = forms.RegexField(label="Financial year", regex=r"^\d{4}-\d{2}$",
+                            help_text="For example, 2025-26",
+                            widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
+                            error_messages={"required": "Enter the financial year",
+                                            "invalid": "Enter the financial year like 2025-26"})
+    quarter = forms.TypedChoiceField(
+        label="From which quarter?", coerce=int, widget=forms.RadioSelect,
+        choices=[(q, f"Q{q}") for q in (1, 2, 3, 4)],
+        help_text="The first quarter whose position shows the revised budgets; it and the "
+                  "later quarters of the year must be open.",
+        error_messages={"required": "Select the quarter"})
+    reason = forms.CharField(label="Why move it?", widget=forms.Textarea(attrs={"rows": 4}),
+                             help_text="The approvers read this; it is kept in the audit "
+                                       "history.",
+                             error_messages={"required": "Enter the reason for the virement"})
+
+    def __init__(self, *args, schedules=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "Select a schedule")] + [(s.pk, f"{s.code} {s.name}") for s in schedules]
+        self.fields["from_schedule"].choices = choices
+        self.fields["to_schedule"].choices = choices
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label="Why is it rejected?", widget=forms.Textarea(
+        attrs={"rows": 4}), help_text="The proposer reads this; it is kept in the audit "
+                                      "history.",
+        error_messages={"required": "Enter why the virement is rejected"})

@@ -512,3 +512,75 @@ class JointPackageUserObjectPermission(UserObjectPermissionBase):
 
 class JointPackageGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(JointPackage, on_delete=models.CASCADE)
+
+
+class VirementStatus(models.TextChoices):
+    PROPOSED = "proposed", "Awaiting approval"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    REFERRED = "referred", "Referred to a board"
+
+
+class Virement(models.Model):
+    """Budget moved from one schedule to another of the same agreement for a year, from a
+    quarter on (issue 16). It takes effect once every partner the agreement names has
+    approved it; `split` then holds how much of each partner's contribution moves (largest
+    remainder over the from-schedule's contributions), so each partner's total is unchanged
+    and the pool's total too."""
+
+    agreement = models.ForeignKey(Section75Agreement, on_delete=models.CASCADE,
+                                  related_name="virements")
+    year = models.CharField(max_length=7, validators=[YEAR])
+    quarter = models.PositiveSmallIntegerField(
+        validators=QUARTER, help_text="The first quarter whose position it changes.")
+    from_schedule = models.ForeignKey(Schedule, on_delete=models.PROTECT, related_name="+")
+    to_schedule = models.ForeignKey(Schedule, on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal("0.01"))])
+    reason = models.TextField()
+    status = models.CharField(max_length=10, choices=VirementStatus.choices,
+                              default=VirementStatus.PROPOSED)
+    split = models.JSONField(default=list, blank=True,
+                             help_text='[{"agency": id, "amount": "0.00"}] once approved.')
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+")
+    proposed_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agreement_id", "-proposed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="virement_positive"),
+            models.CheckConstraint(condition=~models.Q(from_schedule=models.F("to_schedule")),
+                                   name="virement_two_schedules"),
+        ]
+        indexes = [models.Index(fields=["agreement", "year", "status"])]
+
+    def __str__(self):
+        return f"{self.amount} from {self.from_schedule_id} to {self.to_schedule_id}"
+
+
+class ApprovalDecision(models.TextChoices):
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class VirementApproval(models.Model):
+    """One partner's answer to a proposed virement, by an approver within their limit."""
+
+    virement = models.ForeignKey(Virement, on_delete=models.CASCADE, related_name="approvals")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               null=True, blank=True, related_name="+")
+    decision = models.CharField(max_length=10, choices=ApprovalDecision.choices)
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["virement_id", "at", "id"]
+        constraints = [models.UniqueConstraint(fields=["virement", "agency"],
+                                               name="virement_approval_unique")]
+
+    def __str__(self):
+        return f"{self.agency_id} {self.decision} virement {self.virement_id}"

@@ -195,3 +195,38 @@ def can_change_joint_package(user, package) -> Decision:
             package.pk in package_ids_for(user, PackagePerm.VIEW):
         return Decision.allow()
     return Decision.deny("You may not change this joint package.")
+
+
+# --- virements between schedules (issue 16) -------------------------------------------------
+def can_propose_virement(user, agreement) -> Decision:
+    """Whoever may change the agreement proposes moving budget between its schedules."""
+    return can_change_agreement(user, agreement)
+
+
+def virement_approve_guard(user, virement, agency) -> Decision:
+    """May the person approve (or reject) the virement for the partner now? An approver of
+    the partner within their delegated limit, not the proposer, while it awaits approval and
+    the partner has not answered. Called by the service and by the pages."""
+    agreement = virement.agreement
+    if not can_view_agreement(user, agreement):
+        return Decision.deny(agency_perms.NOT_IN_AREA)
+    agency_id = getattr(agency, "pk", agency)
+    if agency_id not in _party_ids(agreement):
+        return Decision.deny("That agency is not a partner to this agreement.")
+    if virement.status == "referred":
+        return Decision.deny("The amount is above every approver's delegated limit of a "
+                             "partner: a board must decide.")
+    if virement.status != "proposed":
+        return Decision.deny("The virement is no longer awaiting approval.")
+    answered = getattr(virement, "_answered", None)
+    if answered is None:
+        answered = {a.agency_id for a in virement.approvals.all()}
+    if agency_id in answered:
+        return Decision.deny("This partner has already answered.")
+    decision = agency_perms.can_approve_for(user, agency_id, virement.amount)
+    if not decision:
+        return decision
+    if virement.proposed_by_id == user.pk:
+        return Decision.deny("The person who proposed the virement cannot also approve it: "
+                             "another approver of the partner must.")
+    return Decision.allow()

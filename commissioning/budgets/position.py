@@ -5,7 +5,8 @@ A position is plain JSON-ready data (money as strings with two places) so that t
 value is shown on the page, returned by the API, exported, and frozen in a snapshot.
 
 - budget of a schedule = the partners' contributions for the year, plus variations dated
-  on or before the quarter's end;
+  on or before the quarter's end (the original budget), plus approved virements into it
+  and minus those out of it from their quarter on (the revised budget);
 - spend to date = spend dated from the year's start to the quarter's end;
 - forecast outturn = the forecast made at the quarter, else the latest earlier one in the
   year, else (no forecast yet) the budget, or spend to date plus commitments if larger;
@@ -35,6 +36,8 @@ from .models import (
     RiskShareRule,
     Schedule,
     Section75Agreement,
+    Virement,
+    VirementStatus,
 )
 from .risk_share import Rule, ScheduleVariance, Term, share_variance
 
@@ -129,7 +132,17 @@ def _load(ids, year, quarter, first: date, period_end: date) -> dict:
                  .values("agreement_id", "schedule_id", *COMMENTARY_FIELDS)):
         commentary[note["agreement_id"]][note["schedule_id"]] = {
             k: note[k] for k in COMMENTARY_FIELDS}
+    virements = defaultdict(list)  # schedule id -> [(sign, {agency id: amount})]
+    for from_id, to_id, split in (Virement.objects
+                                  .filter(agreement_id__in=ids, year=year,
+                                          quarter__lte=quarter,
+                                          status=VirementStatus.APPROVED)
+                                  .values_list("from_schedule_id", "to_schedule_id", "split")):
+        parts = {int(p["agency"]): Decimal(p["amount"]) for p in split}
+        virements[from_id].append((-1, parts))
+        virements[to_id].append((1, parts))
     return {"agreements": agreements, "schedules": schedules, "contributions": contributions,
+            "virements": virements,
             "spend": spend, "committed": committed, "forecasts": forecasts, "rules": rules,
             "commentary": commentary}
 
@@ -143,7 +156,16 @@ def _compute(agreement, year, quarter, period_end, data) -> dict:
     rows, variances = [], []
     pool_by_partner = {p: ZERO for p in party_ids}
     for schedule in data["schedules"][agreement.pk]:
-        contributions = data["contributions"].get(schedule.pk, {})
+        contributions = dict(data["contributions"].get(schedule.pk, {}))
+        original = sum(contributions.values(), ZERO)
+        moved_in = moved_out = ZERO
+        for sign, parts in data["virements"].get(schedule.pk, ()):
+            for agency_id, value in parts.items():
+                contributions[agency_id] = contributions.get(agency_id, ZERO) + sign * value
+            if sign > 0:
+                moved_in += sum(parts.values(), ZERO)
+            else:
+                moved_out += sum(parts.values(), ZERO)
         budget = sum(contributions.values(), ZERO)
         for agency_id, value in contributions.items():
             pool_by_partner[agency_id] = pool_by_partner.get(agency_id, ZERO) + value
@@ -165,7 +187,9 @@ def _compute(agreement, year, quarter, period_end, data) -> dict:
         rows.append({
             "id": schedule.pk, "code": schedule.code, "name": schedule.name,
             "budget_type": schedule.budget_type, "lead": schedule.lead_partner.display_name,
-            "lead_id": schedule.lead_partner_id, "budget": money(budget),
+            "lead_id": schedule.lead_partner_id, "original_budget": money(original),
+            "virements_in": money(moved_in), "virements_out": money(moved_out),
+            "budget": money(budget),
             "planned_to_date": money(planned_to_date), "spend_to_date": money(spent),
             "committed": money(committed), "forecast_outturn": money(outturn),
             "forecast_made_at": made_at, "variance": money(variance),

@@ -9,6 +9,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, Sum
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from agencies import permissions as agency_perms
@@ -29,6 +30,8 @@ from .models import (
     Schedule,
     Section75Agreement,
     Spend,
+    Virement,
+    VirementApproval,
 )
 from .permissions import PackagePerm
 
@@ -370,3 +373,67 @@ def settlement_view(*, agreement, year) -> dict:
             "signed": current and settlement.status == "signed",
             "signers": [{"agency": a, "name": names.get(a, ""), "sign_off": signed.get(a)}
                         for a in signer_ids]}
+
+
+# --- virements (issue 16) -------------------------------------------------------------------
+def virement_list(*, agreement, year=None):
+    """An agreement's virements (newest first) with their schedules and answers: three
+    queries whatever the number."""
+    qs = (Virement.objects.filter(agreement=agreement)
+          .select_related("from_schedule", "to_schedule", "proposed_by")
+          .prefetch_related(Prefetch("approvals", queryset=VirementApproval.objects
+                                     .select_related("agency", "person"))))
+    if year:
+        qs = qs.filter(year=year)
+    return qs
+
+
+def virement_get(*, agreement, pk) -> Virement:
+    """A virement of this (already authorised) agreement; another agreement's is a 404."""
+    virement = virement_list(agreement=agreement).filter(pk=pk).first()
+    if virement is None:
+        raise Http404("No such virement.")
+    virement.agreement = agreement
+    return virement
+
+
+def virement_answers(*, virement) -> list[dict]:
+    """One row per partner the agreement names: its answer (or awaited)."""
+    answers = {a.agency_id: a for a in virement.approvals.all()}
+    virement._answered = set(answers)
+    return [{"agency": p, "answer": answers.get(p.pk)}
+            for p in sorted(virement.agreement.parties.all(), key=lambda a: a.pk)]
+
+
+def approvers_by_agency(agency_ids, amount=None) -> dict[int, list]:
+    """Active approvers of each agency (people), those whose limit covers `amount` when
+    given: one query."""
+    result: dict[int, list] = {}
+    memberships = (Membership.objects.active()
+                   .filter(agency_id__in=list(agency_ids), user__is_active=True,
+                           role=Role.APPROVER).select_related("user")
+                   .order_by("user__last_name", "user_id"))
+    if amount is not None:
+        memberships = memberships.filter(delegated_limit__gte=amount)
+    for membership in memberships:
+        people = result.setdefault(membership.agency_id, [])
+        if membership.user not in people:
+            people.append(membership.user)
+    return result
+
+
+VIREMENT_WATCH = audit.Watch(fields={"status": "status", "amount": "amount"},
+                             money=frozenset({"amount"}))
+VIREMENT_APPROVAL_WATCH = audit.Watch(fields={"decision": "decision", "reason": "reason"})
+
+
+def virement_changes(virement) -> list[dict]:
+    """Who proposed, approved, rejected the virement and how its status changed."""
+    names = {p.pk: p.name for p in virement.agreement.parties.all()}
+    approvals = (VirementApproval.history.filter(virement_id=virement.pk)
+                 .select_related("history_user").order_by("history_date", "history_id"))
+    return audit.newest_first(
+        ((when, kind, who, what or "Virement proposed", detail)
+         for when, kind, who, what, detail in audit.changes(virement, VIREMENT_WATCH)),
+        audit.row_changes(VirementApproval, approvals, VIREMENT_APPROVAL_WATCH,
+                          lambda r: f"{names.get(r.agency_id, 'A partner')}'s answer"))

@@ -146,3 +146,34 @@ def settlement_signed(sign_off_id: int) -> int:
     link = absolute_url("budgets:settlement", agreement.pk, settlement.year)
     send_mail(subject, f"{body}\n\n{link}\n", None, sorted(recipients))
     return 1
+
+
+@shared_task(name="budgets.virement_proposed", **RETRY)
+def virement_proposed(virement_id: int) -> int:
+    """Ask each partner's approvers whose limit covers the amount to approve the virement
+    (when referred, tell every partner's approvers that a board must decide)."""
+    from .models import Virement, VirementStatus
+    from .selectors import approvers_by_agency
+
+    virement = (Virement.objects.select_related("agreement", "from_schedule", "to_schedule",
+                                                "proposed_by")
+                .filter(pk=virement_id).first())
+    if virement is None:
+        return 0
+    party_ids = list(virement.agreement.parties.values_list("id", flat=True))
+    referred = virement.status == VirementStatus.REFERRED
+    people = approvers_by_agency(party_ids, None if referred else virement.amount)
+    recipients = sorted({p.email for group in people.values() for p in group
+                         if p.email and p.pk != virement.proposed_by_id})
+    if not recipients:
+        return 0
+    link = absolute_url("budgets:virement-detail", virement.agreement_id, virement.pk)
+    what = (f"£{virement.amount:,.2f} from {virement.from_schedule} to {virement.to_schedule} "
+            f"({periods.label(virement.year, virement.quarter)} on)")
+    ask = ("The amount is above a partner's approvers' delegated limits: a board must "
+           "decide." if referred else "Please approve it for your organisation, or reject "
+                                      "it with a reason.")
+    send_mail(f"Virement proposed: {virement.agreement.title}",
+              f"{virement.proposed_by or 'Someone'} proposed a virement of {what}.\n\n"
+              f"Reason: {virement.reason}\n\n{ask}\n\n{link}\n", None, recipients)
+    return len(recipients)

@@ -3,7 +3,7 @@ from django.urls import path, register_converter
 
 from portal import periods
 
-from .views import agreements, packages, settlement, setup, spend
+from .views import agreements, packages, settlement, setup, spend, virements
 
 
 class YearConverter:
@@ -34,6 +34,8 @@ urlpatterns = [
          name="forecasts"),
     path("pooled-budgets/<int:pk>/commentary/<fy:year>/<int:quarter>/", agreements.commentary,
          name="commentary"),
+    path("pooled-budgets/<int:pk>/quarters/<fy:year>/<int:quarter>/bcf.xlsx",
+         agreements.position_bcf_xlsx, name="position-bcf-xlsx"),
     path("pooled-budgets/<int:pk>/quarters/<fy:year>/<int:quarter>/submit/",
          agreements.quarter_submit, name="quarter-submit"),
     path("pooled-budgets/<int:pk>/quarters/<fy:year>/<int:quarter>/confirm/",
@@ -59,6 +61,16 @@ urlpatterns = [
          setup.schedule_risk_rule, name="schedule-risk-rule"),
     path("pooled-budgets/<int:pk>/schedules/<int:schedule_pk>/risk-share/remove/",
          setup.schedule_risk_rule_clear, name="schedule-risk-rule-clear"),
+    path("pooled-budgets/<int:pk>/virements/", virements.virement_list,
+         name="virement-list"),
+    path("pooled-budgets/<int:pk>/virements/new/", virements.virement_create,
+         name="virement-create"),
+    path("pooled-budgets/<int:pk>/virements/<int:virement_pk>/", virements.virement_detail,
+         name="virement-detail"),
+    path("pooled-budgets/<int:pk>/virements/<int:virement_pk>/approve/",
+         virements.virement_approve, name="virement-approve"),
+    path("pooled-budgets/<int:pk>/virements/<int:virement_pk>/reject/",
+         virements.virement_reject, name="virement-reject"),
     path("pooled-budgets/<int:pk>/spend/", spend.spend_list, name="spend-list"),
     path("pooled-budgets/<int:pk>/spend/new/", spend.spend_create, name="spend-create"),
     path("pooled-budgets/<int:pk>/spend/import/", spend.spend_import, name="spend-import"),

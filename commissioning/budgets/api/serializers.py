@@ -286,3 +286,51 @@ class SettlementSerializer(serializers.Serializer):
     sha256 = serializers.CharField(allow_null=True)
     signed = serializers.BooleanField()
     signers = SignerSerializer(many=True)
+
+
+# --- virements (issue 16) -------------------------------------------------------------------
+class VirementInputSerializer(PositionQuerySerializer):
+    from_schedule = serializers.CharField(help_text="The schedule's code, e.g. S1")
+    to_schedule = serializers.CharField(help_text="The schedule's code, e.g. S2")
+    amount = serializers.CharField(help_text="Pounds and pence, more than 0, e.g. 1250.00")
+    reason = serializers.CharField(max_length=2000)
+
+
+class VirementAnswerSerializer(serializers.Serializer):
+    agency = serializers.IntegerField(min_value=1)
+
+
+class VirementRejectSerializer(VirementAnswerSerializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class VirementApprovalSerializer(serializers.Serializer):
+    agency = serializers.IntegerField()
+    name = serializers.CharField()
+    decision = serializers.CharField(allow_null=True, help_text="approved, rejected or null "
+                                                                "(awaited)")
+    person = serializers.CharField(allow_null=True)
+    reason = serializers.CharField(allow_blank=True)
+    at = serializers.DateTimeField(allow_null=True)
+
+
+class VirementSplitSerializer(serializers.Serializer):
+    agency = serializers.IntegerField()
+    amount = serializers.DecimalField(**MONEY)
+
+
+class VirementSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    year = serializers.CharField()
+    quarter = serializers.IntegerField()
+    from_schedule = serializers.CharField(source="from_schedule.code")
+    to_schedule = serializers.CharField(source="to_schedule.code")
+    amount = serializers.DecimalField(**MONEY)
+    reason = serializers.CharField()
+    status = serializers.CharField(help_text="proposed, approved, rejected or referred (a "
+                                             "board must decide)")
+    split = VirementSplitSerializer(many=True)
+    proposed_by = serializers.CharField(allow_null=True)
+    proposed_at = serializers.DateTimeField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+    approvals = VirementApprovalSerializer(many=True, source="answers")

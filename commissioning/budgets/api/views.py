@@ -40,6 +40,10 @@ from .serializers import (
     SpendImportSerializer,
     SpendInputSerializer,
     SpendSerializer,
+    VirementAnswerSerializer,
+    VirementInputSerializer,
+    VirementRejectSerializer,
+    VirementSerializer,
 )
 
 
@@ -387,3 +391,74 @@ class JointPackageAggregates(APIView):
             "agreed": data["agreed"], "median_days": data["median_days"],
             "within_week": data["within_week"], "suppressed_fields": data["suppressed_fields"],
             "display": data["display"]})
+
+
+# --- virements (issue 16) -------------------------------------------------------------------
+def _virement(virement):
+    virement.answers = [{
+        "agency": row["agency"].pk, "name": row["agency"].name,
+        "decision": row["answer"].decision if row["answer"] else None,
+        "person": str(row["answer"].person) if row["answer"] else None,
+        "reason": row["answer"].reason if row["answer"] else "",
+        "at": row["answer"].at if row["answer"] else None,
+    } for row in selectors.virement_answers(virement=virement)]
+    data = VirementSerializer(virement).data
+    data["proposed_by"] = str(virement.proposed_by) if virement.proposed_by else None
+    return data
+
+
+class VirementView(APIView):
+    @extend_schema(operation_id="v1_pooled_budgets_virements_list",
+                   responses=page_of(VirementSerializer, "VirementPage"),
+                   parameters=[OpenApiParameter("year", str)])
+    def get(self, request, pk):
+        agreement = selectors.agreement_get(actor=request.user, pk=pk)
+        year = request.query_params.get("year")
+        if year:
+            PositionQuerySerializer(data={"year": year, "quarter": 1}).is_valid(
+                raise_exception=True)
+        virements = selectors.virement_list(agreement=agreement, year=year)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(virements, request, view=self)
+        for virement in page:
+            virement.agreement = agreement
+        return paginator.get_paginated_response([_virement(v) for v in page])
+
+    @extend_schema(request=VirementInputSerializer, responses={201: VirementSerializer})
+    def post(self, request, pk):
+        agreement = selectors.agreement_get(actor=request.user, pk=pk)
+        _require(permissions.can_propose_virement(request.user, agreement))
+        data = VirementInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        virement = services.virement_propose(actor=request.user, agreement=agreement,
+                                             **values)
+        virement = selectors.virement_get(agreement=agreement, pk=virement.pk)
+        return Response(_virement(virement), status=status.HTTP_201_CREATED)
+
+
+class VirementApproveView(APIView):
+    """An approver of a partner approves the virement for it, within their limit."""
+
+    @extend_schema(request=VirementAnswerSerializer, responses={200: VirementSerializer})
+    def post(self, request, pk, virement_pk):
+        agreement = selectors.agreement_get(actor=request.user, pk=pk)
+        virement = selectors.virement_get(agreement=agreement, pk=virement_pk)
+        data = VirementAnswerSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.virement_approve(actor=request.user, agreement=agreement, virement=virement,
+                                  agency=_partner(agreement, data.validated_data["agency"]))
+        return Response(_virement(selectors.virement_get(agreement=agreement, pk=virement_pk)))
+
+
+class VirementRejectView(APIView):
+    @extend_schema(request=VirementRejectSerializer, responses={200: VirementSerializer})
+    def post(self, request, pk, virement_pk):
+        agreement = selectors.agreement_get(actor=request.user, pk=pk)
+        virement = selectors.virement_get(agreement=agreement, pk=virement_pk)
+        data = VirementRejectSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.virement_reject(actor=request.user, agreement=agreement, virement=virement,
+                                 agency=_partner(agreement, data.validated_data["agency"]),
+                                 reason=data.validated_data["reason"])
+        return Response(_virement(selectors.virement_get(agreement=agreement, pk=virement_pk)))

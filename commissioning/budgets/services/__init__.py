@@ -29,6 +29,7 @@ from .quarters import (
 )
 from .settlement import settlement_sign
 from .spend import spend_create, spend_import
+from .virements import virement_approve, virement_propose, virement_reject
 
 __all__ = [
     "agreement_create", "agreement_update", "commentary_set", "commentary_set_many",
@@ -38,4 +39,5 @@ __all__ = [
     "joint_package_update", "quarter_close", "quarter_confirm", "quarter_reopen",
     "quarter_return", "quarter_submit", "risk_rule_clear", "risk_rule_set",
     "schedule_create", "schedule_update", "settlement_sign", "spend_create", "spend_import",
+    "virement_approve", "virement_propose", "virement_reject",
 ]

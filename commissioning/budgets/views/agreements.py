@@ -92,16 +92,19 @@ def _filename(agreement, year, quarter, ext):
     return f"{slugify(agreement.title)}-{year}-q{quarter}.{ext}"
 
 
+def _xlsx(body, filename):
+    response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument."
+                                                "spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 @login_required
 def position_xlsx(request, pk):
     agreement = agreement_for(request, pk)
     year, quarter = period_from(request, agreement)
-    body = exports.xlsx(position_of(agreement, year, quarter), agreement)
-    response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument."
-                                                "spreadsheetml.sheet")
-    response["Content-Disposition"] = \
-        f'attachment; filename="{_filename(agreement, year, quarter, "xlsx")}"'
-    return response
+    return _xlsx(exports.xlsx(position_of(agreement, year, quarter), agreement),
+                 _filename(agreement, year, quarter, "xlsx"))
 
 
 @login_required
@@ -113,6 +116,16 @@ def position_csv(request, pk):
     response["Content-Disposition"] = \
         f'attachment; filename="{_filename(agreement, year, quarter, "csv")}"'
     return response
+
+
+@login_required
+def position_bcf_xlsx(request, pk, year, quarter):
+    """The quarter in the Better Care Fund quarterly return's income and expenditure layout
+    (cells in docs/budgets.md)."""
+    agreement = agreement_for(request, pk)
+    year, quarter = period_from(request, agreement, year, quarter)
+    return _xlsx(exports.bcf_xlsx(position_of(agreement, year, quarter), agreement),
+                 _filename(agreement, year, quarter, "bcf.xlsx"))
 
 
 @login_required
