@@ -150,8 +150,9 @@ def test_reports_held_back_in_a_chain_count_as_pending(own_redis, settings):
     from governance.reports import tasks
     from portal.celery import app
 
-    settings.CELERY_TASK_ALWAYS_EAGER = False
+    # Read before the setting changes: the Celery app reads its settings through.
     was_eager, app.conf.task_always_eager = app.conf.task_always_eager, False
+    settings.CELERY_TASK_ALWAYS_EAGER = False
     try:
         chain(tasks.produce_board_report.si(101), tasks.produce_board_report.si(102),
               tasks.produce_board_report.si(103)).delay()
