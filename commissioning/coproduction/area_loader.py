@@ -27,10 +27,13 @@ COMMENT = {"author": ANY, "body": ANY, "public": FLAG, "show_name": FLAG,
            "response": {"by": ANY, "body": ANY, "outcome": ANY, "reason": ANY,
                         "what_changed": ANY, "publish": FLAG}}
 COMMENT["replies"] = [COMMENT]
+# A question is its text, or a mapping: text, kind (text, one, many, scale), options...
+QUESTION = {"text": ANY, "kind": ANY, "options": ANY, "hint": ANY, "required": FLAG}
 KEYS = {
     "coproduction": {
         "consultations": [{"intention": ANY, "by": ANY, "title": ANY, "description": ANY,
-                           "questions": ANY, "audiences": ANY, "opens": ANY, "closes": ANY,
+                           "questions": [QUESTION], "audiences": ANY, "opens": ANY,
+                           "closes": ANY,
                            "publish_responses": FLAG, "comments": [COMMENT]}],
         "comments": [{"intention": ANY, **COMMENT}],
         "milestones": [{"intention": ANY, "by": ANY, "kind": ANY, "planned": ANY,

@@ -31,7 +31,8 @@ def newshire(db):
 
 def _submitted(area, client, *, value, lead, joint=(), partners=()):
     intention = services.intention_create(
-        actor=area.nina, local_area=area, title=f"Service worth {value}", lead_agency=lead,
+        actor=None, owner=area.nina, local_area=area, title=f"Service worth {value}",
+        lead_agency=lead,
         joint_lead_agencies=list(joint), partner_agencies=list(partners),
         estimated_annual_value=Decimal(value), status="active")
     tick_all(intention)
