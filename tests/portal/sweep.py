@@ -31,6 +31,26 @@ def load_areas(slugs):
                                  created_by=admin)
         api_token_create(user=admin, two_factor=True, name="sweep")
         coproduction_objects(ctx["area"], admin)
+        virement_object(ctx["area"], admin)
+
+
+def virement_object(area, admin):
+    """One proposed virement per area with a pooled budget of two schedules or more."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from commissioning.budgets.models import Schedule, Virement
+
+    for agreement_id in Schedule.objects.filter(agreement__local_area=area).values_list(
+            "agreement_id", flat=True).distinct():
+        schedules = list(Schedule.objects.filter(agreement_id=agreement_id).order_by("pk")[:2])
+        if len(schedules) == 2:
+            Virement.objects.create(
+                agreement_id=agreement_id, year="2025-26", quarter=1,
+                from_schedule=schedules[0], to_schedule=schedules[1], amount=Decimal("1.00"),
+                reason="Sweep virement", proposed_by=admin, proposed_at=timezone.now())
+            return
 
 
 def coproduction_objects(area, admin):
@@ -100,7 +120,12 @@ def model_objects():
     from it to its local area). Every detail route of the URL conf must be covered here
     (test_every_detail_route_is_covered keeps it so)."""
     from agencies.models import Agency, ApiToken, Membership, User
-    from commissioning.budgets.models import JointPackage, Schedule, Section75Agreement
+    from commissioning.budgets.models import (
+        JointPackage,
+        Schedule,
+        Section75Agreement,
+        Virement,
+    )
     from commissioning.contracts.models import (
         KPI,
         Contract,
@@ -134,6 +159,7 @@ def model_objects():
         "disagreements": (Disagreement, "local_area"),
         "pooled-budgets": (Section75Agreement, "local_area"),
         "pooled-budgets/schedules": (Schedule, "agreement__local_area"),
+        "pooled-budgets/virements": (Virement, "agreement__local_area"),
         "joint-packages": (JointPackage, "local_area"),
         "contracts": (Contract, "local_area"),
         "contracts/kpis": (KPI, "contract__local_area"),
@@ -180,7 +206,8 @@ def object_id(prefix, area):
 
 # Ids of a nested object in an address (`pooled-budgets/<pk>/schedules/<schedule_pk>/`):
 # the kind of object each names.
-NESTED_IDS = {"plan_pk": "action-plans", "schedule_pk": "pooled-budgets/schedules"}
+NESTED_IDS = {"plan_pk": "action-plans", "schedule_pk": "pooled-budgets/schedules",
+              "virement_pk": "pooled-budgets/virements"}
 
 
 def fill(route, area, ids=None):

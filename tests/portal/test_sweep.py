@@ -11,6 +11,7 @@
    every operation finds no 5xx, undocumented status or response-schema violation.
 """
 import json
+import re
 import time
 
 import pytest
@@ -206,7 +207,8 @@ def api_detail_operations():
     for path, item in fuzz.openapi_dict()["paths"].items():
         if "{id}" not in path:
             continue
-        route = path.lstrip("/").replace("{id}", "<int:pk>")
+        route = re.sub(r"\{(\w+_pk)\}", r"<int:\1>",
+                       path.lstrip("/").replace("{id}", "<int:pk>"))
         if prefix_of(route).split("/")[0] in NOT_AREA_OBJECTS:
             continue
         out += [(route, method) for method in item if method in ("get", *WRITE_METHODS)]

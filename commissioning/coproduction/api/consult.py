@@ -210,7 +210,7 @@ class MyAnswers(APIView):
             show_publicly=values["public"])
         return Response(_submission_out(submission), status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses=SUBMISSION_OUT)
+    @extend_schema(responses={200: SUBMISSION_OUT})
     def delete(self, request, pk):
         mine = selectors.my_submission(actor=request.user, consultation=self.consultation())
         if mine is None:
