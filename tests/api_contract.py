@@ -8,6 +8,7 @@ status and what differs. Requests to a path or method the schema does not declar
 not checked here (Django answers them 404/405 and tests/portal/test_sweep.py covers them).
 """
 import json
+import threading
 from functools import cache
 
 import pytest
@@ -24,9 +25,19 @@ class SchemaDrift(AssertionError):
     """An API response that the schema does not describe."""
 
 
-@cache
+_generating = threading.Lock()
+
+
 def openapi() -> OpenAPI:
-    """The schema the project serves at /api/schema/, generated once per test process."""
+    """The schema the project serves at /api/schema/, generated once per test process (a
+    lock: the concurrency tests send their first requests from twenty threads at once, and
+    schema generation is not thread-safe)."""
+    with _generating:
+        return _openapi()
+
+
+@cache
+def _openapi() -> OpenAPI:
     from drf_spectacular.generators import SchemaGenerator
     from drf_spectacular.renderers import OpenApiJsonRenderer
 

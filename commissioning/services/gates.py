@@ -249,8 +249,9 @@ def board_referral_decide(*, actor, referral, approved: bool, reason: str,
     """
     referral = BoardReferral.objects.select_related("board", "gate__intention").get(pk=referral.pk)
     intention = lock(referral.gate.intention)
-    referral = BoardReferral.objects.select_for_update().select_related("board", "agency").get(
-        pk=referral.pk)
+    # `of`: the board is the nullable side of an outer join (a referral no board could take).
+    referral = BoardReferral.objects.select_for_update(of=("self",)).select_related(
+        "board", "agency").get(pk=referral.pk)
     if actor is not None:
         require(permissions.can_decide_referral(actor, referral))
     if referral.status != ReferralStatus.AWAITING:

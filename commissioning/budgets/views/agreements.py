@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from agencies.permissions import can_view_internal
 from portal import periods
 from portal.errors import ApplicationError
+from portal.money import to_money
 from portal.parsing import parse_id
 
 from .. import exports, permissions, selectors, services
@@ -77,6 +78,10 @@ def _position_context(request, agreement, year, quarter):
         "can_change": permissions.can_change_agreement(request.user, agreement).allowed,
         "can_reopen": permissions.can_reopen_quarter(request.user, agreement).allowed,
         "quarters": periods.QUARTERS,
+        # The virement columns only when budget moved: ten columns do not fit a desktop.
+        "has_virements": any(to_money(row.get("virements_in") or 0)
+                             or to_money(row.get("virements_out") or 0)
+                             for row in position["schedules"]),
     }
 
 
