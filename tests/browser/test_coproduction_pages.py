@@ -96,8 +96,13 @@ def test_commissioner_pages(world, browse, check_page):
                  f"/intentions/{w.open_one.pk}/consultation/new/",
                  f"/consultations/{w.consultation.pk}/edit/",
                  f"/consultations/{w.past.pk}/publish-responses/",
-                 f"/intentions/{w.closed_one.pk}/milestones/"]:
+                 f"/intentions/{w.closed_one.pk}/milestones/",
+                 f"/consultations/{w.consultation.pk}/close/"]:
         check_page(page, path)
+    # closing one already closed: the reason, no button (409)
+    check_page(page, f"/consultations/{w.past.pk}/close/", status=409)
+    assert "already closed" in page.content()
+    assert "Close the consultation</button>" not in page.content()
     check_page(page, f"/comments/{w.reply.pk}/respond/")
     page.click("button:has-text('Save response')")
     assert "There is a problem" in page.content()
