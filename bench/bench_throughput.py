@@ -195,6 +195,7 @@ def run():
 
 
 def _measure(database_url, generated_in):
+    from bench.support import check
     from governance.models import Board
 
     if generated_in:
@@ -221,6 +222,11 @@ def _measure(database_url, generated_in):
     print(f"   roll-ups: {result['parents'] - result['wrong_rollups']} of {result['parents']} "
           f"parents hold the report of every board below (target: all): "
           f"{_verdict(result['wrong_rollups'] == 0)}")
+    # In `make bench`'s table too, with its verdict.
+    check(f"every board's quarter on {PROCESSES} processes, for 600 boards", for_600,
+          TARGET_MINUTES, "min")
+    check("reports that failed", result["failed"], 0, "")
+    check("parents missing a report below them", result["wrong_rollups"], 0, "")
     old, new, pages = lever_shared_stylesheet()
     print(f"   lever, stylesheet and fonts once per process ({pages}-page report): "
           f"{old * 1000:.0f} ms -> {new * 1000:.0f} ms per render, ratio {new / old:.2f}")
