@@ -28,6 +28,8 @@ VALUES = ["95", "87", "50"]  # green, amber, red against 90 with a tolerance of 
 
 def _area(rng, area, council, icb, school):
     providers = [ProviderFactory(local_area=area) for _ in range(3)]
+    for reference in ("R-00-a", "R-50-b", "R-99-c"):  # certainly missing a return
+        make_kpi(make_contract(area, council, provider=providers[0], reference=reference))
     for n in range(14):
         starts, ends = rng.choice(PERIODS)
         contract = make_contract(
