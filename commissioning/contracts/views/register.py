@@ -37,6 +37,12 @@ def _filters(request):
     }, error
 
 
+def _provider_choices(area):
+    # (id as text, name) pairs: hundreds of options, so no model instances (issue 15).
+    return [(str(pk), name) for pk, name in Provider.objects.filter(local_area=area)
+            .order_by("name").values_list("pk", "name")]
+
+
 def _funding_choices(area):
     return [(str(a.pk), a.title) for a in Section75Agreement.objects.filter(
         local_area=area).order_by("title")]
@@ -58,7 +64,7 @@ def contract_list(request):
         "page_title": "Contracts", "page_obj": page_obj, "sort": sort,
         "filters": {**filters, "ends_before": request.GET.get("ends_before", "")},
         "date_error": date_error,
-        "providers": Provider.objects.filter(local_area=area).order_by("name"),
+        "providers": _provider_choices(area),
         "agencies": Agency.objects.filter(local_area=area).order_by("name"),
         "statuses": ContractStatus.choices, "funding_choices": _funding_choices(area),
         "can_add": permissions.can_create_contract(request.user, area).allowed,
