@@ -16,7 +16,10 @@ def starts_formula(text: str) -> bool:
         return False
     if text[:1] in FORMULA_STARTS:
         return True
-    folded = unicodedata.normalize("NFKC", text[:8]).lstrip(" \u00a0\u3000")
+    head = text[:8]
+    if head.isascii():  # NFKC leaves ASCII as it is: skip it (every cell of an export asks)
+        return head.lstrip(" ")[:1] in FORMULA_STARTS
+    folded = unicodedata.normalize("NFKC", head).lstrip(" \u00a0\u3000")
     return folded[:1] in FORMULA_STARTS
 
 

@@ -11,6 +11,7 @@ from .models import (
     ACTIVE_STATUSES,
     FREQUENCY_QUARTERS,
     AssessmentRating,
+    ContractStatus,
     Direction,
     Rag,
 )
@@ -53,6 +54,11 @@ def is_expected(kpi, quarter: int) -> bool:
     return quarter in FREQUENCY_QUARTERS[kpi.frequency]
 
 
+def expected_frequencies(quarter: int) -> list[str]:
+    """The KPI frequencies that ask for a return in this quarter (`is_expected` for a set)."""
+    return [f for f, asked in FREQUENCY_QUARTERS.items() if quarter in asked]
+
+
 def return_due(year: str, quarter: int) -> date:
     return quarters.quarter_dates(year, quarter)[1] + timedelta(days=RETURN_GRACE_DAYS)
 
@@ -65,6 +71,18 @@ def quarter_status(kpi, kpi_return, year: str, quarter: int, *, today: date) -> 
     if not is_expected(kpi, quarter):
         return None
     return MISSING if today > return_due(year, quarter) else NOT_DUE
+
+
+def return_missing(kpi, kpi_return, year: str, quarter: int, *, today: date) -> bool:
+    """Whether the dashboard lists the KPI's return as missing: the quarter's status is
+    MISSING and the contract ran in the quarter without being only planned.
+    `selectors.rag_summary` applies this rule to a whole area in SQL; the tests prove the
+    two agree."""
+    contract = kpi.contract
+    first, last = quarters.quarter_dates(year, quarter)
+    return (contract.status != ContractStatus.PLANNED and contract.starts <= last
+            and contract.ends >= first
+            and quarter_status(kpi, kpi_return, year, quarter, today=today) == MISSING)
 
 
 def kpi_warnings(contract, kpi_count: int) -> list[str]:

@@ -6,7 +6,17 @@ prefetched commissioning agencies, so a page costs the same queries whatever its
 """
 from datetime import timedelta
 
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery
+from django.db import connection
+from django.db.models import (
+    Count,
+    F,
+    FilteredRelation,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -151,56 +161,108 @@ def overdue_assessments(*, actor, local_area, today=None):
 
 
 # --- the RAG dashboard ------------------------------------------------------------------
+MISSING_LIMIT = 50  # the dashboard lists this many missing returns ("50 or more")
+
+
 def rag_counts(*, actor, local_area, year, quarter) -> dict[str, dict]:
     """The quarter's KPI results counted green/amber/red for the area, each commissioning
     agency and each provider: {"area": {rag: n}, "agency": {name: {rag: n}}, "provider": ...}.
-
-    Three queries whatever the size: the returns grouped by contract and RAG (one pass over
-    the quarter's returns), then the contracts' providers and agencies, added up here. (A
-    join from every return to the agencies table would handle each return once per agency.)
     """
+    summary = rag_summary(actor=actor, local_area=local_area, year=year, quarter=quarter,
+                          with_missing=False)
+    return {k: summary[k] for k in ("area", "agency", "provider")}
+
+
+def rag_summary(*, actor, local_area, year, quarter, today=None, with_missing=True) -> dict:
+    """`rag_counts`, and under "missing_contracts" the ids of the first MISSING_LIMIT
+    contracts (by reference) with a return missing by `rules.return_missing`, in one query.
+
+    The database does the adding up (issue 15): each KPI of the area is joined to its
+    quarter's return once (a left join, so a KPI without one shows as rag NULL), grouped by
+    contract; the totals by area, provider and agency, and the contracts missing returns,
+    are read from those per-contract rows. Python receives a few hundred rows, not a row
+    per contract and return."""
     empty = {"green": 0, "amber": 0, "red": 0}
-    result = {"area": dict(empty), "agency": {}, "provider": {}}
+    result = {"area": dict(empty), "agency": {}, "provider": {}, "missing_contracts": []}
     if local_area.pk not in _area_ids(actor):
         return result
-    by_contract = {}
-    for row in (KPIReturn.objects.filter(kpi__contract__local_area=local_area, year=year,
-                                         quarter=quarter)
-                .values("kpi__contract_id", "rag").annotate(n=Count("id")).order_by()):
-        by_contract.setdefault(row["kpi__contract_id"], {})[row["rag"]] = row["n"]
-    # By area, not by a list of ids: an IN list of every contract would grow with the data.
-    providers = dict(Contract.objects.filter(local_area=local_area).values_list(
-        "id", "provider__name"))
-    agencies = Contract.commissioning_agencies.through.objects.filter(
-        contract__local_area=local_area).values_list("contract_id", "agency__name")
-    for contract_id, counts in by_contract.items():
-        for rag, n in counts.items():
-            result["area"][rag] += n
-            result["provider"].setdefault(providers[contract_id], dict(empty))[rag] += n
-    for contract_id, name in agencies:
-        for rag, n in by_contract.get(contract_id, {}).items():
-            result["agency"].setdefault(name, dict(empty))[rag] += n
+    today = today or timezone.localdate()
+    with_missing = with_missing and today > rules.return_due(year, quarter)
+    sql, params = _rag_summary_sql(local_area, year, quarter, with_missing)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for kind, name, rag, n, contract_id in cursor.fetchall():
+            if kind == "missing":
+                result["missing_contracts"].append(contract_id)
+            elif kind == "area":
+                result["area"][rag] = int(n)
+            else:
+                result[kind].setdefault(name, dict(empty))[rag] = int(n)
     return result
 
 
-def missing_returns(*, actor, local_area, year, quarter, today=None):
-    """KPIs of contracts running in the quarter that expected a return and have none."""
+def _rag_summary_sql(local_area, year, quarter, with_missing) -> tuple[str, list]:
+    # Per contract and RAG (NULL: no return): the KPIs, and those whose frequency expects
+    # a return this quarter. The ORM writes this part; the sums over it are plain SQL
+    # because the ORM has no WITH (a CTE is computed once however often it is read).
+    per_contract = (KPI.objects.filter(contract__local_area=local_area)
+                    .annotate(quarter_return=FilteredRelation(
+                        "returns", condition=Q(returns__year=year, returns__quarter=quarter)))
+                    .values("contract_id", rag=F("quarter_return__rag"))
+                    .annotate(n=Count("id"), expected=Count("id", filter=Q(
+                        frequency__in=rules.expected_frequencies(quarter))))
+                    .order_by())
+    inner, params = per_contract.query.sql_with_params()
+    q = connection.ops.quote_name
+    contract, provider = q(Contract._meta.db_table), q(Provider._meta.db_table)
+    through = q(Contract.commissioning_agencies.through._meta.db_table)
+    agency = q(Agency._meta.db_table)
+    # Only quoted table names and a constant are formatted in; values are parameters.
+    sql = f"""WITH pc AS ({inner})
+        SELECT 'area', NULL, pc.rag, SUM(pc.n), CAST(NULL AS BIGINT) FROM pc
+        WHERE pc.rag IS NOT NULL GROUP BY pc.rag
+        UNION ALL
+        SELECT 'provider', p.name, pc.rag, SUM(pc.n), NULL FROM pc
+        JOIN {contract} c ON c.id = pc.contract_id JOIN {provider} p ON p.id = c.provider_id
+        WHERE pc.rag IS NOT NULL GROUP BY p.name, pc.rag
+        UNION ALL
+        SELECT 'agency', a.name, pc.rag, SUM(pc.n), NULL FROM pc
+        JOIN {through} t ON t.contract_id = pc.contract_id JOIN {agency} a ON a.id = t.agency_id
+        WHERE pc.rag IS NOT NULL GROUP BY a.name, pc.rag"""  # noqa: S608
+    if with_missing:  # rules.return_missing for a set: ran in the quarter, not planned
+        first, last = quarters.quarter_dates(year, quarter)
+        sql += f"""
+        UNION ALL
+        SELECT 'missing', NULL, NULL, NULL, m.id FROM (
+            SELECT c.id FROM pc JOIN {contract} c ON c.id = pc.contract_id
+            WHERE pc.rag IS NULL AND pc.expected > 0 AND c.starts <= %s AND c.ends >= %s
+            AND c.status <> %s ORDER BY c.reference LIMIT {MISSING_LIMIT}) m"""  # noqa: S608
+        params = (*params, last, first, ContractStatus.PLANNED.value)
+    return sql, list(params)
+
+
+def missing_returns(*, actor, local_area, year, quarter, today=None, contract_ids=None):
+    """KPIs of contracts running in the quarter that expected a return and have none
+    (`rules.return_missing`); only those of `contract_ids` when given (from
+    `rag_summary`, so that the quarter's returns are read for those contracts only)."""
     today = today or timezone.localdate()
     first, last = quarters.quarter_dates(year, quarter)
-    if today <= rules.return_due(year, quarter):
+    if today <= rules.return_due(year, quarter) or contract_ids == []:
         return KPI.objects.none()
-    expected = [f for f, qs in rules.FREQUENCY_QUARTERS.items() if quarter in qs]
-    return (KPI.objects.filter(contract__local_area=local_area,
-                               contract__local_area_id__in=_area_ids(actor),
-                               contract__starts__lte=last, contract__ends__gte=first,
-                               frequency__in=expected)
-            .exclude(contract__status=ContractStatus.PLANNED)
+    returned = KPIReturn.objects.filter(year=year, quarter=quarter)
+    kpis = KPI.objects.filter(contract__local_area=local_area,
+                              contract__local_area_id__in=_area_ids(actor),
+                              contract__starts__lte=last, contract__ends__gte=first,
+                              frequency__in=rules.expected_frequencies(quarter))
+    if contract_ids is not None:
+        kpis = kpis.filter(contract_id__in=contract_ids)
+        returned = returned.filter(kpi__contract_id__in=contract_ids)
+    return (kpis.exclude(contract__status=ContractStatus.PLANNED)
             # The quarter's returns read once into a hashed NOT IN (issue 15):
             # `.exclude(returns__year=.., returns__quarter=..)` made two probes per KPI
             # (0.8 s at 100,000 KPIs), and a NOT EXISTS anti-join is planned badly on
             # tables without statistics yet (minutes after a bulk load).
-            .exclude(id__in=KPIReturn.objects.filter(year=year, quarter=quarter)
-                     .values("kpi_id"))
+            .exclude(id__in=returned.values("kpi_id"))
             .select_related("contract__provider").order_by("contract__reference", "position"))
 
 

@@ -86,10 +86,11 @@ def test_positions_cost_constant_queries(area, council, icb, django_assert_max_n
     big = [make.pool(area, council, icb, schedules=12, spend_lines=6, prefix=p)
            for p in ("B", "C", "D")]
     # snapshots 1, agreements 2 (+parties), schedules 1, contributions 1, variations 1,
-    # spend 1, commitments 1, forecasts 1, rules 2 (+terms), commentary 1 = 12
-    with django_assert_max_num_queries(13):
+    # spend 2 (by schedule and payer; by month), commitments 1, forecasts 1, rules 2
+    # (+terms, when there are rules), commentary 1, virements 1 = 14
+    with django_assert_max_num_queries(14):
         positions_of(small, "2025-26", 4)
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         positions_of(big, "2025-26", 4)
 
 

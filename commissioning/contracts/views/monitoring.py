@@ -177,23 +177,24 @@ def _quarter_from(request):
 def dashboard(request):
     area = require_area(request)
     year, quarter, error = _quarter_from(request)
-    counts = selectors.rag_counts(actor=request.user, local_area=area, year=year,
-                                  quarter=quarter)
+    counts = selectors.rag_summary(actor=request.user, local_area=area, year=year,
+                                   quarter=quarter)
     totals = counts["area"]
     area_counts = {area.name: totals} if any(totals.values()) else {}
-    missing = list(selectors.missing_returns(actor=request.user, local_area=area, year=year,
-                                             quarter=quarter)[:50])
+    missing = list(selectors.missing_returns(
+        actor=request.user, local_area=area, year=year, quarter=quarter,
+        contract_ids=counts["missing_contracts"])[:selectors.MISSING_LIMIT])
     recent = quarters.recent(*quarters.last_ended(timezone.localdate()), 8)
     return render(request, "contracts/dashboard.html", {
         "page_title": "Contract performance", "year": year, "quarter": quarter,
         "error": error, "recent": recent, "totals": totals,
         "charts": [
             {"id": "area", "title": f"KPI results in {area.name}",
-             "chart": charts.stacked_bars(area_counts), "group": "Local area"},
+             "chart": charts.as_text(charts.stacked_bars(area_counts)), "group": "Local area"},
             {"id": "agency", "title": "KPI results by commissioning agency",
-             "chart": charts.stacked_bars(counts["agency"]), "group": "Agency"},
+             "chart": charts.as_text(charts.stacked_bars(counts["agency"])), "group": "Agency"},
             {"id": "provider", "title": "KPI results by provider",
-             "chart": charts.stacked_bars(counts["provider"]), "group": "Provider"},
+             "chart": charts.as_text(charts.stacked_bars(counts["provider"])), "group": "Provider"},
         ],
         "missing": missing,
     }, status=400 if error else 200)
