@@ -16,7 +16,10 @@ def starts_formula(text: str) -> bool:
         return False
     if text[:1] in FORMULA_STARTS:
         return True
-    folded = unicodedata.normalize("NFKC", text[:8]).lstrip(" \u00a0\u3000")
+    head = text[:8]
+    if head.isascii():  # NFKC leaves ASCII as it is (issue 15: most cells, and fast)
+        return head.lstrip(" ")[:1] in FORMULA_STARTS
+    folded = unicodedata.normalize("NFKC", head).lstrip(" \u00a0\u3000")
     return folded[:1] in FORMULA_STARTS
 
 
@@ -39,6 +42,19 @@ def safe_cell(value):
 # constant whatever the number of rows.
 EXPORT_CHUNK = 2000
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def chunked(iterable, size):
+    """Lists of up to `size` items of `iterable`, in order (itertools.batched before 3.12):
+    an export reads a chunk of plain rows, then the related names of that chunk at once."""
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def csv_stream(rows, *, headers, bom=False, rows_per_chunk=500):
