@@ -16,6 +16,7 @@ from .. import (
     next_steps,
     participants,
     permissions,
+    rows,
     selectors,
     services,
     thread,
@@ -25,6 +26,7 @@ from ..models import IntentionStatus, Level, Priority
 from ..workflow import INTENTION_TRANSITIONS, transitions_from
 from ._common import form_errors, page, require, require_area
 
+STATUSES = dict(IntentionStatus.choices)
 BY_STAGE_SHOWN = 25  # per stage; the column links to the full list filtered by stage
 FILTERS = ("stage", "status", "level", "agency", "priority", "thematic_area")
 
@@ -97,9 +99,12 @@ def intention_by_stage(request):
     stages = selectors.stages_of(area)
     counts = selectors.count_by_stage(qs)
     columns = {stage.pk: [] for stage in stages}
-    for intention in with_value_flags(request.user, list(
-            selectors.first_per_stage(qs, BY_STAGE_SHOWN, [s.pk for s in stages]))):
-        columns.setdefault(intention.current_stage_id, []).append(intention)
+    # Plain rows (issue 15): a hundred intentions as model instances with their prefetched
+    # agencies cost more than the rest of the page.
+    first = selectors.first_per_stage(rows.values_of(qs), BY_STAGE_SHOWN, [s.pk for s in stages])
+    for row in rows.with_relations(request.user, list(first)):
+        row["status_label"] = STATUSES.get(row["status"], row["status"])
+        columns.setdefault(row["current_stage_id"], []).append(row)
     return render(request, "commissioning/intention_by_stage.html", {
         "page_title": "Intentions by stage", "shown": BY_STAGE_SHOWN,
         "columns": [(stage, columns[stage.pk], counts.get(stage.pk, 0)) for stage in stages],
