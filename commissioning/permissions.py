@@ -5,6 +5,8 @@ no queries once a request has read them. Internal roles see every intention of t
 the parent-carer and young-person roles see only intentions published for consultation
 and never a value flagged commercially sensitive.
 """
+from functools import cached_property
+
 from agencies import permissions as ap
 from agencies.roles import AgencyPerm, AreaPerm, Role
 from portal.dates import long_date
@@ -57,7 +59,7 @@ def can_view_intention(user, intention) -> Decision:
 
 def can_view_value(user, intention) -> Decision:
     """The estimated value: hidden outside the partner agencies when flagged sensitive."""
-    return _value_rule(_ValueFacts.of(user, intention.local_area_id),
+    return _value_rule(_ValueFacts(user, intention.local_area_id),
                        intention.published_for_consultation, intention.value_is_sensitive,
                        lambda: _participant_ids(intention, user))
 
@@ -70,7 +72,7 @@ def values_shown(user, rows, named) -> set[int]:
     The same rule as `can_view_value`, row for row; the person's grants are looked at once
     per area, not per row, and successors count as for one intention."""
     held = holders(user)
-    facts = {area_id: _ValueFacts.of(user, area_id) for area_id in {r["local_area_id"]
+    facts = {area_id: _ValueFacts(user, area_id) for area_id in {r["local_area_id"]
                                                                     for r in rows}}
 
     def participants(row):
@@ -83,20 +85,22 @@ def values_shown(user, rows, named) -> set[int]:
 
 
 class _ValueFacts:
-    """What the value rule needs to know of the person in one area."""
+    """What the value rule needs to know of the person in one area. The administrator and
+    agency grants are read only when a sensitive value needs them (as the rule did per
+    object), so a page of plain values costs no grant query more."""
 
-    __slots__ = ("internal", "in_area", "administers", "agency_ids")
+    def __init__(self, user, area_id):
+        self.user, self.area_id = user, area_id
+        self.internal = bool(ap.can_view_internal(user, area_id))
+        self.in_area = area_id in ap.area_ids_for(user)
 
-    def __init__(self, internal, in_area, administers, agency_ids):
-        self.internal, self.in_area = internal, in_area
-        self.administers, self.agency_ids = administers, agency_ids
+    @cached_property
+    def administers(self) -> bool:
+        return self.user.is_superuser or bool(ap.can_administer_area(self.user, self.area_id))
 
-    @classmethod
-    def of(cls, user, area_id):
-        return cls(internal=bool(ap.can_view_internal(user, area_id)),
-                   in_area=area_id in ap.area_ids_for(user),
-                   administers=user.is_superuser or bool(ap.can_administer_area(user, area_id)),
-                   agency_ids=ap.agency_ids_for(user))
+    @cached_property
+    def agency_ids(self) -> set[int]:
+        return ap.agency_ids_for(self.user)
 
 
 def _value_rule(facts, published, sensitive, participant_ids) -> Decision:

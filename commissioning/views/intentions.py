@@ -36,10 +36,13 @@ def _filters(request):
 
 
 def _listing(request, area):
+    # No priorities prefetch: the pages do not show them, and the exports (plain rows)
+    # read them per chunk themselves.
     sort = request.GET.get("sort", "reference")
     params = _filters(request)
     qs = selectors.intention_list(actor=request.user, local_area=area,
                                   search=request.GET.get("q", "").strip(), sort=sort,
+                                  with_priorities=False,
                                   **{k: v for k, v in params.items() if v})
     return qs, sort, params
 
