@@ -161,14 +161,14 @@ def intention_detail(request, pk):
     })
 
 
-def _my_sign_offs(user, intention, gate, rows):
+def _my_sign_offs(user, intention, gate, status_rows):
     """For each agency the person approves for, while a gate is open: sign off (when the
     service would accept it now), else why not, and a referral only when no approver of
     that agency has a limit that covers the value."""
     if gate is None or gate.status != "open":
         return []
     result = []
-    for row in rows:
+    for row in status_rows:
         agency = row["agency"]
         if ap.approver_limit(user, agency) is None:
             continue
