@@ -33,9 +33,11 @@ def panels(user, area):
                  "is ready once it is active and its stage's checklist is complete.",
         "href": reverse("commissioning:intention-list") + "?status=active",
         "link_text": "All active intentions"})
+    # Five rows with their stage: none of the list's agencies and priorities (issue 15).
     mine = selectors.intention_list(actor=user, local_area=area).filter(
         owner=user, status__in=[IntentionStatus.DRAFT, IntentionStatus.ACTIVE,
-                                IntentionStatus.ON_HOLD]).order_by("-updated_at")[:LIMIT]
+                                IntentionStatus.ON_HOLD]).prefetch_related(None).order_by(
+        "-updated_at")[:LIMIT]
     result.append({
         "title": "Your intentions", "roles": [Role.COMMISSIONER],
         "items": [{"text": f"{i.reference} {i.title}",

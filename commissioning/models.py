@@ -96,6 +96,11 @@ class IntentionStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+STATUS_TAG_COLOURS = {IntentionStatus.ACTIVE: "green", IntentionStatus.DRAFT: "grey",
+                      IntentionStatus.ON_HOLD: "yellow", IntentionStatus.COMPLETED: "blue",
+                      IntentionStatus.WITHDRAWN: "red"}
+
+
 class Intention(models.Model):
     """A piece of commissioning moving through the area's stages."""
 
@@ -153,6 +158,11 @@ class Intention(models.Model):
 
     def __str__(self):
         return f"{self.reference} {self.title}"
+
+    @property
+    def status_tag_colour(self) -> str:
+        """The GOV.UK tag colour of the status (list and detail pages)."""
+        return STATUS_TAG_COLOURS.get(self.status, "red")
 
     @property
     def lead_agencies(self) -> list:

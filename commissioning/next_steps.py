@@ -148,11 +148,14 @@ def ready_for_next_step(user, area, *, limit=None) -> list[dict]:
     stages = selectors.stages_of(area)
     following = {s.pk: (stages[n + 1] if n + 1 < len(stages) else None)
                  for n, s in enumerate(stages)}
+    # Only what the checks read: the participants (permission), gates and ticks; not the
+    # list's priorities (issue 15: the home page's largest panel).
     queryset = _could_be_ready(selectors.intention_list(actor=user, local_area=area).filter(
-        status=IntentionStatus.ACTIVE), stages).prefetch_related(
+        status=IntentionStatus.ACTIVE), stages).prefetch_related(None).prefetch_related(
+        "joint_lead_agencies", "partner_agencies",
         Prefetch("gates", queryset=StageGate.objects.select_related("to_stage")),
         "ticks").order_by("reference")
-    chunk = max(4 * (limit or 0), 50) if limit else None
+    chunk = max(4 * limit, 20) if limit else None
     ready, start = [], 0
     while True:
         batch = list(queryset[start:start + chunk] if chunk else queryset)

@@ -20,6 +20,7 @@ from ..models import (
     StrategyStatus,
 )
 from ..permissions import can_view_value
+from ..rows import owner_name
 
 
 class _Named(serializers.Serializer):
@@ -68,6 +69,37 @@ class IntentionSerializer(serializers.ModelSerializer):
         if can_view_value(self.context["request"].user, obj):
             return f"{obj.estimated_annual_value:.2f}"
         return None
+
+
+_DATE = serializers.DateField()
+_DATETIME = serializers.DateTimeField()
+
+
+def intention_row_data(row) -> dict:
+    """`IntentionSerializer(intention).data` from a plain row (commissioning.rows) for the
+    list (issue 15: nested serializers and the value rule per object cost most of a page
+    of 200); the same keys, order and formats, so the schema still describes it."""
+    lead = {"id": row["lead_agency_id"], "name": row["lead_agency__name"]}
+    joint = [{"id": pk, "name": name} for pk, name in row["joint_leads"]]
+    return {
+        "id": row["id"], "reference": row["reference"], "local_area": row["local_area__slug"],
+        "title": row["title"], "summary": row["summary"],
+        "thematic_area": row["thematic_area"], "level": row["level"], "status": row["status"],
+        "stage": {"id": row["current_stage_id"], "name": row["current_stage__name"],
+                  "position": row["current_stage__position"]},
+        "lead_agency": lead, "joint_lead_agencies": joint, "lead_agencies": [lead, *joint],
+        "partner_agencies": [{"id": pk, "name": name} for pk, name in row["partners"]],
+        "priorities": [{"id": pk, "number": number, "title": title}
+                       for pk, number, title in row["priorities"]],
+        "estimated_annual_value": f"{row['estimated_annual_value']:.2f}"
+        if row["show_value"] else None,
+        "value_is_sensitive": row["value_is_sensitive"],
+        "starts": _DATE.to_representation(row["starts"]),
+        "ends": _DATE.to_representation(row["ends"]),
+        "owner": {"id": row["owner_id"], "name": owner_name(row)},
+        "published_for_consultation": row["published_for_consultation"],
+        "updated_at": _DATETIME.to_representation(row["updated_at"]),
+    }
 
 
 class IntentionInputSerializer(serializers.Serializer):

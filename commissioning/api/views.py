@@ -15,7 +15,7 @@ from portal.api import created
 from portal.errors import ApplicationError, ErrorCode
 from portal.parsing import parse_id
 
-from .. import checklist, permissions, selectors, services
+from .. import checklist, permissions, rows, selectors, services
 from ..models import ActionPlan, Intention, Priority, SignOff
 from . import serializers as s
 
@@ -84,6 +84,13 @@ class IntentionList(generics.ListAPIView):
     @extend_schema(parameters=INTENTION_FILTERS)
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
+
+    def list(self, request, *args, **kwargs):
+        """A page of plain rows (issue 15): the count, the page, and its joint leads,
+        partners and priorities: five queries whatever the page size."""
+        page = self.paginate_queryset(rows.values_of(self.get_queryset()))
+        return self.get_paginated_response(
+            [s.intention_row_data(row) for row in rows.with_relations(request.user, page)])
 
     @extend_schema(request=s.IntentionInputSerializer, responses={201: s.IntentionSerializer})
     def post(self, request):

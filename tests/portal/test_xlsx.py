@@ -1,62 +1,56 @@
-"""portal.xlsx writes what openpyxl's write-only mode wrote: the same values, types, number
-formats, bold headers and frozen row when the file is opened again (issue 15)."""
+"""portal.xlsx writes the sheet as text (issue 15); openpyxl reads back what was written:
+each type, escaping, whitespace, the bold frozen header, number formats and empty cells."""
+import datetime
 import io
-from datetime import date, datetime
 from decimal import Decimal
 
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
-from portal import spreadsheets, xlsx
-
-HEADERS = ["Text", "Number", "Money", "When", "At", "Flag", "Empty"]
-ROWS = [
-    ["Short breaks", 3, Decimal("300000.00"), date(2026, 3, 31), datetime(2026, 4, 1, 9, 30),
-     True, None],
-    ["  spaced & <tagged> \"quoted\" ", -1.25, Decimal("0.10"), date(1900, 3, 1),
-     datetime(2025, 12, 31, 23, 59, 59), False, ""],
-    ["Ünïcödé £ — 日本", 10**12, Decimal("-12.34"), None, None, None, "x"],
-    [gettext_lazy("Live"), 0, Decimal("1E+2"), date(2030, 1, 1), None, None, "line\nbreak"],
-]
+from portal import xlsx
 
 
-def _read(data):
-    book = load_workbook(io.BytesIO(data))
-    sheet = book.active
-    cells = [[(c.value, c.number_format, bool(c.font.b)) for c in row]
-             for row in sheet.iter_rows()]
-    return sheet.title, sheet.freeze_panes, cells
+def _read(rows, **options):
+    handle = io.BytesIO()
+    xlsx.write(handle, rows, title=options.pop("title", "Things"),
+               headers=options.pop("headers", ["A", "B", "C", "D"]), **options)
+    handle.seek(0)
+    return load_workbook(handle).active
 
 
-def _ours(**options):
-    response = xlsx.xlsx_response(iter(ROWS), filename="x.xlsx", title="Sheet one",
-                                  headers=HEADERS, **options)
-    assert response.streaming
-    return response.getvalue()
+def test_values_read_back_as_written():
+    when = datetime.datetime(2026, 4, 1, 12, 30, 15)
+    rows = [["text", 3, 2.5, Decimal("1001.25")],
+            [True, False, datetime.date(2026, 4, 1), when],
+            [None, "b & <c> \"d\"", None, " padded "],
+            ["'=1+1", "line\nbreak", "café ＝1", "x\x01y"]]
+    sheet = _read(rows)
+    values = list(sheet.values)
+    assert values[0] == ("A", "B", "C", "D")
+    assert values[1] == ("text", 3, 2.5, 1001.25)
+    assert values[2] == (True, False, datetime.datetime(2026, 4, 1), when)
+    assert values[3] == (None, "b & <c> \"d\"", None, " padded ")  # cells stay in place
+    assert values[4] == ("'=1+1", "line\nbreak", "café ＝1", "xy")  # XML cannot carry \x01
+    assert sheet["C3"].number_format == "yyyy-mm-dd"
 
 
-def _openpyxls(**options):
-    # openpyxl refuses lazy text; ours writes its text.
-    rows = [[str(v) if isinstance(v, Promise) else v for v in row] for row in ROWS]
-    return spreadsheets.xlsx_response(iter(rows), filename="x.xlsx", title="Sheet one",
-                                      headers=HEADERS, **options).getvalue()
+def test_header_title_freeze_and_number_formats():
+    sheet = _read([[Decimal("5.00"), "sensitive", 1]], title="Intentions",
+                  headers=["Value", "Note", "N"], bold_headers=True, freeze_headers=True,
+                  number_formats={0: "£#,##0.00"})
+    assert sheet.title == "Intentions" and sheet.freeze_panes == "A2"
+    assert sheet["A1"].font.bold and not sheet["A2"].font.bold
+    assert sheet["A2"].number_format == "£#,##0.00" and sheet["A2"].value == 5
+    assert sheet["C2"].number_format == "General"
 
 
-def test_the_same_sheet_as_openpyxl_wrote():
-    assert _read(_ours()) == _read(_openpyxls())
+def test_plain_header_no_freeze_and_a_row_wider_than_the_headers():
+    sheet = _read([list(range(30))], headers=["only"])
+    assert not sheet["A1"].font.bold and sheet.freeze_panes is None
+    assert list(sheet.values)[1] == tuple(range(30))
 
 
-def test_the_same_with_bold_frozen_headers_and_number_formats():
-    options = {"bold_headers": True, "freeze_headers": True,
-               "number_formats": {1: "#,##0", 2: "£#,##0.00"}}
-    title, frozen, cells = _read(_ours(**options))
-    assert (title, frozen, cells) == _read(_openpyxls(**options))
-    assert frozen == "A2" and cells[0][0] == ("Text", "General", True)
-    assert cells[1][2] == (300000, "£#,##0.00", False)
+def test_aware_datetimes_are_written_in_local_time():
+    from django.utils import timezone
 
-
-def test_characters_xml_cannot_hold_are_dropped():
-    data = xlsx.xlsx_response(iter([["a\x00b\x1fc", "ok"]]), filename="x.xlsx", title="T",
-                              headers=["One", "Two"]).getvalue()
-    assert _read(data)[2][1][:2] == [("abc", "General", False), ("ok", "General", False)]
+    aware = timezone.make_aware(datetime.datetime(2026, 7, 1, 9, 0))
+    assert list(_read([[aware]]).values)[1][0] == datetime.datetime(2026, 7, 1, 9, 0)

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from agencies.models import Agency
 from commissioning.budgets.models import Section75Agreement
+from portal import spreadsheets
 from portal.spreadsheets import safe_cell
 
 from .. import permissions, selectors
@@ -77,17 +78,6 @@ EXPORT_FIELDS = ("id", "local_area_id", "lead_agency_id", "reference", "title",
                  "kpi_count", "is_light_touch", "published_on_contracts_finder")
 
 
-def _chunks(iterable, size):
-    chunk = []
-    for item in iterable:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def _rows(user, contracts, chunk_size):
     """The export's rows from plain values, a chunk at a time (issue 15: building 5,000
     contracts with their provider, agencies and schedule as model instances took most of
@@ -98,7 +88,7 @@ def _rows(user, contracts, chunk_size):
     shows = {}  # (area, agencies) -> may the person see the money; most rows share a few
     through = Contract.commissioning_agencies.through
     values = contracts.prefetch_related(None).values(*EXPORT_FIELDS)
-    for chunk in _chunks(values.iterator(chunk_size=chunk_size), chunk_size):
+    for chunk in spreadsheets.chunked(values.iterator(chunk_size=chunk_size), chunk_size):
         agencies = {}
         for contract_id, agency_id, name in (
                 through.objects.filter(contract_id__in=[c["id"] for c in chunk])
@@ -126,14 +116,13 @@ def _rows(user, contracts, chunk_size):
 def _export(user, contracts, kind, area):
     """Streamed (issue 15): rows come a chunk at a time, so memory stays constant; the xlsx
     is written by `portal.xlsx` (openpyxl took 1.4 s of CPU for 5,000 rows)."""
-    from portal import spreadsheets, xlsx
-
     filename = f"contracts-{area.slug}-{timezone.localdate().isoformat()}.{kind}"
     rows = ([_safe_cell(v) for v in row]
             for row in _rows(user, contracts, spreadsheets.EXPORT_CHUNK))
     if kind == "csv":
         return spreadsheets.csv_response(rows, filename=filename, headers=EXPORT_COLUMNS)
-    return xlsx.xlsx_response(rows, filename=filename, title="Contracts", headers=EXPORT_COLUMNS)
+    return spreadsheets.xlsx_response(rows, filename=filename, title="Contracts",
+                                      headers=EXPORT_COLUMNS)
 
 
 # Text that a spreadsheet would run as a formula is prefixed with an apostrophe.
