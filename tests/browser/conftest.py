@@ -77,10 +77,11 @@ def check_page(live_server):
 
 @pytest.fixture
 def browse(browser, live_server):
-    """`browse(user)`: a page signed in as the person, at the home page. The session is made
+    """`browse(user)`: a blank page signed in as the person. The session is made
     with Django's test client and planted as a cookie: the sign-in and two-factor forms are
     tested where signing in is the subject (test_agencies_pages, test_sso_sign_in,
-    tests/agencies/test_auth.py); `browse(user, by_form=True)` goes through the forms."""
+    tests/agencies/test_auth.py); `browse(user, by_form=True)` goes through the forms and
+    ends at the home page."""
     contexts = []
 
     def open_as(user, password="secret-pass-123", *, by_form=False):
@@ -89,10 +90,8 @@ def browse(browser, live_server):
         page = context.new_page()
         if by_form:
             _sign_in_by_form(page, live_server, user, password)
-        else:
+        else:  # the page opens nothing yet: every test goes to its own first page
             context.add_cookies([_session_cookie(user, live_server.url)])
-            page.goto(live_server.url + "/")
-            assert "/account/" not in page.url, f"not signed in: {page.url}"
         return page
 
     yield open_as
