@@ -65,9 +65,10 @@ def pytest_collection_modifyitems(items):
         if item.get_closest_marker("celery_worker"):
             item.add_marker(pytest.mark.xdist_group("celery-worker"))
     # xdist hands out the celery-worker group first (the largest unit), then the other
-    # tests one by one in this order: the long ones in tests/browser (the crawl among them)
-    # go first so that the run ends on short tests and both processes finish together.
-    # (A stable sort: nothing else changes order.)
+    # tests one by one in collection order, where pytest-django puts the transactional
+    # tests after the others. Within each part the long ones in tests/browser (the crawl,
+    # the journeys) go first, so that neither part ends on a long test. (Stable sorts:
+    # nothing else changes order.)
     items.sort(key=lambda item: not item.nodeid.startswith("tests/browser/"))
 
 
