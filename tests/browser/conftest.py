@@ -39,14 +39,21 @@ def _axe_source():
 _AXE_SOURCE = None
 
 
-def axe_violations(page):
+def axe_violations(page, extra_rules=()):
+    """The page's axe violations of the WCAG rules, and of `extra_rules` too (one run)."""
     if not AXE.exists():
         pytest.fail("axe-core is missing: run `npm ci`")
     # Evaluated, not added as a <script> tag: the pages' Content-Security-Policy forbids
     # inline script, and would block a tag (DevTools evaluation is not subject to it).
-    page.evaluate(_axe_source())
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.evaluate(_axe_source())
+    # `rules` enables rules beyond the tags; resultTypes only spares axe collecting every
+    # passing node (the violations are reported in full either way).
     result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+        """([tags, extra]) => axe.run(document, {
+            runOnly: {type: 'tag', values: tags},
+            rules: Object.fromEntries(extra.map(id => [id, {enabled: true}])),
+            resultTypes: ['violations']})""", [WCAG_TAGS, list(extra_rules)])
     return [
         {"id": v["id"], "impact": v["impact"], "help": v["help"],
          "nodes": [n["target"] for n in v["nodes"]][:5]}
@@ -70,23 +77,57 @@ def check_page(live_server):
 
 @pytest.fixture
 def browse(browser, live_server):
+    """`browse(user)`: a blank page signed in as the person. The session is made
+    with Django's test client and planted as a cookie: the sign-in and two-factor forms are
+    tested where signing in is the subject (test_agencies_pages, test_sso_sign_in,
+    tests/agencies/test_auth.py); `browse(user, by_form=True)` goes through the forms and
+    ends at the home page."""
     contexts = []
 
-    def open_as(user, password="secret-pass-123"):
+    def open_as(user, password="secret-pass-123", *, by_form=False):
         context = browser.new_context()
         contexts.append(context)
         page = context.new_page()
-        page.goto(live_server.url + "/account/sign-in/")
-        page.fill("#id_username", user.username)
-        page.fill("#id_password", password)
-        page.click("button[type=submit]")
-        if "/account/two-factor/" in page.url:
-            _pass_two_factor(page, user)
+        if by_form:
+            _sign_in_by_form(page, live_server, user, password)
+        else:  # the page opens nothing yet: every test goes to its own first page
+            context.add_cookies([_session_cookie(user, live_server.url)])
         return page
 
     yield open_as
     for context in contexts:
         context.close()
+
+
+def _sign_in_by_form(page, live_server, user, password):
+    page.goto(live_server.url + "/account/sign-in/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    if "/account/two-factor/" in page.url:
+        _pass_two_factor(page, user)
+
+
+def _session_cookie(user, url):
+    """A session for `user` as the sign-in forms would leave it: signed in and, for people
+    who have or need a second factor, past it (enrolled as _pass_two_factor takes them)."""
+    from django.test import Client
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from agencies.twofactor import requires_second_factor
+
+    client = Client()
+    client.force_login(user)
+    if requires_second_factor(user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+            type(user).objects.filter(pk=user.pk).update(two_factor_enrolled=True)
+        session = client.session
+        session["otp_device_id"] = device.persistent_id
+        session.save()
+    return {"name": settings.SESSION_COOKIE_NAME,
+            "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": url}
 
 
 def _pass_two_factor(page, user):

@@ -61,7 +61,7 @@ def test_each_demo_role_walks_the_portal(derbyshire, browse, live_server):
     problems = {}
     for role in Role:
         user = User.objects.get(username=f"derbyshire.{role}")
-        page = browse(user, password=settings.DEMO_PASSWORD)
+        page = browse(user, password=settings.DEMO_PASSWORD, by_form=True)
         try:
             visited = walk(page, live_server.url)
             assert "/" in visited and len(visited) >= 2, visited

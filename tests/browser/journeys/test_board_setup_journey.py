@@ -21,11 +21,12 @@ from .conftest import button, follow, main_text, nav
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_administrator_sets_up_a_board_seats_and_schedule(area, council, icb, browse):
+def test_administrator_sets_up_a_board_seats_and_schedule(area, council, icb, browse, visit):
     admin = member(council, Role.ADMIN, username="j.admin")
     chair = member(icb, Role.COMMISSIONER, username="c.chair", first_name="Cai",
                    last_name="Chair")
     page = browse(admin)
+    visit(page, "/")
     follow(page, nav(page, "Boards"))
     follow(page, button(page, "Set up a board"))
 
