@@ -27,7 +27,8 @@ def current_area(request):
     chosen = request.session.get(SESSION_KEY)
     if chosen not in ids:
         chosen = min(ids)
-    return LocalArea.objects.filter(pk=chosen).prefetch_related("stages").first()
+    # No prefetch of the stages: every page pays for the area, few pages show its stages.
+    return LocalArea.objects.filter(pk=chosen).first()
 
 
 class CurrentAreaMiddleware:

@@ -1,9 +1,10 @@
 """Who may see, change and approve what — the one place every page, API and report asks.
 
 Grants live in guardian's direct foreign-key tables (one group per agency x role, see
-roles.py). A person's grants are read in one query per permission and cached on the user
-object for the request, so list pages filter by id sets and cost a constant number of
-queries whatever the data size. Nothing of a local area is visible without a grant there.
+roles.py). A person's grants are read in one query per kind of object (areas, agencies)
+and cached on the user object for the request, so list pages filter by id sets and cost a
+constant number of queries whatever the data size. Nothing of a local area is visible
+without a grant there.
 """
 from decimal import Decimal
 
@@ -43,11 +44,22 @@ def clear_cache(user):
         delattr(user, name)
 
 
-def _granted_ids(user, perm, group_model, user_model):
-    groups = group_model.objects.filter(group__user=user, permission__codename=perm)
-    direct = user_model.objects.filter(user=user, permission__codename=perm)
-    return set(groups.values_list("content_object_id", flat=True).union(
-        direct.values_list("content_object_id", flat=True)))
+def _grants(user, kind, group_model, user_model) -> dict[str, set[int]]:
+    """Every grant the person holds on one kind of object, by permission codename.
+
+    One query for all codenames: a page asks for several (view, internal, administer) and
+    the navigation asks on every page, so reading them one at a time cost a query each."""
+    cache = _cache(user)
+    key = ("grants", kind)
+    if key not in cache:
+        fields = ("permission__codename", "content_object_id")
+        groups = group_model.objects.filter(group__user=user).values_list(*fields)
+        direct = user_model.objects.filter(user=user).values_list(*fields)
+        grants: dict[str, set[int]] = {}
+        for codename, object_id in groups.union(direct):
+            grants.setdefault(codename, set()).add(object_id)
+        cache[key] = grants
+    return cache[key]
 
 
 def area_ids_for(user, perm=AreaPerm.VIEW) -> set[int]:
@@ -59,8 +71,9 @@ def area_ids_for(user, perm=AreaPerm.VIEW) -> set[int]:
         if user.is_superuser:
             cache[key] = set(LocalArea.objects.values_list("id", flat=True))
         else:
-            cache[key] = _granted_ids(user, perm, LocalAreaGroupObjectPermission,
-                                      LocalAreaUserObjectPermission)
+            grants = _grants(user, "area", LocalAreaGroupObjectPermission,
+                             LocalAreaUserObjectPermission)
+            cache[key] = set(grants.get(str(perm), ()))
     return cache[key]
 
 
@@ -74,8 +87,9 @@ def agency_ids_for(user, perm=AgencyPerm.VIEW) -> set[int]:
         if user.is_superuser:
             cache[key] = set(Agency.objects.values_list("id", flat=True))
         else:
-            cache[key] = _granted_ids(user, perm, AgencyGroupObjectPermission,
-                                      AgencyUserObjectPermission)
+            grants = _grants(user, "agency", AgencyGroupObjectPermission,
+                             AgencyUserObjectPermission)
+            cache[key] = set(grants.get(str(perm), ()))
     return cache[key]
 
 

@@ -30,14 +30,16 @@ def board_ids_for(user, perm=BoardPerm.VIEW_REPORTS) -> set[int]:
     if cache is None:
         cache = {}
         setattr(user, _CACHE_ATTR, cache)
-    key = str(perm)
-    if key not in cache:
-        groups = BoardGroupObjectPermission.objects.filter(
-            group__user=user, permission__codename=perm)
-        direct = BoardUserObjectPermission.objects.filter(user=user, permission__codename=perm)
-        cache[key] = set(groups.values_list("content_object_id", flat=True).union(
-            direct.values_list("content_object_id", flat=True)))
-    return cache[key]
+    if "grants" not in cache:
+        # Every board permission at once: a page asks for several (view, reports).
+        fields = ("permission__codename", "content_object_id")
+        groups = BoardGroupObjectPermission.objects.filter(group__user=user).values_list(*fields)
+        direct = BoardUserObjectPermission.objects.filter(user=user).values_list(*fields)
+        grants: dict[str, set[int]] = {}
+        for codename, board_id in groups.union(direct):
+            grants.setdefault(codename, set()).add(board_id)
+        cache["grants"] = grants
+    return cache["grants"].get(str(perm)) or set()
 
 
 def admin_area_ids(user) -> set[int]:

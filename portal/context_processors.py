@@ -14,7 +14,10 @@ def portal(request):
         roles = permissions.roles_in_area(user, area) if area else set()
         context.update({
             "current_area": area,
+            # Lazy: a queryset costs nothing until a page lists the areas; the area bar only
+            # needs to know whether there is another area, which the grants already say.
             "my_areas": permissions.visible_areas(user).order_by("name"),
+            "has_other_areas": len(permissions.area_ids_for(user)) > 1,
             "my_roles": roles,
             "is_internal": bool(area) and bool(permissions.can_view_internal(user, area)),
             "is_area_admin": bool(area) and bool(permissions.can_administer_area(user, area)),
