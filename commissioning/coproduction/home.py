@@ -137,10 +137,10 @@ def _notifications(mine, consultations, today):
 
 
 def _commissioner_panels(user, area, today):
-    awaiting = selectors.comments_awaiting_response(actor=user, area=area)
-    if not awaiting:
+    awaiting, count, overdue = selectors.awaiting_summary(actor=user, area=area, first=LIMIT,
+                                                          today=today)
+    if not count:
         return []
-    overdue = sum(1 for c in awaiting if c.due_on < today)
     return [{
         "title": "Comments awaiting your response",
         "roles": [Role.COMMISSIONER],
@@ -148,9 +148,9 @@ def _commissioner_panels(user, area, today):
                    "href": reverse("coproduction:comment-respond", args=[c.pk]),
                    "meta": f"due {long_date(c.due_on)}" + (" (overdue)" if c.due_on < today
                                                            else "")}
-                  for c in awaiting[:LIMIT]],
+                  for c in awaiting],
         "empty": "",
         "href": reverse("coproduction:awaiting"),
-        "link_text": f"All {len(awaiting)} awaiting a response"
+        "link_text": f"All {count} awaiting a response"
                      + (f" ({overdue} overdue)" if overdue else ""),
     }]

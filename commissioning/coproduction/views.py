@@ -269,9 +269,11 @@ def comment_respond(request, pk):
 @login_required
 def awaiting(request):
     area = _area(request)
-    comments = selectors.comments_awaiting_response(actor=request.user, area=area)
+    page_obj = _page(request, selectors.comments_awaiting_response(actor=request.user,
+                                                                   area=area))
+    page_obj.object_list = selectors.with_due_dates(page_obj.object_list)
     return render(request, "coproduction/awaiting.html", {
-        "page_title": "Comments awaiting a response", "page_obj": _page(request, comments),
+        "page_title": "Comments awaiting a response", "page_obj": page_obj,
         "today": timezone.localdate(),
     })
 

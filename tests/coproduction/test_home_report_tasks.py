@@ -129,3 +129,39 @@ def test_transparency_shows_published_board_reports_and_pooled_budget(area, coun
     html = client.get(f"/public/{area.slug}/transparency/").content.decode()
     assert "£7,200,000.50 pooled in " + year in html
     assert "Quarter 2 2025-26" in html and "Quarter 3 2025-26" not in html
+
+
+def test_awaiting_in_the_database_agrees_with_due_date(people, intentions, consultation, area,
+                                                       django_assert_max_num_queries):
+    """The home panel and the awaiting page order and count in the database (issue 15);
+    they agree with `due_date` comment by comment, and cost the same whatever the number."""
+    from commissioning.coproduction import selectors
+    from commissioning.coproduction.models import Comment
+
+    def add(n):
+        made = [comment(author=people.parent, intention=intentions.published, body=f"c{i}")
+                for i in range(n)]
+        # Comments made on many days, some with the consultation's clock, some without.
+        for i, c in enumerate(made):
+            Comment.objects.filter(pk=c.pk).update(
+                created_at=timezone.now() - timedelta(days=7 * i),
+                consultation=consultation if i % 3 == 0 else None)
+        return made
+
+    add(3)
+    close(consultation, days_ago=20)
+    today = timezone.localdate()
+    with django_assert_max_num_queries(12) as few:
+        home.panels(people.commissioner, area)
+    add(9)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        home.panels(people.commissioner, area)
+    every = selectors.with_due_dates(
+        selectors.comments_awaiting_response(actor=people.commissioner, area=area))
+    assert [c.pk for c in every] == [c.pk for c in sorted(
+        every, key=lambda c: (selectors.due_date(c), c.pk))]
+    soonest, count, overdue = selectors.awaiting_summary(actor=people.commissioner, area=area,
+                                                         first=5, today=today)
+    assert count == len(every) == 12
+    assert overdue == sum(1 for c in every if c.due_on < today) > 0
+    assert [c.pk for c in soonest] == [c.pk for c in every[:5]]
