@@ -44,21 +44,25 @@ def clear_cache(user):
         delattr(user, name)
 
 
-def _grants(user, kind, group_model, user_model) -> dict[str, set[int]]:
-    """Every grant the person holds on one kind of object, by permission codename.
+def read_grants(user, group_model, user_model) -> dict[str, set[int]]:
+    """Every grant the person holds on one kind of object (guardian's direct tables for
+    it), by permission codename, in one query: a page asks for several codenames (view,
+    internal, administer) and the navigation asks on every page. Not cached: callers keep
+    the answer for the request."""
+    fields = ("permission__codename", "content_object_id")
+    groups = group_model.objects.filter(group__user=user).values_list(*fields)
+    direct = user_model.objects.filter(user=user).values_list(*fields)
+    grants: dict[str, set[int]] = {}
+    for codename, object_id in groups.union(direct):
+        grants.setdefault(codename, set()).add(object_id)
+    return grants
 
-    One query for all codenames: a page asks for several (view, internal, administer) and
-    the navigation asks on every page, so reading them one at a time cost a query each."""
+
+def _grants(user, kind, group_model, user_model) -> dict[str, set[int]]:
     cache = _cache(user)
     key = ("grants", kind)
     if key not in cache:
-        fields = ("permission__codename", "content_object_id")
-        groups = group_model.objects.filter(group__user=user).values_list(*fields)
-        direct = user_model.objects.filter(user=user).values_list(*fields)
-        grants: dict[str, set[int]] = {}
-        for codename, object_id in groups.union(direct):
-            grants.setdefault(codename, set()).add(object_id)
-        cache[key] = grants
+        cache[key] = read_grants(user, group_model, user_model)
     return cache[key]
 
 

@@ -32,13 +32,8 @@ def board_ids_for(user, perm=BoardPerm.VIEW_REPORTS) -> set[int]:
         setattr(user, _CACHE_ATTR, cache)
     if "grants" not in cache:
         # Every board permission at once: a page asks for several (view, reports).
-        fields = ("permission__codename", "content_object_id")
-        groups = BoardGroupObjectPermission.objects.filter(group__user=user).values_list(*fields)
-        direct = BoardUserObjectPermission.objects.filter(user=user).values_list(*fields)
-        grants: dict[str, set[int]] = {}
-        for codename, board_id in groups.union(direct):
-            grants.setdefault(codename, set()).add(board_id)
-        cache["grants"] = grants
+        cache["grants"] = agency_permissions.read_grants(user, BoardGroupObjectPermission,
+                                                         BoardUserObjectPermission)
     return cache["grants"].get(str(perm)) or set()
 
 
