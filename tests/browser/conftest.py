@@ -39,6 +39,15 @@ def _axe_source():
 _AXE_SOURCE = None
 
 
+def submit(page, selector):
+    """Click what loads a new page (a submit button, a link) and wait until that page has
+    loaded: reading `page.content()` straight after a plain click can catch the new document
+    before it has any content (it did in CI: '' instead of the error page)."""
+    with page.expect_navigation():
+        page.click(selector)
+    return page
+
+
 def axe_violations(page, extra_rules=()):
     """The page's axe violations of the WCAG rules, and of `extra_rules` too (one run)."""
     if not AXE.exists():
@@ -103,7 +112,7 @@ def _sign_in_by_form(page, live_server, user, password):
     page.goto(live_server.url + "/account/sign-in/")
     page.fill("#id_username", user.username)
     page.fill("#id_password", password)
-    page.click("button[type=submit]")
+    submit(page, "button[type=submit]")
     if "/account/two-factor/" in page.url:
         _pass_two_factor(page, user)
 
@@ -142,5 +151,5 @@ def _pass_two_factor(page, user):
         type(user).objects.filter(pk=user.pk).update(two_factor_enrolled=True)
         page.reload()
     page.fill("#id_otp_token", f"{totp(device.bin_key):06d}")
-    page.click("#main-form button[type=submit]")  # not the navigation's sign-out button
+    submit(page, "#main-form button[type=submit]")  # not the navigation's sign-out button
     assert not re.search("/account/two-factor/", page.url), "two-factor sign-in failed"

@@ -2,6 +2,7 @@
 import pytest
 
 from agencies.roles import Role
+from tests.browser.conftest import submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -15,7 +16,7 @@ def people(area, council, icb, make_member):
 def test_sign_in_page_is_accessible(browser, check_page):
     page = browser.new_page()
     check_page(page, "/account/sign-in/")
-    page.click("button[type=submit]")
+    submit(page, "button[type=submit]")
     assert "There is a problem" in page.content()
     from tests.browser.conftest import axe_violations
     assert axe_violations(page) == []
@@ -45,7 +46,7 @@ def test_two_factor_enrolment_and_token_pages(people, browse, check_page, live_s
     page = browse(people[Role.COMMISSIONER])
     page.goto(live_server.url + "/account/tokens/new/")
     page.fill("#id_name", "Export")
-    page.click("#main-form button[type=submit]")
+    submit(page, "#main-form button[type=submit]")
     assert page.locator("#token-key").inner_text()
     from tests.browser.conftest import axe_violations
     assert axe_violations(page) == []
@@ -55,10 +56,10 @@ def test_two_factor_enrolment_and_token_pages(people, browse, check_page, live_s
     page.goto(live_server.url + "/account/sign-in/")
     page.fill("#id_username", admin.username)
     page.fill("#id_password", "secret-pass-123")
-    page.click("button[type=submit]")
+    submit(page, "button[type=submit]")
     assert "/account/two-factor/" in page.url and "<svg" not in page.content()
     assert axe_violations(page) == []
-    page.click("#main-form button[type=submit]")
+    submit(page, "#main-form button[type=submit]")
     assert "Check your e-mail" in page.content() and axe_violations(page) == []
     # The e-mail links to the configured SITE_URL; the path is opened on the live server.
     link = re.search(r"https?://\S+?(/account/two-factor/set-up/\S+/)", mail.outbox[-1].body)

@@ -8,7 +8,7 @@ import pytest
 from agencies import services as agency_services
 from agencies.roles import Role
 from commissioning import services
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, submit
 from tests.factories.agencies import AgencyFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -38,15 +38,15 @@ def test_succession_pages(setting, browse, check_page):
     ccg, icb = setting["ccg"], setting["icb"]
     page = browse(setting["admin"])
     check_page(page, f"/agencies/{ccg.pk}/")
-    page.click(f"a[href='/agencies/{ccg.pk}/succession/']")
+    submit(page, f"a[href='/agencies/{ccg.pk}/succession/']")
     assert axe_violations(page) == []
-    page.click("#main-form button[type=submit]")  # nothing chosen: the error summary
+    submit(page, "#main-form button[type=submit]")  # nothing chosen: the error summary
     assert "There is a problem" in page.content()
     assert axe_violations(page) == []
     page.select_option("#id_successor", str(icb.pk))
     page.fill("#id_date", "2022-07-01")
     page.fill("#id_note", "The Health and Care Act 2022 replaced CCGs with ICBs.")
-    page.click("#main-form button[type=submit]")
+    submit(page, "#main-form button[type=submit]")
     assert f"/agencies/{ccg.pk}/" in page.url
     assert "from 1 July 2022" in page.content()
     assert axe_violations(page) == []
@@ -62,15 +62,15 @@ def test_strategy_and_joint_lead_pages(setting, browse, check_page):
     page = browse(setting["commissioner"])
     check_page(page, f"/strategies/{strategy.pk}/")
     assert "Short breaks we can book." in page.content()
-    page.click(f"a[href='/strategies/{strategy.pk}/edit/']")
+    submit(page, f"a[href='/strategies/{strategy.pk}/edit/']")
     assert axe_violations(page) == []
     page.fill("#id_vision", "v" * 5001)
-    page.click("#main-form button[type=submit]")
+    submit(page, "#main-form button[type=submit]")
     assert "There is a problem" in page.content()
     assert axe_violations(page) == []
     page.fill("#id_vision", "Children thrive close to home.")
     page.fill("#id_outcomes", "Be listened to\nFriends and things to do")
-    page.click("#main-form button[type=submit]")
+    submit(page, "#main-form button[type=submit]")
     assert "Friends and things to do" in page.content()
     assert axe_violations(page) == []
     intention = setting["intention"]

@@ -6,7 +6,7 @@ import pytest
 
 from agencies.roles import Role
 from commissioning.budgets import services
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, submit
 from tests.factories import budgets as make
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -79,7 +79,7 @@ def test_finance_pages_and_forms(pool, package, people, browse, check_page):
     # a form with errors, its error summary included
     check_page(page, f"/pooled-budgets/{pk}/spend/new/")
     page.fill("#id_amount", "lots")
-    page.click("#main-form button[type=submit]")
+    submit(page, "#main-form button[type=submit]")
     assert "There is a problem" in page.content()
     assert axe_violations(page) == []
     # the CSV import: errors, then a good preview
@@ -87,25 +87,25 @@ def test_finance_pages_and_forms(pool, package, people, browse, check_page):
     page.set_input_files("#id_file", files=[{
         "name": "bad.csv", "mimeType": "text/csv",
         "buffer": b"schedule,date,amount,description\nS9,2025-13-01,x,\n"}])
-    page.click("#main-form button[type=submit]")
+    submit(page, "#main-form button[type=submit]")
     assert "Line 2" in page.content()
     assert axe_violations(page) == []
     page.set_input_files("#id_file", files=[{
         "name": "good.csv", "mimeType": "text/csv",
         "buffer": b"schedule,date,amount,description\nS1,2025-10-01,100.00,October\n"}])
-    page.click("#main-form button[type=submit]")
+    submit(page, "#main-form button[type=submit]")
     assert "ready to import" in page.content()
     assert axe_violations(page) == []
     # forecasts with an error
     check_page(page, f"/pooled-budgets/{pk}/forecasts/2025-26/2/")
     page.fill(f"#id_outturn_{pool.schedules.first().pk}", "much")
-    page.click("#main-form button[type=submit]")
+    submit(page, "#main-form button[type=submit]")
     assert "There is a problem" in page.content()
     assert axe_violations(page) == []
     # the joint package form refusing a name
     check_page(page, "/joint-packages/new/")
     page.fill("#id_reference", "Amy Jones")
-    page.click("#main-form button[type=submit]")
+    submit(page, "#main-form button[type=submit]")
     assert "looks like a name" in page.content()
     assert axe_violations(page) == []
 
@@ -113,6 +113,6 @@ def test_finance_pages_and_forms(pool, package, people, browse, check_page):
 def test_approver_reopen_page(pool, people, browse, check_page):
     page = browse(people[Role.APPROVER])
     check_page(page, f"/pooled-budgets/{pool.pk}/quarters/2025-26/1/reopen/")
-    page.click("#main-form button[type=submit]")
+    submit(page, "#main-form button[type=submit]")
     assert "There is a problem" in page.content()
     assert axe_violations(page) == []

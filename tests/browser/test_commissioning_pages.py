@@ -4,6 +4,7 @@ import pytest
 
 from agencies.roles import Role
 from commissioning import services
+from tests.browser.conftest import submit
 from tests.factories.agencies import member
 from tests.factories.commissioning import Cycle, PriorityFactory, StrategyFactory
 
@@ -49,7 +50,7 @@ def test_commissioner_pages(world, browse, check_page):
     # a form with errors: the error summary is accessible too
     check_page(page, "/intentions/new/")
     page.fill("#id_estimated_annual_value", "lots")
-    page.click("form#main-form button[type=submit]")
+    submit(page, "form#main-form button[type=submit]")
     assert "There is a problem" in page.content()
     from tests.browser.conftest import axe_violations
     assert axe_violations(page) == []
@@ -60,7 +61,7 @@ def test_approver_pages(world, browse, check_page):
     page = browse(cycle.icb_approver)
     check_page(page, "/approvals/")
     check_page(page, f"/intentions/{cycle.intention.pk}/sign-off/?agency={cycle.icb.pk}")
-    page.click("form#main-form button[type=submit]")  # no decision chosen
+    submit(page, "form#main-form button[type=submit]")  # no decision chosen
     assert "There is a problem" in page.content()
     from tests.browser.conftest import axe_violations
     assert axe_violations(page) == []

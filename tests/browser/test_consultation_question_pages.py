@@ -8,6 +8,7 @@ from django.utils import timezone
 from agencies.roles import Role
 from commissioning.coproduction import services, tokens
 from commissioning.coproduction.models import ConsultationDocument, Follow, Submission
+from tests.browser.conftest import submit
 from tests.coproduction.consult_helpers import draft_consultation, pdf_bytes, public_consultation
 from tests.factories.agencies import AgencyFactory
 from tests.factories.coproduction import IntentionFactory, close, fresh_rate_limits
@@ -73,7 +74,7 @@ def test_commissioner_pages(world, browse, check_page):
     check_page(page, f"/consultations/{w.draft.pk}/questions/")
     page.get_by_label("Choose one", exact=True).check()
     page.fill("#id_text", "Which?")
-    page.click("#main-form button[type=submit]")
+    submit(page, "#main-form button[type=submit]")
     assert "Enter at least two options" in page.inner_text("main")
     from tests.browser.conftest import axe_violations
     assert axe_violations(page) == []
@@ -82,7 +83,7 @@ def test_commissioner_pages(world, browse, check_page):
     page.check("input[name=kind][value=summary]")
     page.set_input_files("#id_file", {"name": "bad.pdf", "mimeType": "application/pdf",
                                       "buffer": b"not a pdf"})
-    page.click("#main-form button[type=submit]")
+    submit(page, "#main-form button[type=submit]")
     assert "must be a PDF or DOCX" in page.inner_text("main")
     assert axe_violations(page) == []
 
@@ -115,7 +116,7 @@ def test_public_link_pages(world, browser, check_page, area):
         check_page(page, path)
     check_page(page, f"{base}/consultations/{w.open_one.pk}/respond/")
     page.fill("#id_email", "nope")
-    page.click("#main-form button[type=submit]")
+    submit(page, "#main-form button[type=submit]")
     assert "There is a problem" in page.inner_text("main")
     from tests.browser.conftest import axe_violations
     assert axe_violations(page) == []

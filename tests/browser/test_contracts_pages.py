@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from agencies.roles import Role
 from commissioning.contracts import quarters, services
+from tests.browser.conftest import submit
 from tests.factories.agencies import AgencyFactory
 from tests.factories.contracts import ProviderFactory, add_return, make_contract, make_kpi
 
@@ -63,13 +64,13 @@ def test_commissioner_pages(register, council, make_member, browse, check_page):
     page.fill("#id_year", "2025-26")
     page.check("#id_quarter")
     page.fill(f"#id_kpi-{contract.kpis.first().pk}", "ninety")
-    page.click("button:has-text('Save returns')")
+    submit(page, "button:has-text('Save returns')")
     assert "There is a problem" in page.content()
     from tests.browser.conftest import axe_violations
     assert axe_violations(page) == []
     # The one action of the pipeline works without JavaScript.
     page.goto(page.url.split("/contracts/")[0] + "/contracts/ending/")
-    page.click("button:has-text('Open review intention')")
+    submit(page, "button:has-text('Open review intention')")
     assert "was opened at the Review stage" in page.content()
     assert axe_violations(page) == []
 

@@ -6,6 +6,7 @@ import pytest
 
 from agencies.roles import Role
 from commissioning.coproduction import services
+from tests.browser.conftest import submit
 from tests.factories.agencies import AgencyFactory
 from tests.factories.coproduction import (
     IntentionFactory,
@@ -78,12 +79,12 @@ def test_parent_carer_pages(world, browse, check_page):
         check_page(page, path)
     # the error states are accessible too
     check_page(page, f"/intentions/{w.open_one.pk}/comments/new/")
-    page.click("button:has-text('Post comment')")
+    submit(page, "button:has-text('Post comment')")
     assert "There is a problem" in page.content()
     from tests.browser.conftest import axe_violations
     assert axe_violations(page) == []
     page.fill("#id_body", "Call me on 07700 900123")
-    page.click("button:has-text('Post comment')")
+    submit(page, "button:has-text('Post comment')")
     assert "seems to contain personal information" in page.content()
     assert axe_violations(page) == []
 
@@ -104,7 +105,7 @@ def test_commissioner_pages(world, browse, check_page):
     assert "already closed" in page.content()
     assert "Close the consultation</button>" not in page.content()
     check_page(page, f"/comments/{w.reply.pk}/respond/")
-    page.click("button:has-text('Save response')")
+    submit(page, "button:has-text('Save response')")
     assert "There is a problem" in page.content()
     from tests.browser.conftest import axe_violations
     assert axe_violations(page) == []

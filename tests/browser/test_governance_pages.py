@@ -7,6 +7,7 @@ import pytest
 from agencies.roles import Role
 from governance import services
 from governance.models import BoardReport
+from tests.browser.conftest import submit
 from tests.factories.governance import board, decided_item, quorate_meeting, seat
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -64,12 +65,12 @@ def test_the_html_report_view_and_error_states_are_accessible(setup, browse, che
     # A decision without a reason: the GOV.UK error summary, still accessible.
     check_page(page, f"/agenda-items/{setup['item'].pk}/decision/")
     page.check("#id_outcome")
-    page.click("#main-form button[type=submit]")
+    submit(page, "#main-form button[type=submit]")
     assert "There is a problem" in page.content()
     assert axe_violations(page) == []
     # An empty comment on the report page.
     check_page(page, f"/reports/{setup['report'].pk}/")
-    page.click("#main-form button[type=submit]")
+    submit(page, "#main-form button[type=submit]")
     assert "There is a problem" in page.content()
     assert axe_violations(page) == []
 
@@ -88,7 +89,7 @@ def test_publish_confirmation_and_unfinished_quarter_pages_are_accessible(setup,
     year, quarter = quarter_of(date.today())
     page.fill("#id_year", year)
     page.check(f"input[name=quarter][value='{quarter}']")
-    page.click("button:has-text('Request report')")
+    submit(page, "button:has-text('Request report')")
     assert "has not ended yet" in page.content()
     assert axe_violations(page) == []
     # A report being produced: its status page (without the self-reload, so that axe
@@ -117,13 +118,13 @@ def test_a_requested_report_page_checks_again_by_itself_without_javascript(
         page.goto(live_server.url + "/account/sign-in/")
         page.fill("#id_username", secretary.username)
         page.fill("#id_password", "secret-pass-123")
-        page.click("button[type=submit]")
+        submit(page, "button[type=submit]")
         if "/account/two-factor/" in page.url:
             _pass_two_factor(page, secretary)
         page.goto(f"{live_server.url}/boards/{setup['board'].pk}/")
         page.fill("#id_year", "2025-26")
         page.check("input[name=quarter][value='1']")
-        page.click("button:has-text('Request report')")
+        submit(page, "button:has-text('Request report')")
         assert "/reports/" in page.url and "Queued" in page.content()
         assert "checks again by itself" in page.content()
         release.set()

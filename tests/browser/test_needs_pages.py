@@ -8,6 +8,7 @@ from agencies.roles import Role
 from commissioning.models import Priority, Strategy
 from needs import services
 from needs.models import ImportRun, Observation, Polarity, Unit
+from tests.browser.conftest import submit
 from tests.factories.needs import IndicatorFactory, comparators_for, series
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -64,11 +65,11 @@ def test_needs_forms_with_errors(needs_data, browse, check_page, live_server):
 
     page = browse(needs_data["people"]["commissioner"])
     check_page(page, "/findings/new/")
-    page.click("#main-form button[type=submit]")
+    submit(page, "#main-form button[type=submit]")
     assert "There is a problem" in page.content()
     assert axe_violations(page) == []
     check_page(page, "/needs/imports/")
-    page.click("#main-form button[type=submit]")
+    submit(page, "#main-form button[type=submit]")
     assert "Select a CSV file to upload" in page.content()
     assert axe_violations(page) == []
 
@@ -79,9 +80,9 @@ def test_import_in_the_browser(needs_data, browse, check_page, tmp_path):
     upload = tmp_path / "upload.csv"
     upload.write_bytes(CSV)
     page.set_input_files("#id_file", str(upload))
-    page.click("#main-form button[type=submit]")
+    submit(page, "#main-form button[type=submit]")
     assert "New figures" in page.content()
-    page.click("text=Import 1 new and changed figures")
+    submit(page, "text=Import 1 new and changed figures")
     assert "figures saved" in page.content()
     from tests.browser.conftest import axe_violations
     assert axe_violations(page) == []
@@ -110,7 +111,7 @@ def test_platform_import_page_passes_axe_with_and_without_errors(
         "platform.admin", "platform.admin@example.org", "secret-pass-123")
     page = browse(admin)
     check_page(page, "/needs/platform-imports/")
-    page.click("main form[enctype] button[type=submit]")  # no file chosen
+    submit(page, "main form[enctype] button[type=submit]")  # no file chosen
     assert "There is a problem" in page.content()
     assert page.title().startswith("Error: ")
     assert axe_violations(page) == []

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, submit
 from tests.portal.world import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -45,7 +45,7 @@ def open_page(browser, live_server, user=None):
         page.goto(live_server.url + "/account/sign-in/")
         page.fill("#id_username", user.username)
         page.fill("#id_password", "secret-pass-123")
-        page.click("#main-form button[type=submit]")
+        submit(page, "#main-form button[type=submit]")
         if "/account/two-factor/" in page.url:
             _pass_two_factor(page, user)
     return page
@@ -148,7 +148,7 @@ def test_success_banner_takes_focus_after_posting_a_comment(world, browser, live
         page.set_viewport_size({"width": 390, "height": 700})
         page.goto(f"{live_server.url}/intentions/{intention.pk}/comments/new/")
         page.fill("#id_body", "Holiday clubs that can support autistic children, please.")
-        page.click("#main-form button[type=submit]")
+        submit(page, "#main-form button[type=submit]")
         page.wait_for_selector("#notification-banner")
         focused = page.evaluate("document.activeElement.id")
         assert focused == "notification-banner"

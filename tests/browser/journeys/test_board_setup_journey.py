@@ -14,6 +14,7 @@ from django.core import mail
 from agencies.models import User
 from agencies.roles import Role
 from governance.models import Board, BoardMember, Meeting
+from tests.browser.conftest import submit
 from tests.factories.agencies import member
 
 from .conftest import button, follow, main_text, nav
@@ -156,7 +157,7 @@ def test_a_new_area_and_its_invitation_pass_axe(area, council, browser, live_ser
     page.goto(live_server.url + "/account/sign-in/")
     page.fill("#id_username", root.username)
     page.fill("#id_password", "secret-pass-123")
-    page.click("button[type=submit]")
+    submit(page, "button[type=submit]")
     if "/account/two-factor/" in page.url:
         _pass_two_factor(page, root)
     visit(page, "/areas/switch/")
