@@ -15,7 +15,7 @@ from commissioning.coproduction.models import (
 )
 from portal import area_files
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 AREAS = Path(settings.BASE_DIR) / "demo" / "areas"
 WITH_COPRODUCTION = sorted(p.parent.with_suffix(".yaml")
                            for p in AREAS.glob("*/coproduction.yaml"))

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 
 from needs import board_report, selectors
 from needs.models import ComparatorSet, Finding, Observation
@@ -20,10 +21,20 @@ def _snapshot():
              for f in Finding.objects.order_by("pk")])
 
 
+@pytest.fixture(scope="module")
+def _loaded_once(django_db_setup, django_db_blocker):
+    """The three demo areas, loaded once for the module (12 s) in a transaction rolled back
+    at its end, as Django's TestCase.setUpTestData does: each test runs in a savepoint."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        for slug in ("worcestershire", "derbyshire", "llr"):
+            area_files.load(AREAS / f"{slug}.yaml", password="x")
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def loaded(db):
-    for slug in ("worcestershire", "derbyshire", "llr"):
-        area_files.load(AREAS / f"{slug}.yaml", password="x")
+def loaded(_loaded_once, db):
+    """The demo areas, as loaded; what a test changes is undone after it."""
 
 
 def test_demo_loads_idempotently(loaded):
