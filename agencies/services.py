@@ -8,9 +8,9 @@ from decimal import Decimal
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
-from guardian.shortcuts import assign_perm
 
 from portal.errors import ApplicationError, ErrorCode
+from portal.grants import assign_perms
 from portal.services import save as _save
 
 from . import permissions
@@ -298,10 +298,8 @@ def role_group(agency, role) -> Group:
     """The guardian group for agency x role, holding the role's permissions (idempotent)."""
     group, created = Group.objects.get_or_create(name=group_name(agency.pk, role))
     if created:
-        for perm in ROLE_AREA_PERMS[role]:
-            assign_perm(f"agencies.{perm}", group, agency.local_area)
-        for perm in ROLE_AGENCY_PERMS[role]:
-            assign_perm(f"agencies.{perm}", group, agency)
+        assign_perms(ROLE_AREA_PERMS[role], group, agency.local_area)
+        assign_perms(ROLE_AGENCY_PERMS[role], group, agency)
     return group
 
 

@@ -9,6 +9,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from agencies.models import Agency
 from portal import audit
 from portal.errors import ApplicationError
+from portal.grants import assign_perms
 from portal.money import to_money
 
 from .. import permissions, referrals
@@ -162,8 +163,7 @@ def _board_group(board) -> Group:
     """The board's one guardian group, holding the members' permissions (idempotent)."""
     group, created = Group.objects.get_or_create(name=board_group_name(board.pk))
     if created:
-        for perm in GROUP_PERMS:
-            assign_perm(f"governance.{perm}", group, board)
+        assign_perms(GROUP_PERMS, group, board)
     return group
 
 
