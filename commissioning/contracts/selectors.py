@@ -67,6 +67,20 @@ def provider_get(*, actor, pk):
 
 
 # --- contracts -------------------------------------------------------------------------
+def register_filter_choices(local_area) -> dict:
+    """The register's filter options as (id as text, label) pairs: an area has hundreds of
+    providers, so no model instances (issue 15)."""
+    from commissioning.budgets.models import Section75Agreement
+
+    def pairs(queryset, label):
+        return [(str(pk), text) for pk, text in queryset.order_by(label).values_list("pk", label)]
+
+    return {"providers": pairs(Provider.objects.filter(local_area=local_area), "name"),
+            "agencies": pairs(Agency.objects.filter(local_area=local_area), "name"),
+            "funding_choices": pairs(Section75Agreement.objects.filter(local_area=local_area),
+                                     "title")}
+
+
 def _contracts(actor):
     return (Contract.objects.filter(local_area_id__in=_area_ids(actor))
             .select_related("provider", "lead_agency", "local_area", "schedule")
@@ -164,17 +178,10 @@ def overdue_assessments(*, actor, local_area, today=None):
 MISSING_LIMIT = 50  # the dashboard lists this many missing returns ("50 or more")
 
 
-def rag_counts(*, actor, local_area, year, quarter) -> dict[str, dict]:
-    """The quarter's KPI results counted green/amber/red for the area, each commissioning
-    agency and each provider: {"area": {rag: n}, "agency": {name: {rag: n}}, "provider": ...}.
-    """
-    summary = rag_summary(actor=actor, local_area=local_area, year=year, quarter=quarter,
-                          with_missing=False)
-    return {k: summary[k] for k in ("area", "agency", "provider")}
-
-
 def rag_summary(*, actor, local_area, year, quarter, today=None, with_missing=True) -> dict:
-    """`rag_counts`, and under "missing_contracts" the ids of the first MISSING_LIMIT
+    """The quarter's KPI results counted green/amber/red for the area, each commissioning
+    agency and each provider ({"area": {rag: n}, "agency": {name: {rag: n}}, "provider":
+    ...}), and under "missing_contracts" the ids of the first MISSING_LIMIT
     contracts (by reference) with a return missing by `rules.return_missing`, in one query.
 
     The database does the adding up (issue 15): each KPI of the area is joined to its

@@ -44,6 +44,11 @@ def test_register_filters_search_and_sort(page, area, council, icb):
     assert body.index(">R-2<") < body.index(">R-1<")
     bad = page.get("/contracts/?ends_before=next+year")
     assert bad.status_code == 400 and "There is a problem" in bad.content.decode()
+    # The filters chosen stay chosen in their menus, so the person sees what is applied.
+    chosen = page.get(f"/contracts/?agency={icb.pk}&provider={oak.pk}").content.decode()
+    assert f'<option value="{icb.pk}" selected>{icb.name}</option>' in chosen
+    assert f'<option value="{oak.pk}" selected>Oak Therapies</option>' in chosen
+    assert f'<option value="{council.pk}">{council.name}</option>' in chosen
 
 
 def test_register_pages(page, area, council):
@@ -278,12 +283,12 @@ def test_rag_counts_by_area_agency_and_provider(area, council, icb, commissioner
     for contract, values in ((shared, ("95", "87", "50")), (alone, ("99",))):
         for value in values:
             add_return(make_kpi(contract, target="90", tolerance="5"), "2025-26", 1, value)
-    counts = selectors.rag_counts(actor=commissioner, local_area=area, year="2025-26",
+    counts = selectors.rag_summary(actor=commissioner, local_area=area, year="2025-26",
                                   quarter=1)
     assert counts["area"] == {"green": 2, "amber": 1, "red": 1}
     assert counts["agency"] == {council.name: {"green": 1, "amber": 1, "red": 1},
                                 icb.name: {"green": 1, "amber": 1, "red": 1},
                                 school.name: {"green": 1, "amber": 0, "red": 0}}
     assert counts["provider"][shared.provider.name] == {"green": 1, "amber": 1, "red": 1}
-    assert selectors.rag_counts(actor=commissioner, local_area=area, year="2025-26",
+    assert selectors.rag_summary(actor=commissioner, local_area=area, year="2025-26",
                                 quarter=2)["area"] == {"green": 0, "amber": 0, "red": 0}

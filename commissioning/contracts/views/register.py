@@ -5,13 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
-from agencies.models import Agency
-from commissioning.budgets.models import Section75Agreement
 from portal import spreadsheets
 from portal.spreadsheets import safe_cell
 
 from .. import permissions, selectors
-from ..models import Contract, ContractStatus, Provider
+from ..models import Contract, ContractStatus
 from ._common import page, require_area, with_values_flag
 
 EXPORT_COLUMNS = ["Reference", "Title", "Provider", "Lead agency", "Commissioning agencies",
@@ -38,17 +36,6 @@ def _filters(request):
     }, error
 
 
-def _provider_choices(area):
-    # (id as text, name) pairs: hundreds of options, so no model instances (issue 15).
-    return [(str(pk), name) for pk, name in Provider.objects.filter(local_area=area)
-            .order_by("name").values_list("pk", "name")]
-
-
-def _funding_choices(area):
-    return [(str(a.pk), a.title) for a in Section75Agreement.objects.filter(
-        local_area=area).order_by("title")]
-
-
 @login_required
 def contract_list(request):
     area = require_area(request)
@@ -65,9 +52,8 @@ def contract_list(request):
         "page_title": "Contracts", "page_obj": page_obj, "sort": sort,
         "filters": {**filters, "ends_before": request.GET.get("ends_before", "")},
         "date_error": date_error,
-        "providers": _provider_choices(area),
-        "agencies": Agency.objects.filter(local_area=area).order_by("name"),
-        "statuses": ContractStatus.choices, "funding_choices": _funding_choices(area),
+        **selectors.register_filter_choices(area),
+        "statuses": ContractStatus.choices,
         "can_add": permissions.can_create_contract(request.user, area).allowed,
     }, status=400 if date_error else 200)
 
